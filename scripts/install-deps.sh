@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian peers the tests run against, when they are missing. Idempotent and quiet when all are present.
+# One line per peer: the command that proves it is installed, and the Debian package that brings it.
+set -euo pipefail
+
+PEERS=(
+  "openssl openssl"
+  "curl curl"
+  "wget wget"
+  "git git"
+  "sslscan sslscan"
+  "testssl testssl.sh"
+  "nmap nmap"
+  "nginx nginx-light"
+  "knotd knot"
+  "kdig knot-dnsutils"
+  "delv bind9-dnsutils"
+  "redis-cli redis-tools"
+  "psql postgresql-client"
+  "swaks swaks"
+  "chromium chromium"
+  "python3 python3"
+  "ip iproute2"
+)
+
+missing=()
+for entry in "${PEERS[@]}"; do
+  cmd=${entry%% *}
+  pkg=${entry#* }
+  if ! command -v "$cmd" >/dev/null 2>&1 && ! [ -x "/usr/sbin/$cmd" ]; then missing+=("$pkg"); fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+echo "install-deps: installing ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: not root; install these Debian packages yourself: ${missing[*]}" >&2
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,146 @@
+import { MitmError } from './errors.js';
+
+/**
+ * A bounds-checked big-endian reader over a byte buffer. Every read checks the declared length against what is left,
+ * so a parser built on it can never read past a length prefix (RFC 8446 §3.4 vectors) or the end of the input.
+ */
+export class ByteReader {
+  private offset = 0;
+  constructor(
+    readonly bytes: Uint8Array,
+    /** A name for error messages: which structure was being read. */
+    readonly context = 'input',
+  ) {}
+
+  get position(): number {
+    return this.offset;
+  }
+  get remaining(): number {
+    return this.bytes.length - this.offset;
+  }
+  get done(): boolean {
+    return this.offset >= this.bytes.length;
+  }
+
+  private need(n: number, what: string): void {
+    if (n > this.remaining) {
+      throw new MitmError('MG_ERR_TRUNCATED', `${this.context}: ${what} needs ${n} bytes, ${this.remaining} left`, {
+        details: { context: this.context, offset: this.offset, needed: n, remaining: this.remaining },
+      });
+    }
+  }
+
+  u8(what = 'u8'): number {
+    this.need(1, what);
+    return this.bytes[this.offset++]!;
+  }
+  u16(what = 'u16'): number {
+    this.need(2, what);
+    const v = (this.bytes[this.offset]! << 8) | this.bytes[this.offset + 1]!;
+    this.offset += 2;
+    return v;
+  }
+  u24(what = 'u24'): number {
+    this.need(3, what);
+    const b = this.bytes;
+    const v = (b[this.offset]! << 16) | (b[this.offset + 1]! << 8) | b[this.offset + 2]!;
+    this.offset += 3;
+    return v;
+  }
+  u32(what = 'u32'): number {
+    this.need(4, what);
+    const b = this.bytes;
+    const v = ((b[this.offset]! << 24) >>> 0) + ((b[this.offset + 1]! << 16) | (b[this.offset + 2]! << 8) | b[this.offset + 3]!);
+    this.offset += 4;
+    return v;
+  }
+  take(n: number, what = 'bytes'): Uint8Array {
+    this.need(n, what);
+    const out = this.bytes.subarray(this.offset, this.offset + n);
+    this.offset += n;
+    return out;
+  }
+  skip(n: number, what = 'bytes'): void {
+    this.need(n, what);
+    this.offset += n;
+  }
+  /** A length-prefixed vector (1, 2 or 3 byte length) returned as a sub-reader confined to it. */
+  vector(lengthBytes: 1 | 2 | 3, what = 'vector', max = Number.MAX_SAFE_INTEGER): ByteReader {
+    const len = lengthBytes === 1 ? this.u8(what) : lengthBytes === 2 ? this.u16(what) : this.u24(what);
+    if (len > max) {
+      throw new MitmError('MG_ERR_TOO_LARGE', `${this.context}: ${what} length ${len} exceeds limit ${max}`, {
+        details: { context: this.context, length: len, limit: max },
+      });
+    }
+    return new ByteReader(this.take(len, what), `${this.context}/${what}`);
+  }
+  rest(): Uint8Array {
+    return this.take(this.remaining);
+  }
+  /** Fail when anything is left over: a structure that declares its own length must consume it exactly. */
+  end(what = this.context): void {
+    if (this.remaining !== 0) {
+      throw new MitmError('MG_ERR_MALFORMED', `${what}: ${this.remaining} unexpected trailing bytes`, {
+        details: { context: this.context, offset: this.offset, trailing: this.remaining },
+      });
+    }
+  }
+}
+
+/** A growable big-endian writer with length-prefixed vectors (RFC 8446 §3.4). */
+export class ByteWriter {
+  private chunks: number[] = [];
+
+  u8(v: number): this {
+    this.chunks.push(v & 0xff);
+    return this;
+  }
+  u16(v: number): this {
+    this.chunks.push((v >>> 8) & 0xff, v & 0xff);
+    return this;
+  }
+  u24(v: number): this {
+    this.chunks.push((v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+    return this;
+  }
+  u32(v: number): this {
+    this.chunks.push((v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+    return this;
+  }
+  bytes(b: Uint8Array | readonly number[]): this {
+    for (const x of b) this.chunks.push(x);
+    return this;
+  }
+  /** Write `body` preceded by its length in `lengthBytes` bytes. */
+  vector(lengthBytes: 1 | 2 | 3, body: (w: ByteWriter) => void): this {
+    const inner = new ByteWriter();
+    body(inner);
+    const data = inner.finish();
+    const max = 2 ** (8 * lengthBytes) - 1;
+    if (data.length > max) throw new MitmError('MG_ERR_TOO_LARGE', `vector of ${data.length} bytes exceeds ${max}`);
+    if (lengthBytes === 1) this.u8(data.length);
+    else if (lengthBytes === 2) this.u16(data.length);
+    else this.u24(data.length);
+    return this.bytes(data);
+  }
+  get length(): number {
+    return this.chunks.length;
+  }
+  finish(): Uint8Array {
+    return Uint8Array.from(this.chunks);
+  }
+}
+
+export function toHex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+}
+
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.replace(/[\s:]/g, '');
+  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) throw new MitmError('MG_ERR_MALFORMED', 'invalid hex string');
+  return Uint8Array.from(Buffer.from(clean, 'hex'));
+}
+
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  return Uint8Array.from(Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))));
+}

@@ -1,0 +1,11 @@
+/**
+ * The catalogue: every check mitmguard knows, in one registry. docs/checks.md is generated from it
+ * (`npm run docs:checks`) and a test fails when the page is stale.
+ *
+ * Each area keeps its checks in one module under src/checks/ and adds one line here.
+ */
+import { CheckRegistry } from './registry.js';
+
+export const catalogue = new CheckRegistry([
+  // ...tlsChecks, ...certificateChecks, ...dnsChecks, ...auditChecks
+]);

@@ -1,0 +1,2 @@
+export * from './builder.js';
+export * from './ca.js';
