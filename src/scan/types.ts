@@ -1,0 +1,66 @@
+/**
+ * The scan document: what `mitmguard scan --format json` prints and what reports, policy and the store read.
+ * Fields are only ever added; a field's meaning never changes.
+ */
+import type { Finding } from '../checks/types.js';
+import type { MitmErrorCode } from '../errors.js';
+
+export const PROTOCOL_NAMES = ['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
+
+export interface ErrorInfo {
+  code: MitmErrorCode;
+  message: string;
+}
+
+/** One certificate as presented by the server, leaf first. */
+export interface CertificateFacts {
+  pem: string;
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  sans: string[];
+  keyType: string;
+  keyBits: number;
+  signatureAlgorithm: string;
+  sha256: string;
+}
+
+export interface TlsFacts {
+  protocols: Record<ProtocolName, boolean>;
+  /** IANA names per protocol version, in the server's preference order when it has one. */
+  cipherSuites: Partial<Record<ProtocolName, string[]>>;
+  /** true: the server chooses; false: it follows the client's order; null: could not tell (one suite, or none). */
+  serverPreference: Partial<Record<ProtocolName, boolean | null>>;
+  /** Named groups (IANA names) the server accepts for key exchange. */
+  groups: string[];
+  alpn: string[];
+  certificates: CertificateFacts[];
+  ocspStapled: boolean;
+  secureRenegotiation: boolean | null;
+  fallbackScsv: boolean | null;
+  compression: boolean | null;
+}
+
+export interface TargetReport {
+  /** The target as the user named it. */
+  target: string;
+  host: string;
+  port: number;
+  sni?: string;
+  ok: boolean;
+  error: ErrorInfo | null;
+  tls: TlsFacts | null;
+  findings: Finding[];
+  /** Wall time of this target's scan in milliseconds. */
+  durationMs: number;
+}
+
+export interface ScanDocument {
+  tool: 'mitmguard';
+  version: string;
+  startedAt: string;
+  finishedAt: string;
+  targets: TargetReport[];
+}
