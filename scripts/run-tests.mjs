@@ -28,8 +28,12 @@ const files = [];
 for (const r of roots) {
   const p = resolve(root, r);
   if (!existsSync(p)) {
-    console.error(`run-tests: no such path: ${r}`);
-    process.exit(2);
+    // A path the user named must exist; a default root may not exist yet in a young checkout.
+    if (args.length) {
+      console.error(`run-tests: no such path: ${r}`);
+      process.exit(2);
+    }
+    continue;
   }
   collect(p, files);
 }
