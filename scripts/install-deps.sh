@@ -21,6 +21,16 @@ PEERS=(
   "chromium chromium"
   "python3 python3"
   "ip iproute2"
+  "postfix postfix"
+  "dovecot dovecot-imapd"
+  "dovecot dovecot-pop3d"
+  "vsftpd vsftpd"
+  "slapd slapd"
+  "ldapsearch ldap-utils"
+  "prosody prosody"
+  "pg_ctlcluster postgresql"
+  "mariadbd mariadb-server"
+  "redis-server redis-server"
 )
 
 missing=()

@@ -11,4 +11,4 @@ export {
   type StartTlsDialogue,
   type DialogueOutput,
 } from './types.js';
-export { DIALOGUES } from './dialogues.js';
+export { DIALOGUES, STARTTLS_DEFAULT_PORTS } from './dialogues.js';
