@@ -5,7 +5,9 @@
  * Each area keeps its checks in one module under src/checks/ and adds one line here.
  */
 import { CheckRegistry } from './registry.js';
+import { policyChecks } from '../policy/checks.js';
 
 export const catalogue = new CheckRegistry([
+  ...policyChecks,
   // ...tlsChecks, ...certificateChecks, ...dnsChecks, ...auditChecks
 ]);

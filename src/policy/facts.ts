@@ -1,0 +1,127 @@
+/**
+ * Facts policy and grades read from a target report. The scan document grows as areas land; this module is the one
+ * place that knows where each fact lives, so grading rules stay pure and small. Optional facts absent from the
+ * document read as `null` (unknown), never as "bad".
+ */
+import { X509Certificate, createHash } from 'node:crypto';
+import type { CertificateFacts, ProtocolName, TargetReport } from '../scan/types.js';
+import { PROTOCOL_NAMES } from '../scan/types.js';
+import { suiteTraits, type SuiteTraits } from './suites.js';
+
+export interface HstsFacts {
+  maxAge: number;
+  includeSubDomains: boolean;
+  preload: boolean;
+}
+
+export type ClientAuthMode = 'none' | 'requested' | 'required';
+
+export interface DerivedFacts {
+  target: string;
+  host: string;
+  /** The connection carries no TLS at all (plain HTTP or a plaintext service). */
+  plaintext: boolean;
+  /** TLS was negotiated and facts were recorded. */
+  tls: boolean;
+  protocols: ProtocolName[];
+  suites: SuiteTraits[];
+  groups: string[];
+  leaf: CertificateFacts | null;
+  chain: CertificateFacts[];
+  ocspStapled: boolean;
+  compression: boolean | null;
+  secureRenegotiation: boolean | null;
+  fallbackScsv: boolean | null;
+  hsts: HstsFacts | null | undefined;
+  clientAuth: ClientAuthMode | null;
+  starttls: boolean | null;
+}
+
+type Loose = Record<string, unknown>;
+const get = (o: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Loose)[k] : undefined), o);
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+const PLAINTEXT_SCHEMES = new Set(['http', 'ftp', 'smtp-plain', 'plain', 'tcp']);
+
+function readHsts(report: TargetReport): HstsFacts | null | undefined {
+  const http = get(report, 'http');
+  const h = http && typeof http === 'object' && 'hsts' in http ? (http as Loose).hsts : get(report, 'hsts');
+  if (h === undefined) return undefined;
+  if (h === null || h === false) return null;
+  const maxAge = Number(get(h, 'maxAge') ?? get(h, 'max-age'));
+  return { maxAge: Number.isFinite(maxAge) ? maxAge : 0, includeSubDomains: get(h, 'includeSubDomains') === true, preload: get(h, 'preload') === true };
+}
+
+function readClientAuth(report: TargetReport): ClientAuthMode | null {
+  const v = get(report, 'tls', 'clientAuth') ?? get(report, 'clientAuth') ?? get(report, 'tls', 'clientCertificate');
+  if (v === 'none' || v === 'requested' || v === 'required') return v;
+  const req = get(v, 'requested');
+  if (typeof req === 'boolean') return get(v, 'required') === true ? 'required' : req ? 'requested' : 'none';
+  return null;
+}
+
+/** Facts of one target, read defensively from the scan document. */
+export function deriveFacts(report: TargetReport): DerivedFacts {
+  const tls = report.tls;
+  const scheme = SCHEME.exec(report.target)?.[1]?.toLowerCase();
+  const plainFlag = get(report, 'plaintext');
+  const plaintext = plainFlag === true || (report.ok && !tls && scheme !== undefined && PLAINTEXT_SCHEMES.has(scheme));
+  const suites = tls ? [...new Set(Object.values(tls.cipherSuites).flat())].filter((s): s is string => typeof s === 'string').map(suiteTraits) : [];
+  const starttlsFlag = get(report, 'starttls');
+  return {
+    target: report.target,
+    host: report.sni ?? report.host,
+    plaintext,
+    tls: Boolean(tls),
+    protocols: tls ? PROTOCOL_NAMES.filter((p) => tls.protocols[p]) : [],
+    suites,
+    groups: tls?.groups ?? [],
+    leaf: tls?.certificates[0] ?? null,
+    chain: tls?.certificates ?? [],
+    ocspStapled: tls?.ocspStapled ?? false,
+    compression: tls?.compression ?? null,
+    secureRenegotiation: tls?.secureRenegotiation ?? null,
+    fallbackScsv: tls?.fallbackScsv ?? null,
+    hsts: readHsts(report),
+    clientAuth: readClientAuth(report),
+    starttls: typeof starttlsFlag === 'boolean' ? starttlsFlag : starttlsFlag && typeof starttlsFlag === 'object' ? true : null,
+  };
+}
+
+/** `sha256/<base64>` of the certificate's SubjectPublicKeyInfo (RFC 7469 §2.4), or null when the PEM does not parse. */
+export function spkiPin(pem: string): string | null {
+  try {
+    const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+    return `sha256/${createHash('sha256').update(spki).digest('base64')}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Normalised hash name of a signature algorithm label (`sha1WithRSAEncryption`, `ecdsa-with-SHA256`, `RSA-SHA1`). */
+export function signatureHash(alg: string): string | null {
+  const m = /(md5|sha-?1|sha-?224|sha-?256|sha-?384|sha-?512)/i.exec(alg);
+  return m ? m[1]!.toLowerCase().replace('-', '') : null;
+}
+
+/** Lifetime and remaining validity in days at `now`. */
+export function validityDays(cert: CertificateFacts, now: Date): { lifetime: number; remaining: number; notYetValid: boolean } {
+  const DAY = 86_400_000;
+  const from = Date.parse(cert.notBefore);
+  const to = Date.parse(cert.notAfter);
+  return { lifetime: Math.round((to - from) / DAY), remaining: Math.floor((to - now.getTime()) / DAY), notYetValid: from > now.getTime() };
+}
+
+/** RFC 6125 §6.4: does a SAN entry match the host? One left-most wildcard label at most; IPs compare exactly. */
+export function nameMatches(host: string, sans: readonly string[]): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return sans.some((raw) => {
+    const san = raw.replace(/^(DNS|IP Address|IP):/i, '').trim().toLowerCase().replace(/\.$/, '');
+    if (san === h) return true;
+    if (!san.startsWith('*.')) return false;
+    const rest = san.slice(2);
+    const dot = h.indexOf('.');
+    return dot > 0 && h.slice(dot + 1) === rest && rest.includes('.');
+  });
+}

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { MitmError, toMitmError } from '../errors.js';
+import { DEFAULT_PRESET, PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
+import { policySchema, type Policy, type PolicyFile } from './schema.js';
+import { parseYamlConfig } from './yaml-config.js';
+
+const isPreset = (s: string): s is PresetName => (PRESET_NAMES as string[]).includes(s);
+
+/** A preset by name, deep-copied so callers may change it. */
+export function presetPolicy(name: PresetName): Policy {
+  return structuredClone(PRESETS[name]);
+}
+
+/** Merge a parsed policy file over its base: sections merge key by key, lists replace, overrides and risks add up. */
+export function mergePolicy(basePolicy: Policy, file: PolicyFile): Policy {
+  return {
+    name: file.name ?? (file.extends ? `${file.extends} (customised)` : 'custom'),
+    tls: { ...basePolicy.tls, ...file.tls },
+    certificates: { ...basePolicy.certificates, ...file.certificates },
+    hsts: { ...basePolicy.hsts, ...file.hsts },
+    targets: [...basePolicy.targets, ...(file.targets ?? [])],
+    severityOverrides: { ...basePolicy.severityOverrides, ...file.severityOverrides },
+    acceptedRisks: [...basePolicy.acceptedRisks, ...(file.acceptedRisks ?? [])],
+    failOn: file.failOn ?? basePolicy.failOn,
+  };
+}
+
+/**
+ * A policy from YAML text. `extends:` names a preset to start from; without it the policy starts empty (no
+ * requirement it does not state).
+ */
+export function parsePolicy(text: string, file = '<policy>'): Policy {
+  const parsed = parseYamlConfig(text, policySchema, file);
+  if (parsed.extends !== undefined && !isPreset(parsed.extends)) {
+    throw new MitmError('MG_ERR_CONFIG', `${file}: extends: unknown preset ${JSON.stringify(parsed.extends)} (one of ${PRESET_NAMES.join(', ')})`, {
+      details: { file, path: 'extends' },
+    });
+  }
+  const start: Policy = parsed.extends
+    ? presetPolicy(parsed.extends as PresetName)
+    : { name: 'custom', tls: {}, certificates: {}, hsts: {}, targets: [], severityOverrides: {}, acceptedRisks: [], failOn: 'high' };
+  return mergePolicy(start, parsed);
+}
+
+/**
+ * `--policy` resolution: a preset name, or a YAML file path. Undefined gives the default preset (intermediate).
+ *
+ * @example loadPolicy('modern'); loadPolicy('./policy.yaml')
+ */
+export function loadPolicy(nameOrFile?: string): Policy {
+  if (nameOrFile === undefined) return presetPolicy(DEFAULT_PRESET);
+  if (isPreset(nameOrFile)) return presetPolicy(nameOrFile);
+  let text: string;
+  try {
+    text = readFileSync(nameOrFile, 'utf8');
+  } catch (err) {
+    const e = toMitmError(err, 'MG_ERR_IO');
+    throw new MitmError(e.code, `cannot read policy ${nameOrFile}: ${e.message} (presets: ${PRESET_NAMES.join(', ')})`, { cause: err });
+  }
+  return parsePolicy(text, nameOrFile);
+}
