@@ -1,0 +1,258 @@
+/**
+ * Sans-IO decoder of DNS messages (RFC 1035 §4.1). We keep each record's rdata as canonical bytes (names inside it
+ * expanded, RFC 3597 §4 lists which types may carry compressed names) so that DNSSEC can rebuild the signed data
+ * exactly, and decode typed values through the table in ./rdata.ts. Every malformed input fails with MG_ERR_DNS_PACKET.
+ */
+import { ByteReader } from '../bytes.js';
+import { MitmError, isMitmError } from '../errors.js';
+import { DNS_LIMITS } from './limits.js';
+import { decodeRdata, type Rdata } from './rdata.js';
+import { typeName } from './types.js';
+
+export interface DnsQuestion {
+  name: string;
+  type: number;
+  class: number;
+}
+
+export interface DnsRecord {
+  /** Owner name as received (case preserved, trailing dot). */
+  name: string;
+  type: number;
+  class: number;
+  ttl: number;
+  /** Rdata with any compressed names expanded, case preserved. */
+  rdata: Uint8Array;
+  /** Typed view of the rdata. */
+  data: Rdata;
+}
+
+export interface DnsEdns {
+  udpSize: number;
+  extendedRcode: number;
+  version: number;
+  dnssecOk: boolean;
+  /** Extended DNS Errors (RFC 8914) the server sent: info code and text. */
+  ede: { code: number; text: string }[];
+}
+
+export interface DnsMessage {
+  id: number;
+  qr: boolean;
+  opcode: number;
+  aa: boolean;
+  tc: boolean;
+  rd: boolean;
+  ra: boolean;
+  ad: boolean;
+  cd: boolean;
+  rcode: number;
+  questions: DnsQuestion[];
+  answers: DnsRecord[];
+  authorities: DnsRecord[];
+  additionals: DnsRecord[];
+  edns: DnsEdns | null;
+}
+
+const TYPE_OPT = 41;
+
+function packetError(message: string, cause?: unknown): MitmError {
+  return new MitmError('MG_ERR_DNS_PACKET', message, cause === undefined ? {} : { cause });
+}
+
+/**
+ * Read a possibly compressed name at `offset` in `msg` (RFC 1035 §4.1.4). Pointers must point strictly backwards,
+ * which alone rules out loops; the jump count is a second named bound.
+ */
+export function readName(msg: Uint8Array, offset: number): { name: string; next: number } {
+  const labels: string[] = [];
+  let pos = offset;
+  let next = -1;
+  let jumps = 0;
+  let wireLength = 1;
+  for (;;) {
+    if (pos >= msg.length) throw packetError(`name at offset ${offset} runs past the end of the message`);
+    const len = msg[pos]!;
+    if (len === 0) {
+      if (next < 0) next = pos + 1;
+      break;
+    }
+    const kind = len & 0xc0;
+    if (kind === 0xc0) {
+      if (pos + 1 >= msg.length) throw packetError(`compression pointer at offset ${pos} is truncated`);
+      const target = ((len & 0x3f) << 8) | msg[pos + 1]!;
+      if (target >= pos) throw packetError(`compression pointer at offset ${pos} points forward or to itself (loop)`);
+      if (++jumps > DNS_LIMITS.maxPointerJumps) throw packetError(`name at offset ${offset} follows more than ${DNS_LIMITS.maxPointerJumps} pointers`);
+      if (next < 0) next = pos + 2;
+      pos = target;
+      continue;
+    }
+    if (kind !== 0) throw packetError(`label type 0x${kind.toString(16)} at offset ${pos} is not supported (RFC 6891 §5)`);
+    if (pos + 1 + len > msg.length) throw packetError(`label at offset ${pos} runs past the end of the message`);
+    wireLength += len + 1;
+    if (wireLength > DNS_LIMITS.maxNameLength) throw packetError(`name at offset ${offset} is over ${DNS_LIMITS.maxNameLength} octets`);
+    labels.push(escapeLabel(msg.subarray(pos + 1, pos + 1 + len)));
+    pos += 1 + len;
+  }
+  return { name: labels.length === 0 ? '.' : labels.join('.') + '.', next };
+}
+
+/** Presentation form of a label: dots and non-printable octets escaped (RFC 4343 §2.1) so names round-trip. */
+function escapeLabel(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) {
+    if (b === 0x2e || b === 0x5c) s += '\\' + String.fromCharCode(b);
+    else if (b < 0x21 || b > 0x7e) s += '\\' + b.toString().padStart(3, '0');
+    else s += String.fromCharCode(b);
+  }
+  return s;
+}
+
+/**
+ * Rdata layouts that may contain compressed names (RFC 3597 §4: only the RFC 1035 types; RFC 4034 forbids it in
+ * DNSSEC types). Each entry lists the fields in order: 'name', or a fixed number of octets, or 'rest'.
+ */
+const COMPRESSIBLE: Record<number, readonly ('name' | number | 'rest')[]> = {
+  2: ['name'], // NS
+  5: ['name'], // CNAME
+  6: ['name', 'name', 20], // SOA
+  12: ['name'], // PTR
+  15: [2, 'name'], // MX
+  39: ['name'], // DNAME (RFC 6672 §2.5 says no compression on send, but expand if received)
+};
+
+function expandRdata(msg: Uint8Array, start: number, length: number, type: number): Uint8Array {
+  const layout = COMPRESSIBLE[type];
+  const end = start + length;
+  if (!layout) return msg.slice(start, end);
+  const parts: number[] = [];
+  let pos = start;
+  for (const field of layout) {
+    if (field === 'name') {
+      const { name, next } = readName(msg, pos);
+      if (next > end) throw packetError(`${typeName(type)} rdata name runs past its rdlength`);
+      parts.push(...wireOf(name));
+      pos = next;
+    } else if (field === 'rest') {
+      parts.push(...msg.subarray(pos, end));
+      pos = end;
+    } else {
+      if (pos + field > end) throw packetError(`${typeName(type)} rdata is truncated`);
+      parts.push(...msg.subarray(pos, pos + field));
+      pos += field;
+    }
+  }
+  if (pos !== end) throw packetError(`${typeName(type)} rdata has ${end - pos} trailing bytes`);
+  return Uint8Array.from(parts);
+}
+
+/** Wire form of a presentation name as produced by readName (escapes undone), case preserved. */
+export function wireOf(name: string): number[] {
+  if (name === '.') return [0];
+  const out: number[] = [];
+  let label: number[] = [];
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 0x5c) {
+      const d = name.slice(i + 1, i + 4);
+      if (/^\d{3}$/.test(d)) {
+        label.push(Number(d));
+        i += 3;
+      } else {
+        label.push(name.charCodeAt(i + 1));
+        i += 1;
+      }
+    } else if (c === 0x2e) {
+      out.push(label.length, ...label);
+      label = [];
+    } else label.push(c & 0xff);
+  }
+  if (label.length) out.push(label.length, ...label);
+  out.push(0);
+  return out;
+}
+
+function readRecord(msg: Uint8Array, r: ByteReader): DnsRecord {
+  const { name, next } = readName(msg, r.position);
+  r.skip(next - r.position, 'owner name');
+  const type = r.u16('type');
+  const klass = r.u16('class');
+  const ttl = r.u32('ttl');
+  const rdlength = r.u16('rdlength');
+  const start = r.position;
+  r.skip(rdlength, 'rdata');
+  const rdata = expandRdata(msg, start, rdlength, type);
+  return { name, type, class: klass, ttl, rdata, data: decodeRdata(type, rdata) };
+}
+
+/** Decode one DNS message. Throws MitmError MG_ERR_DNS_PACKET on anything malformed, truncated or oversized. */
+export function decodeMessage(msg: Uint8Array): DnsMessage {
+  if (msg.length > DNS_LIMITS.maxMessageBytes) throw new MitmError('MG_ERR_TOO_LARGE', `DNS message of ${msg.length} bytes`);
+  try {
+    const r = new ByteReader(msg, 'dns message');
+    const id = r.u16('id');
+    const flags = r.u16('flags');
+    const counts = [r.u16('qdcount'), r.u16('ancount'), r.u16('nscount'), r.u16('arcount')] as const;
+    if (counts[0] > DNS_LIMITS.maxQuestions) throw packetError(`${counts[0]} questions (limit ${DNS_LIMITS.maxQuestions})`);
+    if (counts[1] + counts[2] + counts[3] > DNS_LIMITS.maxRecords) {
+      throw packetError(`${counts[1] + counts[2] + counts[3]} records (limit ${DNS_LIMITS.maxRecords}): oversized answer`);
+    }
+    const questions: DnsQuestion[] = [];
+    for (let i = 0; i < counts[0]; i++) {
+      const { name, next } = readName(msg, r.position);
+      r.skip(next - r.position, 'question name');
+      questions.push({ name, type: r.u16('qtype'), class: r.u16('qclass') });
+    }
+    const sections: DnsRecord[][] = [[], [], []];
+    for (let s = 0; s < 3; s++) for (let i = 0; i < counts[s + 1]!; i++) sections[s]!.push(readRecord(msg, r));
+    r.end('dns message');
+    const [answers, authorities, allAdditionals] = sections as [DnsRecord[], DnsRecord[], DnsRecord[]];
+    const opts = allAdditionals.filter((x) => x.type === TYPE_OPT);
+    if (opts.length > 1) throw packetError('more than one OPT record (RFC 6891 §6.1.1)');
+    const opt = opts[0];
+    const edns = opt ? decodeOpt(opt) : null;
+    return {
+      id,
+      qr: (flags & 0x8000) !== 0,
+      opcode: (flags >> 11) & 0xf,
+      aa: (flags & 0x0400) !== 0,
+      tc: (flags & 0x0200) !== 0,
+      rd: (flags & 0x0100) !== 0,
+      ra: (flags & 0x0080) !== 0,
+      ad: (flags & 0x0020) !== 0,
+      cd: (flags & 0x0010) !== 0,
+      rcode: (flags & 0xf) | ((edns?.extendedRcode ?? 0) << 4),
+      questions,
+      answers,
+      authorities,
+      additionals: allAdditionals.filter((x) => x.type !== TYPE_OPT),
+      edns,
+    };
+  } catch (err) {
+    if (isMitmError(err, 'MG_ERR_DNS_PACKET')) throw err;
+    if (isMitmError(err)) throw packetError(err.message, err);
+    throw packetError(`DNS message could not be decoded: ${(err as Error).message}`, err);
+  }
+}
+
+/** RFC 6891 §6.1.3: the OPT TTL field carries extended rcode, version and the DO bit; rdata holds options. */
+function decodeOpt(opt: DnsRecord): DnsEdns {
+  const ede: { code: number; text: string }[] = [];
+  const r = new ByteReader(opt.rdata, 'OPT rdata');
+  while (!r.done) {
+    const code = r.u16('option code');
+    const body = r.vector(2, 'option');
+    if (code === 15) {
+      // RFC 8914 §2: INFO-CODE then UTF-8 EXTRA-TEXT.
+      const info = body.u16('EDE info code');
+      ede.push({ code: info, text: Buffer.from(body.rest()).toString('utf8') });
+    }
+  }
+  return {
+    udpSize: opt.class,
+    extendedRcode: opt.ttl >>> 24,
+    version: (opt.ttl >>> 16) & 0xff,
+    dnssecOk: (opt.ttl & 0x8000) !== 0,
+    ede,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Domain names as strings in presentation form, always fully qualified with a trailing dot and lower case for
+ * comparisons. Wire forms are built here once (RFC 1035 §3.1) so that the codec and DNSSEC agree on every byte.
+ */
+import { MitmError } from '../errors.js';
+import { DNS_LIMITS } from './limits.js';
+
+/** Lower-case, trailing dot, `\.`-free. Rejects empty labels and labels over 63 octets. */
+export function normalizeName(input: string): string {
+  let n = input.trim().toLowerCase();
+  if (n === '' || n === '.') return '.';
+  if (!n.endsWith('.')) n += '.';
+  const labels = n.slice(0, -1).split('.');
+  for (const l of labels) {
+    if (l.length === 0) throw new MitmError('MG_ERR_DNS_PACKET', `name ${JSON.stringify(input)} has an empty label`);
+    if (Buffer.byteLength(l) > DNS_LIMITS.maxLabelLength) {
+      throw new MitmError('MG_ERR_DNS_PACKET', `name ${JSON.stringify(input)} has a label over ${DNS_LIMITS.maxLabelLength} octets`);
+    }
+  }
+  if (Buffer.byteLength(n) + 1 > DNS_LIMITS.maxNameLength) {
+    throw new MitmError('MG_ERR_DNS_PACKET', `name ${JSON.stringify(input)} is over ${DNS_LIMITS.maxNameLength} octets`);
+  }
+  return n;
+}
+
+/** Labels from the leftmost, without the root: `www.example.` → ['www', 'example']. */
+export function nameLabels(name: string): string[] {
+  return name === '.' ? [] : name.slice(0, -1).split('.');
+}
+
+/** Number of labels, not counting the root nor a leading `*` (RFC 4034 §3.1.3 RRSIG Labels field). */
+export function labelCount(name: string): number {
+  const labels = nameLabels(name);
+  return labels[0] === '*' ? labels.length - 1 : labels.length;
+}
+
+/** The parent name: `www.example.` → `example.`; the root has none. */
+export function parentName(name: string): string | null {
+  if (name === '.') return null;
+  const i = name.indexOf('.');
+  const rest = name.slice(i + 1);
+  return rest === '' ? '.' : rest;
+}
+
+/** The rightmost `n` labels of `name`. */
+export function suffixName(name: string, n: number): string {
+  const labels = nameLabels(name);
+  if (n <= 0) return '.';
+  return labels.slice(labels.length - n).join('.') + '.';
+}
+
+/** true when `name` equals `zone` or lies below it. Both normalised. */
+export function isSubdomain(name: string, zone: string): boolean {
+  if (zone === '.') return true;
+  return name === zone || name.endsWith('.' + zone);
+}
+
+/** Uncompressed wire form of a name, lower-cased (RFC 4034 §6.2 canonical form). */
+export function nameToWire(name: string, lower = true): Uint8Array {
+  const n = lower ? name.toLowerCase() : name;
+  const out: number[] = [];
+  for (const label of nameLabels(n)) {
+    const b = Buffer.from(label, 'latin1');
+    out.push(b.length, ...b);
+  }
+  out.push(0);
+  return Uint8Array.from(out);
+}
+
+/**
+ * Canonical DNS name order (RFC 4034 §6.1): compare label by label from the rightmost, each label as lower-cased
+ * octets, a shorter name sorting first when it is a suffix of the other.
+ */
+export function compareCanonical(a: string, b: string): number {
+  const la = nameLabels(a.toLowerCase()).reverse();
+  const lb = nameLabels(b.toLowerCase()).reverse();
+  const n = Math.min(la.length, lb.length);
+  for (let i = 0; i < n; i++) {
+    const c = Buffer.compare(Buffer.from(la[i]!, 'latin1'), Buffer.from(lb[i]!, 'latin1'));
+    if (c !== 0) return c;
+  }
+  return la.length - lb.length;
+}

@@ -1,0 +1,204 @@
+/**
+ * Start and stop knotd (Knot DNS) on a loopback address with a hierarchy of generated zones, signed by knot itself
+ * with keys made per run by keymgr. Parents get NS and DS records for their children, so a validator can walk the
+ * chain from the top zone, whose DS records become the trust anchor file.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { query } from '../../src/dns/client.js';
+import { parentName } from '../../src/dns/name.js';
+import { RR_TYPES } from '../../src/dns/types.js';
+
+const run = promisify(execFile);
+export const KNOTD = '/usr/sbin/knotd';
+export const KEYMGR = '/usr/sbin/keymgr';
+
+export type ZoneSigning = 'ecdsa' | 'rsa' | 'ed25519' | 'unsigned';
+
+export interface ZoneSpec {
+  /** Fully qualified, e.g. `a.test.` */
+  name: string;
+  signing: ZoneSigning;
+  /** NSEC3 instead of NSEC; optOut leaves unsigned delegations out of the chain (RFC 5155 §6). */
+  nsec3?: { optOut: boolean };
+  /** Zone file lines (relative names allowed), after the SOA and NS the helper writes. */
+  records?: string[];
+  /** Leave this child's DS out of its parent: the child is signed but the delegation is insecure. */
+  omitDs?: boolean;
+  /** Publish a DS whose digest does not match the child's key: the chain is broken (BOGUS). */
+  wrongDs?: boolean;
+}
+
+export interface KnotServer {
+  host: string;
+  port: number;
+  dir: string;
+  zones: ZoneSpec[];
+  /** DS records of the top zone in zone-file format (our --anchor format). */
+  anchorText: string;
+  anchorFile: string;
+  /** The same anchor in BIND `trust-anchors` syntax for delv. */
+  bindAnchorFile: string;
+  /** DS lines per signed zone, as keymgr printed them. */
+  ds: Map<string, string[]>;
+  stop(): Promise<void>;
+}
+
+const ALG: Record<Exclude<ZoneSigning, 'unsigned'>, string[][]> = {
+  ecdsa: [['algorithm=ecdsap256sha256', 'ksk=yes', 'zsk=yes']],
+  // A classic split: a 2048-bit KSK signs the DNSKEY set, a 1024-bit ZSK the data.
+  rsa: [['algorithm=rsasha256', 'size=2048', 'ksk=yes', 'zsk=no'], ['algorithm=rsasha256', 'size=1024', 'ksk=no', 'zsk=yes']],
+  ed25519: [['algorithm=ed25519', 'ksk=yes', 'zsk=yes']],
+};
+
+/** A free UDP+TCP port on `host` (the OS picks; we check both protocols). */
+export async function freePort(host: string): Promise<number> {
+  for (let i = 0; i < 20; i++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, host, () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const u = dgram.createSocket('udp4');
+      u.once('error', () => resolve(false));
+      u.bind(port, host, () => u.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+  throw new Error('no free port');
+}
+
+/** A loopback address unlikely to collide with other tests running at the same time. */
+export function loopbackAddress(): string {
+  return `127.0.${10 + Math.floor(Math.random() * 200)}.${2 + Math.floor(Math.random() * 250)}`;
+}
+
+function policyId(z: ZoneSpec): string {
+  return `p-${z.signing}${z.nsec3 ? (z.nsec3.optOut ? '-n3o' : '-n3') : ''}`;
+}
+
+/** Start knotd serving `zones` on `host` (default: a random 127.x address) and a free port. */
+export async function startKnot(zones: ZoneSpec[], host = loopbackAddress()): Promise<KnotServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'mitmguard-knot-'));
+  chmodSync(dir, 0o700);
+  mkdirSync(join(dir, 'db'), { mode: 0o700 });
+  try {
+    return await startIn(dir, zones, host);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function startIn(dir: string, zones: ZoneSpec[], host: string): Promise<KnotServer> {
+  const port = await freePort(host);
+  const policies = new Map<string, ZoneSpec>();
+  for (const z of zones) if (z.signing !== 'unsigned') policies.set(policyId(z), z);
+  const conf = [
+    'server:',
+    `    listen: ${host}@${port}`,
+    `    rundir: ${dir}`,
+    'database:',
+    `    storage: ${dir}/db`,
+    'log:',
+    '  - target: stderr',
+    '    any: warning',
+    'policy:',
+    ...[...policies].flatMap(([id, z]) => [
+      `  - id: ${id}`,
+      '    manual: on',
+      ...(z.nsec3 ? ['    nsec3: on', `    nsec3-opt-out: ${z.nsec3.optOut ? 'on' : 'off'}`, '    nsec3-iterations: 0', '    nsec3-salt-length: 8'] : []),
+    ]),
+    'template:',
+    '  - id: default',
+    `    storage: ${dir}`,
+    '    file: "%s.zone"',
+    '    zonefile-sync: -1',
+    '    journal-content: none',
+    'zone:',
+    ...zones.flatMap((z) => [
+      `  - domain: ${z.name}`,
+      ...(z.signing === 'unsigned' ? ['    dnssec-signing: off'] : ['    dnssec-signing: on', `    dnssec-policy: ${policyId(z)}`]),
+    ]),
+    '',
+  ].join('\n');
+  const confPath = join(dir, 'knot.conf');
+  writeFileSync(confPath, conf, { mode: 0o600 });
+  // Keys first (keymgr writes private keys into the KASP database under `dir`, mode 0700), then DS for parents.
+  // One keymgr at a time: they share one LMDB database.
+  const ds = new Map<string, string[]>();
+  for (const z of zones.filter((x) => x.signing !== 'unsigned')) {
+    for (const args of ALG[z.signing as Exclude<ZoneSigning, 'unsigned'>]) await run(KEYMGR, ['-c', confPath, z.name, 'generate', ...args]);
+    const { stdout } = await run(KEYMGR, ['-c', confPath, z.name, 'ds']);
+    ds.set(z.name, stdout.trim().split('\n').filter((l) => / DS \d+ \d+ 2 /.test(l)));
+  }
+  for (const z of zones) {
+    const lines = ['$TTL 300', `@ SOA ns.${z.name} hostmaster.${z.name} 1 3600 600 86400 300`, `@ NS ns.${z.name}`, `ns A ${host}`];
+    for (const c of zones) {
+      if (c === z || parentName(c.name) !== z.name) continue;
+      lines.push(`${c.name} NS ns.${c.name}`, `ns.${c.name} A ${host}`);
+      const childDs = ds.get(c.name) ?? [];
+      // Flip the last hex digit of each digest for a DS that no key matches.
+      if (c.wrongDs) lines.push(...childDs.map((l) => l.replace(/([0-9a-f])$/i, (d) => (d === '0' ? '1' : '0'))));
+      else if (!c.omitDs) lines.push(...childDs);
+    }
+    lines.push(...(z.records ?? []));
+    writeFileSync(join(dir, `${z.name.replace(/\.$/, '')}.zone`), lines.join('\n') + '\n');
+  }
+  const top = zones[0]!;
+  const anchorText = (ds.get(top.name) ?? []).join('\n') + '\n';
+  const anchorFile = join(dir, 'anchor.zone');
+  writeFileSync(anchorFile, anchorText);
+  const bindAnchorFile = join(dir, 'anchor.bind');
+  writeFileSync(
+    bindAnchorFile,
+    'trust-anchors {\n' +
+      (ds.get(top.name) ?? []).map((l) => {
+        const [owner, , tag, alg, dt, digest] = l.split(/\s+/);
+        return `  "${owner}" static-ds ${tag} ${alg} ${dt} "${digest}";`;
+      }).join('\n') + '\n};\n',
+  );
+  const child: ChildProcess = spawn(KNOTD, ['-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  // Ready when every zone answers its SOA authoritatively and, when signed, with a signature (bounded wait).
+  try {
+    for (const z of zones) {
+      for (let i = 0; ; i++) {
+        if (child.exitCode !== null) throw new Error(`knotd exited: ${stderr}`);
+        const ok = await query({ host, port }, z.name, RR_TYPES.SOA, { timeoutMs: 500, retries: 0, randomizeCase: false }).then(
+          (r) => r.message.aa && r.message.rcode === 0 && (z.signing === 'unsigned' || r.message.answers.some((a) => a.type === RR_TYPES.RRSIG)),
+          () => false,
+        );
+        if (ok) break;
+        if (i > 100) throw new Error(`knotd did not serve ${z.name} in time: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    host, port, dir, zones, anchorText, anchorFile, bindAnchorFile, ds,
+    stop: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
