@@ -1,0 +1,49 @@
+/**
+ * The per-run lab: a trusted "lab CA" the client is told to trust (written to `{ca}`), an untrusted root, an untrusted
+ * twin of the lab CA (same name, other key — what a forger who copies the issuer name presents) and the leaf keys.
+ * Keys of the authorities are fresh per run; leaf keys are reused across scenarios, as a minting attacker would.
+ */
+import { createAuthority, generateKeyPair, cachedKeyPair, type Authority, type KeyPair } from '../../pki/index.js';
+import { createHash } from 'node:crypto';
+
+export interface AuditLab {
+  /** The name certificates are issued for: what the client connects to. */
+  host: string;
+  labCa: Authority;
+  untrustedRoot: Authority;
+  /** Same subject as the lab CA, different key: signs the mimic scenario. */
+  labCaTwin: Authority;
+  /** The key of the baseline (and most forged) leaves. */
+  leafKey: KeyPair;
+  /** Another key, for the pinning scenario. */
+  otherKey: KeyPair;
+  /** RSA-2048 leaf key, for suites with RSA key exchange (NULL-SHA256). */
+  rsaLeafKey: KeyPair;
+  createdAt: number;
+}
+
+export const LAB_CA_NAME = [['CN', 'mitmguard Audit Lab CA'], ['O', 'mitmguard client audit']] as const;
+
+/**
+ * Build the lab for one run. The lab CA is RSA so that MD5 and SHA-1 signed leaves can be made with it (ECDSA with MD5
+ * has no algorithm identifier); leaves default to P-256 for speed.
+ */
+export function createAuditLab(host: string): AuditLab {
+  const rsa = () => generateKeyPair({ type: 'rsa', bits: 2048 });
+  const labCa = createAuthority(LAB_CA_NAME, { key: rsa() });
+  return {
+    host,
+    labCa,
+    untrustedRoot: createAuthority([['CN', 'mitmguard Audit Untrusted Root'], ['O', 'mitmguard client audit']], { key: generateKeyPair({ type: 'ec', curve: 'P-256' }) }),
+    labCaTwin: createAuthority(LAB_CA_NAME, { key: rsa() }),
+    leafKey: generateKeyPair({ type: 'ec', curve: 'P-256' }),
+    otherKey: generateKeyPair({ type: 'ec', curve: 'P-256' }),
+    rsaLeafKey: cachedKeyPair({ type: 'rsa', bits: 2048 }, 'audit-rsa-leaf'),
+    createdAt: Date.now(),
+  };
+}
+
+/** RFC 7469 §2.4 pin of a key: base64 SHA-256 of its SubjectPublicKeyInfo (what `curl --pinnedpubkey sha256//…` takes). */
+export function spkiPin(key: KeyPair): string {
+  return createHash('sha256').update(key.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+}
