@@ -1,0 +1,188 @@
+/**
+ * The hostile endpoint: one listening port per scenario, each serving that scenario's forged or degraded server for
+ * the chosen application protocol, recording every connection. The library API (`./index.ts`) and the CLI start it;
+ * the runner reads the records back and judges them.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import { MitmError } from '../errors.js';
+import { privateKeyPem } from '../pki/index.js';
+import { DEFAULT_CONNECTION_LIMITS, serveConnection, type ConnectionLimits } from './connection.js';
+import { PROTOCOLS, type AppProtocol } from './protocols/index.js';
+import { servedCipherString } from './scenarios/index.js';
+import type { AuditLab } from './scenarios/lab.js';
+import type { ScenarioDefinition, ServedChain } from './scenarios/types.js';
+import type { ConnectionRecord } from './types.js';
+
+export interface EndpointLimits extends ConnectionLimits {
+  /** Connections recorded per scenario; later ones are closed at once (a flooding client cannot grow memory). */
+  maxConnectionsPerScenario: number;
+}
+
+export const DEFAULT_ENDPOINT_LIMITS: EndpointLimits = { ...DEFAULT_CONNECTION_LIMITS, maxConnectionsPerScenario: 64 };
+
+export interface EndpointOptions {
+  protocol: AppProtocol;
+  lab: AuditLab;
+  scenarios: readonly ScenarioDefinition[];
+  /** Address to listen on; loopback unless the user says otherwise (a phone on the LAN needs 0.0.0.0). */
+  bind?: string;
+  /** Canary token looked for in captured secrets. */
+  token?: string;
+  limits?: Partial<EndpointLimits>;
+}
+
+export interface ServedScenario {
+  scenario: ScenarioDefinition;
+  port: number;
+  /** `host:port` as bound. */
+  address: string;
+  /** The URL a client is given, for the lab host name. */
+  url: string;
+}
+
+interface ScenarioState {
+  served: ServedScenario;
+  servers: Server[];
+  records: ConnectionRecord[];
+  open: Set<Socket>;
+  dropped: number;
+}
+
+const fill = (template: string, host: string, port: number) => template.replace('{host}', host).replace('{port}', String(port));
+
+/** A secure context per scenario, built once; the chain does not depend on the SNI a client sends. */
+export function secureContextFor(s: ScenarioDefinition, chain: ServedChain): SecureContext {
+  return createSecureContext({
+    key: privateKeyPem(chain.key),
+    cert: chain.certs.map((c) => c.pem).join(''),
+    ciphers: servedCipherString(s),
+    ...(s.tls?.minVersion ? { minVersion: s.tls.minVersion } : {}),
+    ...(s.tls?.maxVersion ? { maxVersion: s.tls.maxVersion } : {}),
+  });
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen({ port, host, exclusive: true }, () => {
+      server.off('error', onError);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+export class HostileEndpoint {
+  private readonly states = new Map<string, ScenarioState>();
+  private closed = false;
+
+  private constructor(
+    readonly protocol: AppProtocol,
+    readonly lab: AuditLab,
+    private readonly limits: EndpointLimits,
+    private readonly token: string | undefined,
+  ) {}
+
+  /** Start one listener per scenario (on an ephemeral port) and return once all listen. */
+  static async start(options: EndpointOptions): Promise<HostileEndpoint> {
+    const limits = { ...DEFAULT_ENDPOINT_LIMITS, ...options.limits };
+    const endpoint = new HostileEndpoint(options.protocol, options.lab, limits, options.token);
+    const bind = options.bind ?? '127.0.0.1';
+    try {
+      for (const s of options.scenarios) await endpoint.serve(s, bind);
+    } catch (err) {
+      await endpoint.close();
+      throw err instanceof MitmError ? err : new MitmError('MG_ERR_IO', `cannot start the audit endpoint: ${(err as Error).message}`, { cause: err });
+    }
+    return endpoint;
+  }
+
+  private async serve(s: ScenarioDefinition, bind: string): Promise<void> {
+    const context = s.chain ? secureContextFor(s, s.chain(this.lab)) : undefined;
+    const state: ScenarioState = { served: undefined as unknown as ServedScenario, servers: [], records: [], open: new Set(), dropped: 0 };
+    const onConnection = (socket: Socket) => {
+      if (this.closed || state.records.length >= this.limits.maxConnectionsPerScenario) {
+        state.dropped++;
+        socket.destroy();
+        return;
+      }
+      const record: ConnectionRecord = { scenario: s.id, remote: `${socket.remoteAddress}:${socket.remotePort}`, openedAt: Date.now(), events: [] };
+      state.records.push(record);
+      state.open.add(socket);
+      serveConnection(socket, {
+        scenario: s,
+        protocol: this.protocol,
+        secureContext: context ? () => context : undefined,
+        token: this.token,
+        limits: this.limits,
+        record,
+        onClose: () => state.open.delete(socket),
+      });
+    };
+    const main = createServer({ pauseOnConnect: false }, onConnection);
+    const port = await listen(main, 0, bind);
+    state.servers.push(main);
+    // "localhost" resolves to ::1 first for many clients; serve the same port there too when binding loopback.
+    if (bind === '127.0.0.1') {
+      const v6 = createServer(onConnection);
+      try {
+        await listen(v6, port, '::1');
+        state.servers.push(v6);
+      } catch {
+        v6.close();
+      }
+    }
+    const address = bind.includes(':') ? `[${bind}]:${port}` : `${bind}:${port}`;
+    const spec = PROTOCOLS[this.protocol];
+    const template = s.transport === 'hsts-downgrade' && spec.plainUrl ? spec.plainUrl : spec.url;
+    state.served = { scenario: s, port, address, url: fill(template, this.lab.host, port) };
+    this.states.set(s.id, state);
+  }
+
+  /** Every scenario served, in catalogue order. */
+  get served(): ServedScenario[] {
+    return [...this.states.values()].map((st) => st.served);
+  }
+
+  servedScenario(id: string): ServedScenario | undefined {
+    return this.states.get(id)?.served;
+  }
+
+  /** The connections recorded for a scenario so far (live objects; copy before keeping). */
+  records(id: string): ConnectionRecord[] {
+    return this.states.get(id)?.records ?? [];
+  }
+
+  /** Connections refused because the per-scenario limit was reached. */
+  dropped(id: string): number {
+    return this.states.get(id)?.dropped ?? 0;
+  }
+
+  /**
+   * Wait until every connection of a scenario has closed, at most `graceMs`, then cut those still open: a client
+   * process has exited, so anything still open is a leftover, and the verdict must not wait on it.
+   */
+  async settle(id: string, graceMs = 1000): Promise<void> {
+    const state = this.states.get(id);
+    if (!state) return;
+    const deadline = Date.now() + graceMs;
+    while (state.open.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const socket of state.open) socket.destroy();
+    // Let close handlers run so records carry closedAt.
+    await new Promise((r) => setImmediate(r));
+  }
+
+  /** Stop every listener and cut every connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const closing: Promise<void>[] = [];
+    for (const state of this.states.values()) {
+      for (const socket of state.open) socket.destroy();
+      for (const server of state.servers) closing.push(new Promise((r) => server.close(() => r())));
+    }
+    await Promise.all(closing);
+  }
+}
