@@ -5,9 +5,11 @@
  * Each area keeps its checks in one module under src/checks/ and adds one line here.
  */
 import { CheckRegistry } from './registry.js';
+import { certificateChecks } from './certificates.js';
 import { policyChecks } from '../policy/checks.js';
 
 export const catalogue = new CheckRegistry([
+  ...certificateChecks,
   ...policyChecks,
   // ...tlsChecks, ...certificateChecks, ...dnsChecks, ...auditChecks
 ]);
