@@ -7,9 +7,11 @@
 import { CheckRegistry } from './registry.js';
 import { certificateChecks } from './certificates.js';
 import { policyChecks } from '../policy/checks.js';
+import { tlsChecks } from './tls.js';
 
 export const catalogue = new CheckRegistry([
   ...certificateChecks,
   ...policyChecks,
+  ...tlsChecks,
   // ...tlsChecks, ...certificateChecks, ...dnsChecks, ...auditChecks
 ]);

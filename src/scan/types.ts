@@ -41,6 +41,14 @@ export interface TlsFacts {
   secureRenegotiation: boolean | null;
   fallbackScsv: boolean | null;
   compression: boolean | null;
+  /** Smallest DH prime (bits) in a ServerKeyExchange of a DHE suite; null when no DHE suite was accepted. */
+  dhBits?: number | null;
+  /** The server asked for a client certificate (CertificateRequest, TLS ≤ 1.2); null when not seen. */
+  clientCertificateRequested?: boolean | null;
+  /** Probes that failed, each with its error code. A scan still reports what the other probes saw. */
+  probeErrors?: Array<{ probe: string; code: MitmErrorCode; message: string }>;
+  /** Connections the scan opened for this target. */
+  probes?: number;
 }
 
 export interface TargetReport {
@@ -49,6 +57,8 @@ export interface TargetReport {
   host: string;
   port: number;
   sni?: string;
+  /** The STARTTLS protocol run before the ClientHello, when the target needed one. */
+  starttls?: string | null;
   ok: boolean;
   error: ErrorInfo | null;
   tls: TlsFacts | null;

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { register as scan } from './scan.js';
 
 /** Each command module exports `register(program)`; one line per command here. */
 type Register = (program: Command) => void;
 
 export const commands: Register[] = [
+  scan,
   // scan, cert, dns, audit-client, lab, report ...
 ];

@@ -1,0 +1,113 @@
+/**
+ * The scanner's library API: `scanTarget` probes one endpoint and judges it with the check catalogue; `scanTargets`
+ * scans many under one scan-wide concurrency limit and returns the ScanDocument that `mitmguard scan --format json`
+ * prints. Failures become `error` (the target could not be scanned) or `tls.probeErrors` (one probe failed).
+ */
+import { catalogue } from '../checks/catalogue.js';
+import type { CheckRegistry } from '../checks/registry.js';
+import { MitmError, toMitmError } from '../errors.js';
+import { ProbeContext } from '../tls/scan/context.js';
+import { Limiter } from '../tls/scan/limiter.js';
+import { probeTls } from '../tls/scan/probe-tls.js';
+import { VERSION } from '../version.js';
+import { parseTarget, type ParsedTarget } from './target.js';
+import type { ScanDocument, TargetReport } from './types.js';
+
+export interface ScanOptions {
+  /** SNI to send instead of the target's host name. */
+  sni?: string;
+  /** Force a STARTTLS protocol (`smtp`, `imap`, …) for targets without a scheme. */
+  starttls?: string;
+  /** Per-connection deadline: connect, STARTTLS and the server's answer. Default 5000 ms. */
+  timeoutMs?: number;
+  /** Connections open at once to one target. Default 12. */
+  concurrency?: number;
+  /** The whole scan of one target. Default 10 × timeoutMs. */
+  targetTimeoutMs?: number;
+  signal?: AbortSignal;
+  /** The checks to run on what was observed; default: the catalogue. */
+  checks?: CheckRegistry;
+}
+
+export interface ScanManyOptions extends ScanOptions {
+  /** Connections open at once across all targets. Default 64. */
+  globalConcurrency?: number;
+  /** Targets scanned at once. Default 8. */
+  parallelTargets?: number;
+  /** Called after each target, in completion order. */
+  onProgress?: (report: TargetReport, done: number, total: number) => void;
+}
+
+export const DEFAULT_SCAN_OPTIONS = { timeoutMs: 5000, concurrency: 12, globalConcurrency: 64, parallelTargets: 8 } as const;
+
+/**
+ * Scan one target. Never throws: a target that cannot be scanned comes back with `ok: false` and an `error` code.
+ *
+ * @example
+ * const report = await scanTarget('127.0.0.1:8443', { timeoutMs: 3000 });
+ * console.log(report.tls?.protocols['TLSv1.3']);
+ */
+export async function scanTarget(target: string | ParsedTarget, options: ScanOptions = {}, sharedLimiter?: Limiter): Promise<TargetReport> {
+  const started = performance.now();
+  const input = typeof target === 'string' ? target : target.input;
+  let parsed: ParsedTarget;
+  try {
+    parsed = typeof target === 'string' ? parseTarget(target, options.starttls ? { starttls: options.starttls } : {}) : target;
+  } catch (err) {
+    const e = toMitmError(err, 'MG_ERR_TARGET');
+    return { target: input, host: '', port: 0, ok: false, error: { code: e.code, message: e.message }, tls: null, findings: [], durationMs: 0 };
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SCAN_OPTIONS.timeoutMs;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), options.targetTimeoutMs ?? timeoutMs * 10);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  const sni = options.sni ?? parsed.sni;
+  const ctx = new ProbeContext({
+    endpoint: { host: parsed.host, port: parsed.port, starttls: parsed.starttls, name: sni ?? parsed.host },
+    sni,
+    timeoutMs,
+    signal,
+    limiters: [new Limiter(options.concurrency ?? DEFAULT_SCAN_OPTIONS.concurrency), ...(sharedLimiter ? [sharedLimiter] : [])],
+  });
+  const base = {
+    target: parsed.input,
+    host: parsed.host,
+    port: parsed.port,
+    ...(sni ? { sni } : {}),
+    starttls: parsed.starttls,
+  };
+  try {
+    const tls = await probeTls(ctx);
+    const findings = (options.checks ?? catalogue).run('tls', tls, parsed.input);
+    return { ...base, ok: true, error: null, tls, findings, durationMs: Math.round(performance.now() - started) };
+  } catch (err) {
+    let e = toMitmError(err);
+    if (deadline.signal.aborted && !options.signal?.aborted) e = new MitmError('MG_ERR_TIMEOUT', `the scan of ${parsed.input} exceeded its time limit`);
+    return { ...base, ok: false, error: { code: e.code, message: e.message }, tls: null, findings: [], durationMs: Math.round(performance.now() - started) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Scan several targets, a few at a time, under one scan-wide connection limit. Reports keep the order of `targets`.
+ *
+ * @example
+ * const doc = await scanTargets(['a.example', 'smtp://mx.example'], { onProgress: (r) => console.error(r.target) });
+ */
+export async function scanTargets(targets: ReadonlyArray<string | ParsedTarget>, options: ScanManyOptions = {}): Promise<ScanDocument> {
+  const startedAt = new Date().toISOString();
+  const shared = new Limiter(options.globalConcurrency ?? DEFAULT_SCAN_OPTIONS.globalConcurrency);
+  const reports: TargetReport[] = new Array(targets.length);
+  let next = 0;
+  let done = 0;
+  const workers = Array.from({ length: Math.min(targets.length, options.parallelTargets ?? DEFAULT_SCAN_OPTIONS.parallelTargets) }, async () => {
+    while (next < targets.length) {
+      const i = next++;
+      reports[i] = await scanTarget(targets[i]!, options, shared);
+      options.onProgress?.(reports[i]!, ++done, targets.length);
+    }
+  });
+  await Promise.all(workers);
+  return { tool: 'mitmguard', version: VERSION, startedAt, finishedAt: new Date().toISOString(), targets: reports };
+}

@@ -1,0 +1,69 @@
+/**
+ * What every probe of one target shares: the endpoint, the deadlines, the concurrency limiters, a probe counter and
+ * the list of probe failures (each recorded with its MitmError code, never thrown past the scan).
+ */
+import { toMitmError, type MitmErrorCode } from '../../errors.js';
+import { encodeClientHello, encodeSslv2ClientHello, SSLV2_CIPHER_KINDS } from '../wire/client-hello.js';
+import type { VersionName } from '../wire/registry.js';
+import { openConnection, type Endpoint } from './connector.js';
+import { exchangeHello, exchangeSslv2, type ProbeAnswer, type Sslv2Answer, type StopRule } from './exchange.js';
+import { helloOptions, type HelloTemplateOptions } from './hellos.js';
+import { Limiter } from './limiter.js';
+
+export interface ProbeError {
+  /** Which probe failed, e.g. `ciphers TLSv1.2`, `groups`, `fallback`. */
+  probe: string;
+  code: MitmErrorCode;
+  message: string;
+}
+
+export interface ProbeSettings {
+  endpoint: Endpoint;
+  /** SNI to send; null sends none (IP address targets without --sni). */
+  sni: string | null;
+  /** Per connection: connect + (STARTTLS) + answer. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Acquired in order for every connection: per-target first, then the scan-wide one. */
+  limiters: readonly Limiter[];
+}
+
+export class ProbeContext {
+  /** Connections opened so far. */
+  probes = 0;
+  readonly errors: ProbeError[] = [];
+
+  constructor(readonly settings: ProbeSettings) {}
+
+  get sni(): string | null {
+    return this.settings.sni;
+  }
+
+  /** Run one raw-ClientHello probe. Rejects with a MitmError; callers decide whether the failure is recorded. */
+  hello(version: VersionName, template: Omit<HelloTemplateOptions, 'sni'>, stop: StopRule): Promise<ProbeAnswer> {
+    const s = this.settings;
+    return Limiter.run(s.limiters, async () => {
+      this.probes++;
+      const socket = await openConnection(s.endpoint, { timeoutMs: s.timeoutMs, ...(s.signal ? { signal: s.signal } : {}) });
+      const bytes = encodeClientHello(helloOptions(version, { ...template, sni: s.sni }));
+      return exchangeHello(socket, bytes, stop, s.timeoutMs, s.signal);
+    });
+  }
+
+  /** Run the SSLv2 probe: a pure SSLv2 CLIENT-HELLO offering every SSLv2 cipher kind. */
+  sslv2(): Promise<Sslv2Answer> {
+    const s = this.settings;
+    return Limiter.run(s.limiters, async () => {
+      this.probes++;
+      const socket = await openConnection(s.endpoint, { timeoutMs: s.timeoutMs, ...(s.signal ? { signal: s.signal } : {}) });
+      const bytes = encodeSslv2ClientHello({ version: 0x0002, sslv2Ciphers: Object.keys(SSLV2_CIPHER_KINDS).map(Number) });
+      return exchangeSslv2(socket, bytes, s.timeoutMs, s.signal);
+    });
+  }
+
+  /** Record a failed probe as an observation. */
+  fail(probe: string, err: unknown): void {
+    const e = toMitmError(err);
+    this.errors.push({ probe, code: e.code, message: e.message });
+  }
+}

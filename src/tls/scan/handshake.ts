@@ -1,0 +1,72 @@
+/**
+ * A real handshake through node:tls, for what a TLS 1.3 ServerHello cannot tell (the certificate, stapled OCSP and ALPN
+ * travel encrypted, RFC 8446 §4.3). Used only when the server speaks no TLS ≤ 1.2. The socket comes from the same
+ * connector as every probe, so STARTTLS targets work too.
+ */
+import { connect as tlsConnect, type ConnectionOptions, type PeerCertificate, type DetailedPeerCertificate } from 'node:tls';
+import { MitmError, toMitmError } from '../../errors.js';
+import { LIMITS } from '../wire/limits.js';
+import { openConnection } from './connector.js';
+import type { ProbeContext } from './context.js';
+import { Limiter } from './limiter.js';
+
+export interface HandshakeFacts {
+  /** DER certificates, leaf first, as presented. */
+  chain: Uint8Array[];
+  ocspStapled: boolean;
+  alpn: string | null;
+}
+
+/** Walk node's issuer links (built from the presented chain) until a self-issued certificate or the limit. */
+function chainOf(leaf: DetailedPeerCertificate): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let cert: PeerCertificate | undefined = leaf;
+  const seen = new Set<string>();
+  while (cert && cert.raw && out.length < LIMITS.MAX_CHAIN_LENGTH) {
+    const fp = cert.fingerprint256;
+    if (seen.has(fp)) break;
+    seen.add(fp);
+    out.push(Uint8Array.from(cert.raw));
+    cert = (cert as DetailedPeerCertificate).issuerCertificate;
+  }
+  return out;
+}
+
+/** One TLS 1.3 handshake offering `alpn`; resolves with the chain, OCSP staple and the selected protocol. */
+export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Promise<HandshakeFacts> {
+  const s = ctx.settings;
+  return Limiter.run(s.limiters, async () => {
+    ctx.probes++;
+    const socket = await openConnection(s.endpoint, { timeoutMs: s.timeoutMs, ...(s.signal ? { signal: s.signal } : {}) });
+    return new Promise<HandshakeFacts>((resolve, reject) => {
+      let ocsp = false;
+      const options: ConnectionOptions = {
+        socket,
+        // We observe, we do not trust: validation is the x509 module's job on the chain we return.
+        rejectUnauthorized: false,
+        minVersion: 'TLSv1.3',
+        ALPNProtocols: [...alpn],
+      };
+      if (ctx.sni) options.servername = ctx.sni;
+      // node:tls honours requestOCSP on client sockets; @types/node lists it only on TLSSocketOptions.
+      Object.assign(options, { requestOCSP: true });
+      const tls = tlsConnect(options);
+      const timer = setTimeout(() => done(new MitmError('MG_ERR_TIMEOUT', `TLS 1.3 handshake took longer than ${s.timeoutMs} ms`)), s.timeoutMs);
+      const done = (err: unknown, value?: HandshakeFacts) => {
+        clearTimeout(timer);
+        tls.destroy();
+        socket.destroy();
+        if (err) reject(toMitmError(err, 'MG_ERR_HANDSHAKE'));
+        else resolve(value!);
+      };
+      tls.on('OCSPResponse', (r: Buffer) => {
+        ocsp = r.length > 0;
+      });
+      tls.once('secureConnect', () => {
+        const peer = tls.getPeerCertificate(true);
+        done(null, { chain: peer && peer.raw ? chainOf(peer) : [], ocspStapled: ocsp, alpn: tls.alpnProtocol || null });
+      });
+      tls.once('error', (err) => done(new MitmError('MG_ERR_HANDSHAKE', err.message, { cause: err })));
+    });
+  });
+}

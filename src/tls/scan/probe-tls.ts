@@ -1,0 +1,110 @@
+/**
+ * All TLS probes of one endpoint, scheduled for speed: the six protocol probes start at once (each is the first step
+ * of its version's cipher elimination); as soon as every version has answered, the probes that depend on the protocol
+ * set (groups, fallback SCSV, ALPN, the TLS 1.3 certificate handshake) start beside the eliminations still running.
+ * Concurrency is bounded by the context's limiters.
+ */
+import { MitmError } from '../../errors.js';
+import { PROTOCOL_NAMES, type CertificateFacts, type ProtocolName, type TlsFacts } from '../../scan/types.js';
+import type { VersionName } from '../wire/registry.js';
+import { certificateFacts } from './certificate-facts.js';
+import { enumerateVersion, type VersionResult } from './ciphers.js';
+import type { ProbeContext } from './context.js';
+import { probeAlpn, probeFallbackScsv } from './features.js';
+import { enumerateEcdheGroups, enumerateTls13Groups } from './groups.js';
+import { tls13Handshake, type HandshakeFacts } from './handshake.js';
+
+const LEGACY_ORDER: VersionName[] = ['TLSv1.2', 'TLSv1.1', 'TLSv1.0', 'SSLv3'];
+
+function chainFacts(ctx: ProbeContext, chain: readonly Uint8Array[]): CertificateFacts[] {
+  const out: CertificateFacts[] = [];
+  for (const der of chain) {
+    try {
+      out.push(certificateFacts(der));
+    } catch (err) {
+      ctx.fail('certificate', err);
+    }
+  }
+  return out;
+}
+
+/**
+ * Probe an endpoint and return the TLS facts. Throws a MitmError only when no version could be probed at all
+ * (connection refused, timeouts everywhere, a peer that does not speak TLS); otherwise failures are in `probeErrors`.
+ */
+export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
+  const known = new Map<VersionName, boolean>();
+  let allKnown!: () => void;
+  const allAnswered = new Promise<void>((r) => (allKnown = r));
+  const chains = PROTOCOL_NAMES.map((v) =>
+    enumerateVersion(ctx, v, (supported) => {
+      known.set(v, supported);
+      if (known.size === PROTOCOL_NAMES.length) allKnown();
+    }),
+  );
+  await allAnswered;
+  const supported = new Set([...known].filter(([, s]) => s).map(([v]) => v));
+  if (supported.size === 0) {
+    await Promise.all(chains);
+    const first = ctx.errors[0];
+    if (first) throw new MitmError(first.code, first.message, { details: { probe: first.probe } });
+    throw new MitmError('MG_ERR_HANDSHAKE', 'the server accepted none of the SSL/TLS versions offered');
+  }
+
+  const legacy = LEGACY_ORDER.find((v) => supported.has(v)) ?? null;
+  const tls13 = supported.has('TLSv1.3');
+  const groupsTask = tls13 ? enumerateTls13Groups(ctx) : legacy && legacy !== 'SSLv3' ? enumerateEcdheGroups(ctx, legacy) : Promise.resolve([]);
+  const fallbackTask = probeFallbackScsv(ctx, supported);
+  const alpnTask = legacy && legacy !== 'SSLv3' ? probeAlpn(ctx, legacy) : Promise.resolve(null);
+  // TLS 1.3-only: the certificate, OCSP staple and ALPN are encrypted, so make real handshakes (one per ALPN protocol).
+  const handshakeTask: Promise<Array<HandshakeFacts | null>> = legacy
+    ? Promise.resolve([])
+    : Promise.all(
+        (['h2', 'http/1.1'] as const).map((p) =>
+          tls13Handshake(ctx, [p]).catch((err) => {
+            ctx.fail(`handshake ${p}`, err);
+            return null;
+          }),
+        ),
+      );
+
+  const [results, groups, fallbackScsv, alpnLegacy, handshakes] = await Promise.all([
+    Promise.all(chains),
+    groupsTask,
+    fallbackTask,
+    alpnTask,
+    handshakeTask,
+  ]);
+  const byVersion = new Map<ProtocolName, VersionResult>(results.map((r) => [r.version, r]));
+  const first = legacy ? byVersion.get(legacy)!.first : null;
+
+  const protocols = Object.fromEntries(PROTOCOL_NAMES.map((v) => [v, byVersion.get(v)!.supported])) as Record<ProtocolName, boolean>;
+  const cipherSuites: TlsFacts['cipherSuites'] = {};
+  const serverPreference: TlsFacts['serverPreference'] = {};
+  for (const r of results) {
+    if (!r.supported) continue;
+    cipherSuites[r.version] = r.suites;
+    serverPreference[r.version] = r.serverPreference;
+  }
+  const dh = results.map((r) => r.dhBits).filter((b): b is number => b !== null);
+  const hs = handshakes.find((h) => h !== null) ?? null;
+  const chain = first?.chain ?? hs?.chain ?? [];
+  const alpn = alpnLegacy ?? handshakes.map((h, i) => (h?.alpn === ['h2', 'http/1.1'][i] ? h!.alpn! : null)).filter((p): p is string => p !== null);
+
+  return {
+    protocols,
+    cipherSuites,
+    serverPreference,
+    groups,
+    alpn,
+    certificates: chainFacts(ctx, chain),
+    ocspStapled: first ? first.hello.statusRequest && first.certificateStatus !== null : hs?.ocspStapled ?? false,
+    secureRenegotiation: first ? first.hello.secureRenegotiation : null,
+    fallbackScsv,
+    compression: first ? first.hello.compressionMethod !== 0 : null,
+    dhBits: dh.length ? Math.min(...dh) : null,
+    clientCertificateRequested: first ? first.certificateRequested : null,
+    probeErrors: ctx.errors,
+    probes: ctx.probes,
+  };
+}
