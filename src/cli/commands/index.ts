@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
+import { register as cert } from './cert.js';
 import { register as scan } from './scan.js';
 
 /** Each command module exports `register(program)`; one line per command here. */
 type Register = (program: Command) => void;
 
 export const commands: Register[] = [
+  cert,
   scan,
   // scan, cert, dns, audit-client, lab, report ...
 ];

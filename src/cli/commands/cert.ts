@@ -1,0 +1,161 @@
+/**
+ * `mitmguard cert verify|show|pin`: thin — read files or fetch a chain, call src/x509, print text or JSON.
+ * verify exits 0 (valid for purpose, name and time), 1 (not valid), 2 (usage or runtime error).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { MitmError } from '../../errors.js';
+import { colors, EXIT, parseFormat, parsePositiveInt, printJson } from '../output.js';
+
+interface VerifyOptions {
+  chain?: string[];
+  ca?: string[];
+  system?: boolean;
+  host?: string;
+  at?: string;
+  purpose: string;
+  profile: string;
+  crl?: string[];
+  format: string;
+}
+
+interface SourceOptions {
+  format: string;
+  sni?: string;
+  timeout: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function readInput(path: string): Buffer {
+  if (!existsSync(path)) throw new MitmError('MG_ERR_USAGE', `no such file: ${path}`);
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new MitmError('MG_ERR_IO', `cannot read ${path}`, { cause: err });
+  }
+}
+
+function parseAt(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) throw new MitmError('MG_ERR_USAGE', `--at ${JSON.stringify(text)} is not a date (use ISO 8601, e.g. 2025-01-31T12:00:00Z)`);
+  return d;
+}
+
+function choice<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new MitmError('MG_ERR_USAGE', `${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/** A file (PEM bundle or DER) or `host:port` to fetch the presented chain from. */
+async function loadSource(source: string, opts: SourceOptions): Promise<Uint8Array[]> {
+  const { certificatesFromPemOrDer } = await import('../../x509/pem.js');
+  if (existsSync(source)) return certificatesFromPemOrDer(readInput(source));
+  const { parseHostPort, fetchPeerChain } = await import('../../x509/fetch.js');
+  const hp = parseHostPort(source);
+  if (!hp) throw new MitmError('MG_ERR_USAGE', `${source} is neither a file nor host:port`);
+  return fetchPeerChain(hp.host, hp.port, {
+    timeoutMs: parsePositiveInt('--timeout', opts.timeout, 600_000),
+    ...(opts.sni ? { servername: opts.sni } : {}),
+  });
+}
+
+export function register(program: Command): void {
+  const cert = program.command('cert').description('Validate, inspect and pin X.509 certificates (strict RFC 5280 / CABF profile)');
+
+  cert
+    .command('verify')
+    .description('Build and validate a path from a leaf to a trust anchor; exit 0 valid, 1 invalid, 2 usage error')
+    .argument('<leaf>', 'leaf certificate (PEM or DER); a PEM bundle is the leaf followed by untrusted intermediates')
+    .option('--chain <file>', 'untrusted intermediates (PEM bundle); repeatable', collect)
+    .option('--ca <file|dir>', 'trust anchors (PEM file or directory); repeatable; default Node\'s bundled roots', collect)
+    .option('--system', 'also trust the system store (/etc/ssl/certs)')
+    .option('--host <name>', 'DNS name or IP address the leaf must cover')
+    .option('--at <time>', 'validation time (ISO 8601); default now')
+    .option('--purpose <purpose>', 'server or client', 'server')
+    .option('--profile <profile>', 'strict or compatible (weak algorithms and profile breaches become warnings)', 'strict')
+    .option('--crl <file>', 'CRL (PEM or DER) to check revocation against; repeatable', collect)
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (leafPath: string, opts: VerifyOptions) => {
+      const format = parseFormat(opts.format);
+      const purpose = choice('--purpose', opts.purpose, ['server', 'client'] as const);
+      const profile = choice('--profile', opts.profile, ['strict', 'compatible'] as const);
+      const at = parseAt(opts.at);
+      const x = await import('../../x509/index.js');
+      const presented = x.certificatesFromPemOrDer(readInput(leafPath));
+      for (const f of opts.chain ?? []) presented.push(...x.certificatesFromPemOrDer(readInput(f)));
+      for (const p of opts.ca ?? []) if (!existsSync(p)) throw new MitmError('MG_ERR_USAGE', `no such file or directory: ${p}`);
+      const anchors = opts.ca?.length || opts.system
+        ? x.loadTrustStore({ paths: opts.ca ?? [], system: Boolean(opts.system) })
+        : x.nodeTrustStore();
+      const crls = (opts.crl ?? []).flatMap((f) => x.parseCrls(readInput(f)));
+      const a = x.assessServerChain(presented, {
+        anchors, purpose, profile, crls, ...(at ? { at } : {}), ...(opts.host !== undefined ? { host: opts.host } : {}),
+      });
+      const issue = (i: { code: string; message: string; certIndex: number | null }) => ({ code: i.code, message: i.message, certIndex: i.certIndex });
+      if (format === 'json') {
+        printJson({ valid: a.valid, chain: a.path, errors: a.errors.map(issue), warnings: a.warnings.map(issue), parseErrors: a.parseErrors });
+      } else {
+        const out: string[] = [];
+        out.push(a.valid ? colors.green(`valid: ${purpose} certificate${a.host ? ` for ${a.host}` : ''} at ${a.at}`) : colors.red(`INVALID: ${a.errors.length} error(s)`));
+        a.path.forEach((c, i) => out.push(`  ${i}: ${c.subject || '<empty subject>'}  ${colors.dim(`issuer ${c.issuer}; ${c.keyType}${c.keyBits ? '-' + c.keyBits : ''}; ${c.signatureAlgorithm}; until ${c.notAfter}`)}`));
+        for (const e of a.errors) out.push(colors.red(`  error   [${e.code}]${e.certIndex === null ? '' : ` cert ${e.certIndex}`}: ${e.message}`));
+        for (const w of a.warnings) out.push(colors.yellow(`  warning [${w.code}]${w.certIndex === null ? '' : ` cert ${w.certIndex}`}: ${w.message}`));
+        process.stdout.write(out.join('\n') + '\n');
+      }
+      process.exitCode = a.valid ? EXIT.OK : EXIT.FINDINGS;
+    });
+
+  cert
+    .command('show')
+    .description('Show each certificate of a PEM file or of the chain a server presents (host:port)')
+    .argument('<source>', 'PEM/DER file or host:port')
+    .option('--sni <name>', 'server name to send when fetching')
+    .option('--timeout <ms>', 'connection timeout in milliseconds', '10000')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (source: string, opts: SourceOptions) => {
+      const format = parseFormat(opts.format);
+      const ders = await loadSource(source, opts);
+      const { parseCertificate, analyseCertificate } = await import('../../x509/index.js');
+      const now = new Date();
+      const list = ders.map((d, i) => analyseCertificate(parseCertificate(d), now, i === 0));
+      if (format === 'json') {
+        printJson({ source, certificates: list });
+        return;
+      }
+      const out: string[] = [];
+      list.forEach((c, i) => {
+        out.push(colors.bold(`certificate ${i}`));
+        const rows: Array<[string, string]> = [
+          ['subject', c.subject || '<empty>'], ['issuer', c.issuer], ['serial', c.serial], ['SANs', c.sans.join(', ') || '-'],
+          ['key', `${c.keyType}${c.curve ? ' ' + c.curve : ''}${c.keyBits ? ` ${c.keyBits} bits` : ''}`], ['signature', c.signatureAlgorithm],
+          ['validity', `${c.notBefore} → ${c.notAfter} (${c.daysLeft} days left)`], ['CA', c.isCa ? 'yes' : 'no'], ['self-signed', c.selfSigned ? 'yes' : 'no'],
+          ['SPKI pin', c.spkiPin], ['SHA-256', c.sha256], ['OCSP', c.ocsp.join(', ') || '-'], ['CA issuers', c.caIssuers.join(', ') || '-'],
+          ['CRL DP', c.crlDistributionPoints.join(', ') || '-'], ['SCTs', String(c.scts)],
+        ];
+        for (const [k, v] of rows) out.push(`  ${k.padEnd(12)} ${v}`);
+        for (const l of c.lints) out.push(colors.yellow(`  lint ${l.id} (${l.severity}): ${l.message}`));
+      });
+      process.stdout.write(out.join('\n') + '\n');
+    });
+
+  cert
+    .command('pin')
+    .description('Print the SPKI pin (sha256/<base64>, as curl --pinnedpubkey and HPKP use) of each certificate')
+    .argument('<source>', 'PEM/DER file or host:port')
+    .option('--sni <name>', 'server name to send when fetching')
+    .option('--timeout <ms>', 'connection timeout in milliseconds', '10000')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (source: string, opts: SourceOptions) => {
+      const format = parseFormat(opts.format);
+      const ders = await loadSource(source, opts);
+      const { parseCertificate, spkiPin } = await import('../../x509/index.js');
+      const pins = ders.map((d) => {
+        const c = parseCertificate(d);
+        return { subject: c.subject.text, pin: spkiPin(c), sha256: c.fingerprint };
+      });
+      if (format === 'json') printJson({ source, pins });
+      else process.stdout.write(pins.map((p, i) => `${p.pin}  ${colors.dim(`${i}: ${p.subject}`)}`).join('\n') + '\n');
+    });
+}

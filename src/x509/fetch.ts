@@ -1,0 +1,63 @@
+/**
+ * Fetch the certificate chain a TLS server presents (for `cert show|pin host:port`). Verification is off on purpose:
+ * we want to see whatever the server sends, and judge it ourselves.
+ */
+import { connect, type PeerCertificate } from 'node:tls';
+import { isIP } from 'node:net';
+import { MitmError, toMitmError } from '../errors.js';
+
+/** Named limits for fetching a chain. */
+export const FETCH_LIMITS = { defaultTimeoutMs: 10_000, maxChain: 32 } as const;
+
+export interface FetchOptions {
+  /** SNI to send; default the host when it is a name. */
+  servername?: string;
+  timeoutMs?: number;
+}
+
+/** `host:port` or `[v6]:port` → parts; undefined when the text is not of that shape. */
+export function parseHostPort(text: string): { host: string; port: number } | undefined {
+  const m = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$/.exec(text) ?? /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return undefined;
+  return { host: m[1]!, port };
+}
+
+/**
+ * Connect, complete a handshake, and return the presented chain as DER, leaf first.
+ * Node exposes the chain through getPeerCertificate(true), which may append a root from its own store; duplicates
+ * are removed.
+ */
+export function fetchPeerChain(host: string, port: number, options: FetchOptions = {}): Promise<Uint8Array[]> {
+  const timeoutMs = options.timeoutMs ?? FETCH_LIMITS.defaultTimeoutMs;
+  const servername = options.servername ?? (isIP(host) ? undefined : host);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, rejectUnauthorized: false, ...(servername ? { servername } : {}) });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new MitmError('MG_ERR_TIMEOUT', `no TLS handshake with ${host}:${port} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      const out: Uint8Array[] = [];
+      const seen = new Set<string>();
+      let cert: PeerCertificate | undefined = socket.getPeerCertificate(true);
+      while (cert && cert.raw && out.length < FETCH_LIMITS.maxChain) {
+        const key = cert.fingerprint256;
+        if (seen.has(key)) break;
+        seen.add(key);
+        out.push(new Uint8Array(cert.raw));
+        cert = (cert as PeerCertificate & { issuerCertificate?: PeerCertificate }).issuerCertificate;
+      }
+      socket.end();
+      if (out.length === 0) reject(new MitmError('MG_ERR_HANDSHAKE', `${host}:${port} presented no certificate`));
+      else resolve(out);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(toMitmError(err, 'MG_ERR_HANDSHAKE'));
+    });
+  });
+}
