@@ -59,8 +59,9 @@ export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Prom
         if (err) reject(toMitmError(err, 'MG_ERR_HANDSHAKE'));
         else resolve(value!);
       };
-      tls.on('OCSPResponse', (r: Buffer) => {
-        ocsp = r.length > 0;
+      // Node emits null when the server sent no status (RFC 6066 §8 makes stapling optional).
+      tls.on('OCSPResponse', (r: Buffer | null) => {
+        ocsp = r !== null && r.length > 0;
       });
       tls.once('secureConnect', () => {
         const peer = tls.getPeerCertificate(true);

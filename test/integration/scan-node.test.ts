@@ -1,0 +1,114 @@
+/**
+ * mitmguard scan against node:tls servers configured with chosen versions, suites, groups and ALPN: the scan must
+ * report exactly what each server was configured with.
+ */
+import assert from 'node:assert/strict';
+import { createHash, X509Certificate } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { scanTarget } from '../../src/scan/index.js';
+import { dhParamsPem, startNodeTlsServer, clientCa } from '../helpers/tls-servers.js';
+
+const OPTIONS = { timeoutMs: 10_000 };
+const sha256 = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
+
+describe('scan of node:tls servers', () => {
+  it('reports exactly the configured TLS 1.2 and 1.3 suites in server order, the groups and the presented chain', async (t) => {
+    const server = await startNodeTlsServer({
+      minVersion: 'TLSv1.2',
+      ciphers: 'TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256',
+      honorCipherOrder: true,
+      ecdhCurve: 'X25519:P-256',
+    });
+    t.after(() => server.close());
+    const r = await scanTarget(server.target, OPTIONS);
+    assert.equal(r.ok, true, JSON.stringify(r.error));
+    assert.deepEqual(r.tls!.protocols, { SSLv2: false, SSLv3: false, 'TLSv1.0': false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': true });
+    assert.deepEqual(r.tls!.cipherSuites['TLSv1.2'], [
+      'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+      'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+      'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+    ]);
+    assert.deepEqual(r.tls!.cipherSuites['TLSv1.3'], ['TLS_AES_256_GCM_SHA384', 'TLS_AES_128_GCM_SHA256']);
+    assert.equal(r.tls!.serverPreference['TLSv1.2'], true);
+    assert.deepEqual([...r.tls!.groups].sort(), ['secp256r1', 'x25519']);
+    assert.deepEqual(r.tls!.certificates.map((c) => c.sha256), server.chainPem.map(sha256));
+    const leaf = r.tls!.certificates[0]!;
+    assert.equal(leaf.subject, 'CN=localhost');
+    assert.deepEqual(leaf.sans, ['localhost', '127.0.0.1']);
+    assert.equal(leaf.keyType, 'rsa');
+    assert.equal(leaf.keyBits, 2048);
+    assert.equal(leaf.signatureAlgorithm, 'ecdsa-with-SHA256');
+    assert.equal(r.tls!.secureRenegotiation, true);
+    assert.equal(r.tls!.fallbackScsv, true);
+    assert.equal(r.tls!.compression, false);
+    assert.deepEqual(r.tls!.probeErrors, []);
+    assert.deepEqual(r.findings.map((f) => f.id), []);
+  });
+
+  it('reads the certificate and ALPN of a TLS 1.3-only server through a real handshake', async (t) => {
+    const server = await startNodeTlsServer({ minVersion: 'TLSv1.3', ALPNProtocols: ['h2'], key: { type: 'ec', curve: 'P-256' } });
+    t.after(() => server.close());
+    const r = await scanTarget(server.target, OPTIONS);
+    assert.equal(r.ok, true, JSON.stringify(r.error));
+    assert.deepEqual(
+      Object.entries(r.tls!.protocols).filter(([, v]) => v).map(([k]) => k),
+      ['TLSv1.3'],
+    );
+    assert.deepEqual(r.tls!.certificates.map((c) => c.sha256), server.chainPem.map(sha256));
+    assert.equal(r.tls!.certificates[0]!.keyType, 'ec');
+    assert.equal(r.tls!.certificates[0]!.keyBits, 256);
+    assert.deepEqual(r.tls!.alpn, ['h2']);
+    // Nothing below TLS 1.3 to fall back to, nothing to renegotiate.
+    assert.equal(r.tls!.fallbackScsv, null);
+    assert.equal(r.tls!.secureRenegotiation, null);
+  });
+
+  it('reports client cipher order and the missing TLS 1.3 as findings on a TLS 1.2-only server', async (t) => {
+    const server = await startNodeTlsServer({
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.2',
+      ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA:ECDHE-RSA-AES256-SHA384',
+      honorCipherOrder: false,
+    });
+    t.after(() => server.close());
+    const r = await scanTarget(server.target, OPTIONS);
+    assert.equal(r.ok, true, JSON.stringify(r.error));
+    assert.deepEqual([...r.tls!.cipherSuites['TLSv1.2']!].sort(), [
+      'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+      'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384',
+      'TLS_RSA_WITH_AES_128_CBC_SHA',
+    ]);
+    assert.equal(r.tls!.serverPreference['TLSv1.2'], false);
+    const ids = r.findings.map((f) => f.id);
+    for (const id of ['tls.protocol.tls13-missing', 'tls.cipher.no-server-preference', 'tls.cipher.cbc', 'tls.cipher.no-forward-secrecy']) {
+      assert.ok(ids.includes(id), `expected ${id} in ${ids.join(', ')}`);
+    }
+    assert.match(r.findings.find((f) => f.id === 'tls.cipher.no-forward-secrecy')!.evidence, /TLS_RSA_WITH_AES_128_CBC_SHA/);
+  });
+
+  it('finds a 1024-bit DH prime as weak Diffie-Hellman', async (t) => {
+    const server = await startNodeTlsServer({
+      maxVersion: 'TLSv1.2',
+      ciphers: 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0',
+      dhparam: await dhParamsPem(1024),
+    });
+    t.after(() => server.close());
+    const r = await scanTarget(server.target, OPTIONS);
+    assert.equal(r.ok, true, JSON.stringify(r.error));
+    assert.equal(r.tls!.dhBits, 1024);
+    const weak = r.findings.find((f) => f.id === 'tls.kex.weak-dh');
+    assert.ok(weak, 'weak-dh finding');
+    assert.equal(weak.severity, 'high');
+  });
+
+  it('enumerates a server that requires client certificates and notes the request', async (t) => {
+    const client = clientCa();
+    const server = await startNodeTlsServer({ maxVersion: 'TLSv1.2', requestCert: true, rejectUnauthorized: true, ca: client.caPem });
+    t.after(() => server.close());
+    const r = await scanTarget(server.target, OPTIONS);
+    assert.equal(r.ok, true, JSON.stringify(r.error));
+    assert.equal(r.tls!.protocols['TLSv1.2'], true);
+    assert.equal(r.tls!.clientCertificateRequested, true);
+    assert.equal(r.tls!.certificates.length, 2);
+  });
+});
