@@ -8,10 +8,12 @@ import { CheckRegistry } from './registry.js';
 import { certificateChecks } from './certificates.js';
 import { policyChecks } from '../policy/checks.js';
 import { tlsChecks } from './tls.js';
+import { dnsChecks } from './dns.js';
 
 export const catalogue = new CheckRegistry([
   ...certificateChecks,
   ...policyChecks,
   ...tlsChecks,
+  ...dnsChecks,
   // ...tlsChecks, ...certificateChecks, ...dnsChecks, ...auditChecks
 ]);

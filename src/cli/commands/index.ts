@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as cert } from './cert.js';
+import { register as dns } from './dns.js';
 import { register as scan } from './scan.js';
 
 /** Each command module exports `register(program)`; one line per command here. */
@@ -7,6 +8,7 @@ type Register = (program: Command) => void;
 
 export const commands: Register[] = [
   cert,
+  dns,
   scan,
   // scan, cert, dns, audit-client, lab, report ...
 ];

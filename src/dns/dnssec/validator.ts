@@ -13,7 +13,7 @@ import type { QueryAnomaly, QueryResult } from '../client.js';
 import { DNS_LIMITS } from '../limits.js';
 import type { DnsMessage, DnsRecord } from '../message.js';
 import { isSubdomain, nameLabels, normalizeName, parentName } from '../name.js';
-import type { DnskeyRdata, DsRdata } from '../rdata.js';
+import type { DnskeyRdata, DsRdata, Rdata } from '../rdata.js';
 import { RR_TYPES, RCODES, typeName } from '../types.js';
 import { ALGORITHMS, DIGESTS, algorithmName } from './algorithms.js';
 import type { TrustAnchor } from './anchors.js';
@@ -48,6 +48,8 @@ export interface ValidationResult {
   reason: Reason | null;
   rcode: string;
   answers: AnswerRecord[];
+  /** Typed rdata of the final answer RRset (for CAA, TLSA, TXT, MX consumers). */
+  rdata: Rdata[];
   chain: ChainLink[];
   /** Names followed through CNAMEs, in order. */
   cnames: string[];
@@ -138,7 +140,7 @@ export class Validator {
   async validate(name: string, type: number): Promise<ValidationResult> {
     const qname = normalizeName(name);
     const result: ValidationResult = {
-      name: qname, type: typeName(type), verdict: 'INDETERMINATE', reason: null, rcode: 'NOERROR', answers: [], chain: [], cnames: [], queries: 0, anomalies: [], notes: [],
+      name: qname, type: typeName(type), verdict: 'INDETERMINATE', reason: null, rcode: 'NOERROR', answers: [], rdata: [], chain: [], cnames: [], queries: 0, anomalies: [], notes: [],
     };
     try {
       let current = qname;
@@ -171,7 +173,8 @@ export class Validator {
       // Still fetch the answer so the user sees it, but it cannot be SECURE.
       const m = await this.ask(qname, qtype);
       result.rcode = RCODES[m.rcode] ?? String(m.rcode);
-      result.answers = m.answers.filter((r) => r.type !== RR_TYPES.RRSIG).map((r) => ({ name: r.name, type: typeName(r.type), ttl: r.ttl, data: rdataText(r) }));
+      result.answers = m.answers.filter((r) => r.type !== RR_TYPES.RRSIG).map((r) => ({ name: normalizeName(r.name), type: typeName(r.type), ttl: r.ttl, data: rdataText(r) }));
+      result.rdata = m.answers.filter((r) => r.type === qtype).map((r) => r.data);
       if (result.verdict !== 'BOGUS') {
         result.verdict = 'INSECURE';
         result.reason = walk.insecure;
@@ -187,7 +190,8 @@ export class Validator {
     if (wanted.length > 0) {
       const v = this.verify(wanted, m.answers, keys, zone);
       if (v.wildcard) this.requireWildcardProof(qname, v.labels, m, keys, zone);
-      result.answers = wanted.map((r) => ({ name: r.name, type: typeName(r.type), ttl: r.ttl, data: rdataText(r) }));
+      result.answers = wanted.map((r) => ({ name: normalizeName(r.name), type: typeName(r.type), ttl: r.ttl, data: rdataText(r) }));
+      result.rdata = wanted.map((r) => r.data);
       this.settle(result, 'SECURE', null);
       return null;
     }
@@ -195,7 +199,7 @@ export class Validator {
     if (cname.length > 0 && cname[0]!.data.type === 'CNAME') {
       const v = this.verify(cname, m.answers, keys, zone);
       if (v.wildcard) this.requireWildcardProof(qname, v.labels, m, keys, zone);
-      result.answers = cname.map((r) => ({ name: r.name, type: 'CNAME', ttl: r.ttl, data: rdataText(r) }));
+      result.answers = cname.map((r) => ({ name: normalizeName(r.name), type: 'CNAME', ttl: r.ttl, data: rdataText(r) }));
       this.settle(result, 'SECURE', null);
       return normalizeName(cname[0]!.data.target);
     }

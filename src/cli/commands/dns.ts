@@ -1,0 +1,228 @@
+/**
+ * `mitmguard dns check|watch|caa|tlsa|mail`: thin — parse options, call src/dns, print text or one JSON document.
+ * Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or runtime error.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { catalogue } from '../../checks/catalogue.js';
+import { atLeast, SEVERITIES, type Finding, type Severity } from '../../checks/types.js';
+import type { ObservationKind, ObservationMap } from '../../checks/types.js';
+import { MitmError } from '../../errors.js';
+import { parseServer } from '../../dns/client.js';
+import type { CheckNameOptions } from '../../dns/check.js';
+import { builtInRootAnchor, loadAnchorFile } from '../../dns/dnssec/anchors.js';
+import { alertText, toJsonSafe, validationJson, validationText } from '../../dns/format.js';
+import { probeCaa, probeMail, probeName, probeTlsa } from '../../dns/probe.js';
+import { buildServerMap } from '../../dns/servers.js';
+import { typeNumber } from '../../dns/types.js';
+import { watchNames } from '../../dns/watch.js';
+import { TOOL_NAME, VERSION } from '../../version.js';
+import { colors, EXIT, parseFormat, parsePositiveInt, printJson, SEVERITY_COLOR } from '../output.js';
+
+interface CommonOptions {
+  resolver?: string;
+  server?: string[];
+  anchor?: string;
+  timeout: string;
+  retries: string;
+  format: string;
+  failOn: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const VERDICT_COLOR: Record<string, (s: string) => string> = {
+  SECURE: colors.green, INSECURE: colors.yellow, BOGUS: (s) => colors.bold(colors.red(s)), INDETERMINATE: colors.dim,
+};
+
+function withCommon(cmd: Command): Command {
+  return cmd
+    .option('--resolver <ip[:port]>', 'resolver asked for every record with DO+CD (default: the first nameserver in /etc/resolv.conf)')
+    .option('--server <zone=ip[:port]>', 'authoritative server for a zone and below (private hierarchies); repeatable', collect)
+    .option('--anchor <file>', 'trust anchor file: DS or DNSKEY records in zone-file format (default: the root KSKs)')
+    .option('--timeout <ms>', 'per-query timeout in milliseconds', '2000')
+    .option('--retries <n>', 'retries per query', '2')
+    .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')}`, 'high')
+    .option('--format <format>', 'text or json', 'text');
+}
+
+function systemResolver(): string | undefined {
+  try {
+    const m = /^\s*nameserver\s+(\S+)/m.exec(readFileSync('/etc/resolv.conf', 'utf8'));
+    return m?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function commonOptions(o: CommonOptions): CheckNameOptions & { failOn: Severity; format: string } {
+  const failOn = o.failOn as Severity;
+  if (!SEVERITIES.includes(failOn)) throw new MitmError('MG_ERR_USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')}`);
+  const servers = buildServerMap(o.resolver ?? (o.server?.length ? undefined : systemResolver()), o.server ?? []);
+  return {
+    servers,
+    anchors: o.anchor ? loadAnchorFile(o.anchor) : builtInRootAnchor(),
+    query: { timeoutMs: parsePositiveInt('--timeout', o.timeout, 600_000), retries: parseRetries(o.retries) },
+    failOn,
+    format: parseFormat(o.format),
+  };
+}
+
+function parseRetries(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 10) throw new MitmError('MG_ERR_USAGE', '--retries must be an integer from 0 to 10');
+  return n;
+}
+
+function parseType(t: string): number {
+  const n = typeNumber(t);
+  if (n === undefined) throw new MitmError('MG_ERR_USAGE', `unknown record type ${JSON.stringify(t)}`);
+  return n;
+}
+
+function findingsFor<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string): Finding[] {
+  return catalogue.run(kind, obs, target);
+}
+
+function findingsText(findings: Finding[]): string {
+  return findings.map((f) => `  ${SEVERITY_COLOR[f.severity](f.severity.padEnd(8))} ${f.id}: ${f.evidence}`).join('\n');
+}
+
+function finish(findings: Finding[], failOn: Severity): void {
+  process.exitCode = findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.FINDINGS : EXIT.OK;
+}
+
+const header = () => ({ tool: TOOL_NAME, version: VERSION });
+
+export function register(program: Command): void {
+  const dns = program.command('dns').description('DNSSEC validation, spoofed-answer detection, CAA, DANE/TLSA, MTA-STS and TLS-RPT');
+
+  withCommon(
+    dns.command('check')
+      .description('Validate a name from the trust anchor: SECURE, INSECURE, BOGUS or INDETERMINATE, with the reason and the chain')
+      .argument('<name>', 'domain name')
+      .option('--type <type>', 'record type', 'A')
+      .option('--compare <ip[:port]>', 'also ask this resolver and compare answers (spoof detection); repeatable', collect),
+  ).action(async (name: string, o: CommonOptions & { type: string; compare?: string[] }) => {
+    const opts = commonOptions(o);
+    const compareWith = o.compare?.length ? [...(opts.servers.default ? [opts.servers.default] : []), ...o.compare.map((c) => parseServer(c))] : undefined;
+    const obs = await probeName(name, parseType(o.type), { ...opts, ...(compareWith ? { compareWith } : {}) });
+    const findings = findingsFor('dns-name', obs, obs.name);
+    if (opts.format === 'json') {
+      printJson({ ...header(), ...validationJson(obs.validation), comparison: obs.comparison, findings });
+    } else {
+      const out = [validationText(obs.validation, (v) => VERDICT_COLOR[v]!(v))];
+      if (obs.comparison) {
+        out.push(`  resolvers ${obs.comparison.agree ? 'agree' : colors.red('DISAGREE')}:`);
+        for (const a of obs.comparison.answers) out.push(`    ${a.resolver}: ${a.error ? `${a.error.code}` : `${a.rcode} ${a.records.join(', ')}`}`);
+      }
+      if (findings.length) out.push('findings:', findingsText(findings));
+      process.stdout.write(out.join('\n') + '\n');
+    }
+    finish(findings, opts.failOn);
+  });
+
+  withCommon(
+    dns.command('watch')
+      .description('Re-check names on an interval; alert when an answer changes or stops validating')
+      .argument('<names...>', 'names, optionally with a type: www.example.com or www.example.com/AAAA')
+      .option('--interval <seconds>', 'seconds between rounds', '60')
+      .option('--count <n>', 'number of rounds (the first is the baseline); default: run until interrupted')
+      .option('--once', 'one round: print the states and exit (same as --count 1)'),
+  ).action(async (names: string[], o: CommonOptions & { interval: string; count?: string; once?: boolean }) => {
+    const opts = commonOptions(o);
+    const targets = names.map((n) => {
+      const [nm, t] = n.split('/');
+      return { name: nm!, type: parseType(t ?? 'A') };
+    });
+    const rounds = o.once ? 1 : o.count ? parsePositiveInt('--count', o.count, 1_000_000) : Number.MAX_SAFE_INTEGER;
+    const intervalMs = parsePositiveInt('--interval', o.interval, 86_400) * 1000;
+    const ac = new AbortController();
+    const stop = () => ac.abort();
+    process.once('SIGINT', stop);
+    const states: unknown[] = [];
+    const alerts = await watchNames(targets, {
+      ...opts, intervalMs, rounds, signal: ac.signal,
+      onRound: (round, s) => {
+        states.push({ round, states: s });
+        if (opts.format === 'text') for (const x of s) process.stdout.write(`round ${round} ${x.name} ${x.type} ${VERDICT_COLOR[x.verdict]!(x.verdict)} ${x.answers.join(', ')}\n`);
+      },
+      onAlert: (a) => {
+        if (opts.format === 'text') process.stdout.write(colors.red(alertText(a)) + '\n');
+        else process.stderr.write(alertText(a) + '\n');
+      },
+    });
+    process.removeListener('SIGINT', stop);
+    if (opts.format === 'json') printJson({ ...header(), rounds: states, alerts });
+    process.exitCode = alerts.length > 0 ? EXIT.FINDINGS : EXIT.OK;
+  });
+
+  withCommon(
+    dns.command('caa')
+      .description('CAA records for a name and whether the certificate a server presents comes from an allowed CA')
+      .argument('<name>', 'domain name')
+      .option('--connect <host:port>', 'fetch the presented certificate from this server')
+      .option('--caa-id <org=domain>', 'map an issuer organisation to its CAA domain; repeatable', collect),
+  ).action(async (name: string, o: CommonOptions & { connect?: string; caaId?: string[] }) => {
+    const opts = commonOptions(o);
+    const server = o.connect ? parseServer(o.connect, 443) : undefined;
+    const caIds = (o.caaId ?? []).map((s) => {
+      const i = s.lastIndexOf('=');
+      if (i <= 0) throw new MitmError('MG_ERR_USAGE', '--caa-id must be org=domain');
+      return { match: s.slice(0, i), domains: [s.slice(i + 1).toLowerCase()] };
+    });
+    const obs = await probeCaa(name, { ...opts, ...(server ? { server } : {}), caIds });
+    report('dns-caa', obs, obs.name, opts, () => [
+      `${obs.name}: CAA ${obs.policy.owner ? `at ${obs.policy.owner} (${obs.verdict})` : 'none'}`,
+      `  issue: ${obs.policy.issue.join(', ') || '-'}; issuewild: ${obs.policy.issuewild.join(', ') || '-'}`,
+      ...(obs.certificateIssuer ? [`  presented issuer: ${obs.certificateIssuer} → ${obs.issuerVerdict}`] : []),
+      ...(obs.error ? [`  error: ${obs.error.code}: ${obs.error.message}`] : []),
+    ]);
+  });
+
+  withCommon(
+    dns.command('tlsa')
+      .description('DANE: match the TLSA records of _port._tcp.host against the certificate chain the server presents')
+      .argument('<host>', 'server name')
+      .option('--port <port>', 'service port', '443')
+      .option('--connect <ip:port>', 'connect here instead of resolving host'),
+  ).action(async (host: string, o: CommonOptions & { port: string; connect?: string }) => {
+    const opts = commonOptions(o);
+    const port = parsePositiveInt('--port', o.port, 65535);
+    const connect = o.connect ? parseServer(o.connect, port) : undefined;
+    const obs = await probeTlsa(host, port, { ...opts, ...(connect ? { connect } : {}) });
+    report('dns-tlsa', obs, `${host}:${port}`, opts, () => [
+      `${obs.name}: ${obs.records.length} TLSA record(s), ${obs.verdict}`,
+      ...obs.matches.map((m) => `  ${m.record} (${m.usage}): ${m.unusable ?? (m.matchedIndex === null ? 'no match' : `matches certificate ${m.matchedIndex}`)}`),
+      ...(obs.error ? [`  error: ${obs.error.code}: ${obs.error.message}`] : []),
+    ]);
+  });
+
+  withCommon(
+    dns.command('mail')
+      .description('MTA-STS (TXT and HTTPS policy), TLS-RPT and DANE for a mail domain')
+      .argument('<domain>', 'mail domain')
+      .option('--policy-connect <host:port>', 'fetch the MTA-STS policy from this address (SNI stays mta-sts.<domain>)')
+      .option('--ca <file>', 'extra CA certificates (PEM) trusted for the policy fetch'),
+  ).action(async (domain: string, o: CommonOptions & { policyConnect?: string; ca?: string }) => {
+    const opts = commonOptions(o);
+    const policy = {
+      ...(o.policyConnect ? { connect: parseServer(o.policyConnect, 443) } : {}),
+      ...(o.ca ? { ca: readFileSync(o.ca, 'utf8') } : {}),
+    };
+    const obs = await probeMail(domain, { ...opts, policy });
+    report('dns-mail', obs, obs.domain, opts, () => [
+      `${obs.domain}: MX ${obs.mx.hosts.join(', ') || '-'} (${obs.mx.verdict})`,
+      `  MTA-STS: ${obs.mtaSts.txt ?? 'none'}${obs.mtaSts.policy ? `; policy mode ${obs.mtaSts.policy.mode}, mx ${obs.mtaSts.policy.mx.join(', ')}` : ''}${obs.mtaSts.policyError ? `; policy error ${obs.mtaSts.policyError.code}` : ''}`,
+      `  TLS-RPT: ${obs.tlsRpt.txt ?? 'none'}`,
+      ...obs.dane.map((d) => `  DANE ${d.host}: ${d.records} TLSA (${d.verdict})`),
+    ]);
+  });
+}
+
+function report<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string, opts: { format: string; failOn: Severity }, text: () => string[]): void {
+  const findings = findingsFor(kind, obs, target);
+  if (opts.format === 'json') printJson({ ...header(), observation: toJsonSafe(obs), findings });
+  else process.stdout.write([...text(), ...(findings.length ? ['findings:', findingsText(findings)] : [])].join('\n') + '\n');
+  finish(findings, opts.failOn);
+}
