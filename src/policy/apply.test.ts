@@ -94,6 +94,14 @@ test('a plaintext HTTP target is a critical encryption finding', () => {
   assert.equal(f[0]!.pillar, 'encryption');
 });
 
+test('plain HTTP that redirects to HTTPS is a medium finding, not critical', () => {
+  const r = { ...report({ target: 'http://127.0.0.1:8080', tls: null }), http: { status: 301, location: 'https://127.0.0.1:8443/' } } as TargetReport;
+  const f = evaluatePolicy(r, presetPolicy('intermediate'), { now: NOW });
+  assert.deepEqual(ids(f), ['policy.tls.plaintext']);
+  assert.equal(f[0]!.severity, 'medium');
+  assert.match(f[0]!.evidence, /redirects to HTTPS/);
+});
+
 test('HSTS is judged only when the scan looked at HTTP, and then against the policy minimum', () => {
   const p = presetPolicy('intermediate');
   const withHsts = (h: unknown) => ids(evaluatePolicy({ ...report(), http: { hsts: h } } as TargetReport, p, { now: NOW }));

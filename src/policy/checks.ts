@@ -36,7 +36,11 @@ export const policyChecks = [
     description: 'The target answered without TLS, so anyone on the path reads and changes the traffic. Policy mandates encryption everywhere.',
     remediation: 'Serve this endpoint over TLS only; for HTTP, redirect to HTTPS and send HSTS; for mail and databases, require STARTTLS or implicit TLS.',
     references: ['RFC 8996', 'RFC 6797', 'NIST SP 800-52r2 §3'],
-    evaluate: ({ facts }) => facts.plaintext && { evidence: `${facts.target} completed an exchange with no TLS` },
+    evaluate: ({ facts }) =>
+      facts.plaintext &&
+      (facts.redirectsToHttps
+        ? { evidence: `${facts.target} redirects to HTTPS, but the first request travels in plaintext and can be stripped`, severity: 'medium' }
+        : { evidence: `${facts.target} completed an exchange with no TLS` }),
   }),
   defineCheck({
     id: 'policy.tls.min-version',

@@ -33,6 +33,8 @@ export interface DerivedFacts {
   secureRenegotiation: boolean | null;
   fallbackScsv: boolean | null;
   hsts: HstsFacts | null | undefined;
+  /** A plaintext HTTP answer that redirects to https:// (the first request still travels in the clear). */
+  redirectsToHttps: boolean;
   clientAuth: ClientAuthMode | null;
   starttls: boolean | null;
 }
@@ -53,11 +55,15 @@ function readHsts(report: TargetReport): HstsFacts | null | undefined {
   return { maxAge: Number.isFinite(maxAge) ? maxAge : 0, includeSubDomains: get(h, 'includeSubDomains') === true, preload: get(h, 'preload') === true };
 }
 
+/**
+ * Client-certificate mode. `tls.clientAuth` (from the inventory's handshake-without-certificate probe) knows
+ * "required"; the scanner's `clientCertificateRequested` (a CertificateRequest was seen) only knows "asked".
+ */
 function readClientAuth(report: TargetReport): ClientAuthMode | null {
-  const v = get(report, 'tls', 'clientAuth') ?? get(report, 'clientAuth') ?? get(report, 'tls', 'clientCertificate');
+  const v = get(report, 'tls', 'clientAuth') ?? get(report, 'clientAuth');
   if (v === 'none' || v === 'requested' || v === 'required') return v;
-  const req = get(v, 'requested');
-  if (typeof req === 'boolean') return get(v, 'required') === true ? 'required' : req ? 'requested' : 'none';
+  const asked = get(report, 'tls', 'clientCertificateRequested');
+  if (asked === false) return 'none';
   return null;
 }
 
@@ -83,9 +89,12 @@ export function deriveFacts(report: TargetReport): DerivedFacts {
     compression: tls?.compression ?? null,
     secureRenegotiation: tls?.secureRenegotiation ?? null,
     fallbackScsv: tls?.fallbackScsv ?? null,
-    hsts: readHsts(report),
+    // HSTS sent over plain HTTP is ignored by browsers (RFC 6797 §8.1): only a TLS answer's header counts.
+    hsts: plaintext ? undefined : readHsts(report),
+    redirectsToHttps: plaintext && /^https:\/\//i.test(String(get(report, 'http', 'location') ?? '')),
     clientAuth: readClientAuth(report),
-    starttls: typeof starttlsFlag === 'boolean' ? starttlsFlag : starttlsFlag && typeof starttlsFlag === 'object' ? true : null,
+    // The scanner records the STARTTLS protocol it ran (a string), null when TLS started at once; absent: unknown.
+    starttls: typeof starttlsFlag === 'boolean' ? starttlsFlag : typeof starttlsFlag === 'string' ? true : starttlsFlag === null ? false : null,
   };
 }
 

@@ -99,7 +99,9 @@ export function keyExchangeBits(f: DerivedFacts): number {
 }
 
 export function encryptionScore(f: DerivedFacts): number {
-  if (f.plaintext || f.protocols.length === 0) return 0;
+  // A redirect-only plaintext listener carries no data of its own; its grade comes from the redirect cap.
+  if (f.plaintext) return f.redirectsToHttps ? 100 : 0;
+  if (f.protocols.length === 0) return 0;
   const p = f.protocols.map((x) => PROTOCOL_SCORE[x] ?? 0);
   const protocol = (Math.max(...p) + Math.min(...p)) / 2;
   const bits = f.suites.length ? f.suites.map((s) => cipherScore(s.bits)) : [100];
@@ -134,7 +136,14 @@ const severityRule = (s: Severity): GradeRule => ({
 });
 
 const SPECIFIC_RULES: GradeRule[] = [
-    { id: 'encryption.plaintext', pillar: 'encryption', cap: 'F', title: 'A plaintext service is F', test: (c) => (c.facts.plaintext ? 'no TLS at all' : null) },
+    { id: 'encryption.plaintext', pillar: 'encryption', cap: 'F', title: 'A plaintext service is F', test: (c) => (c.facts.plaintext && !c.facts.redirectsToHttps ? 'no TLS at all' : null) },
+    {
+      id: 'encryption.redirect-to-https',
+      pillar: 'encryption',
+      cap: 'B',
+      title: 'Plain HTTP that only redirects to HTTPS caps at B (the first request can be stripped)',
+      test: (c) => (c.facts.plaintext && c.facts.redirectsToHttps ? 'plaintext request answered with a redirect to https://' : null),
+    },
     { id: 'encryption.sslv2', pillar: 'encryption', cap: 'F', title: 'SSL 2.0 enabled is F', test: (c) => (protocolOn(c.facts, 'SSLv2') ? 'SSL 2.0 accepted' : null) },
     { id: 'encryption.sslv3', pillar: 'encryption', cap: 'C', title: 'SSL 3.0 enabled caps at C', test: (c) => (protocolOn(c.facts, 'SSLv3') ? 'SSL 3.0 accepted (POODLE)' : null) },
     {
@@ -336,7 +345,8 @@ const ASSESSED: Record<Pillar, (c: GradeContext, own: readonly Finding[]) => boo
   encryption: (c) => c.facts.tls || c.facts.plaintext,
   certificates: (c, own) => c.facts.leaf !== null || own.length > 0,
   network: (_c, own) => own.length > 0,
-  'mutual-auth': (c, own) => c.facts.clientAuth !== null || own.length > 0,
+  // A server that never asks for a client certificate is only judged where policy expects mTLS (then it has a finding).
+  'mutual-auth': (c, own) => c.facts.clientAuth === 'requested' || c.facts.clientAuth === 'required' || own.length > 0,
 };
 
 function baseScore(pillar: Pillar, ctx: GradeContext, own: readonly Finding[]): number {

@@ -1,0 +1,111 @@
+/**
+ * The inventory file (`mitmguard scan --inventory targets.yaml`): targets with schemes, tags, owners and expectations.
+ * Expectations are target-level policy (this API must require mTLS, this mail server must offer STARTTLS, this host
+ * must present one of these keys) and are merged into the policy as target rules.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { MitmError, toMitmError } from '../errors.js';
+import type { Policy, TargetRule } from '../policy/schema.js';
+import { parseYamlConfig } from '../policy/yaml-config.js';
+
+/** A larger inventory is refused: split it, or raise the limit knowingly. */
+export const MAX_INVENTORY_TARGETS = 100_000;
+
+const PIN = /^sha256\/[A-Za-z0-9+/]{43}=$/;
+
+const expectSchema = z.strictObject({
+  mtls: z.boolean().optional(),
+  starttls: z.boolean().optional(),
+  pins: z.array(z.string().regex(PIN, 'a pin is sha256/ followed by 44 base64 characters')).optional(),
+});
+
+const entrySchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    target: z.string().min(1),
+    name: z.string().optional(),
+    tags: z.array(z.string().min(1)).optional(),
+    owner: z.string().optional(),
+    sni: z.string().optional(),
+    expect: expectSchema.optional(),
+  }),
+]);
+
+export const inventorySchema = z.strictObject({
+  version: z.literal(1).default(1),
+  defaults: z.strictObject({ tags: z.array(z.string().min(1)).optional(), owner: z.string().optional() }).optional(),
+  targets: z.array(entrySchema).min(1, 'an inventory needs at least one target').max(MAX_INVENTORY_TARGETS),
+});
+
+export interface InventoryEntry {
+  target: string;
+  name: string | null;
+  tags: string[];
+  owner: string | null;
+  sni: string | null;
+  expect: z.output<typeof expectSchema>;
+}
+
+/**
+ * Parse inventory YAML. Duplicate targets are an error (a resumed run keys its journal by target).
+ *
+ * @example parseInventory('targets:\n  - target: https://intranet.example\n    tags: [web]\n')
+ */
+export function parseInventory(text: string, file = '<inventory>'): InventoryEntry[] {
+  const inv = parseYamlConfig(text, inventorySchema, file);
+  const seen = new Set<string>();
+  return inv.targets.map((e, i) => {
+    const o = typeof e === 'string' ? { target: e } : e;
+    const target = o.target.trim();
+    if (seen.has(target)) throw new MitmError('MG_ERR_CONFIG', `${file}: targets[${i}]: ${target} is listed twice`, { details: { file, path: `targets[${i}]` } });
+    seen.add(target);
+    return {
+      target,
+      name: 'name' in o ? (o.name ?? null) : null,
+      tags: [...new Set([...(inv.defaults?.tags ?? []), ...('tags' in o ? (o.tags ?? []) : [])])],
+      owner: ('owner' in o ? o.owner : undefined) ?? inv.defaults?.owner ?? null,
+      sni: 'sni' in o ? (o.sni ?? null) : null,
+      expect: 'expect' in o ? (o.expect ?? {}) : {},
+    };
+  });
+}
+
+export function loadInventory(path: string): InventoryEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const e = toMitmError(err, 'MG_ERR_IO');
+    throw new MitmError(e.code, `cannot read inventory ${path}: ${e.message}`, { cause: err });
+  }
+  return parseInventory(text, path);
+}
+
+const globLiteral = (s: string) => s.replace(/[*?]/g, '?');
+
+/** The policy plus one target rule per inventory expectation. */
+export function policyWithExpectations(policy: Policy, entries: readonly InventoryEntry[]): Policy {
+  const rules: TargetRule[] = entries
+    .filter((e) => e.expect.mtls !== undefined || e.expect.starttls !== undefined || e.expect.pins)
+    .map((e) => ({
+      pattern: globLiteral(e.target),
+      ...(e.expect.mtls !== undefined ? { requireMtls: e.expect.mtls } : {}),
+      ...(e.expect.starttls !== undefined ? { requireStarttls: e.expect.starttls } : {}),
+      ...(e.expect.pins ? { pins: e.expect.pins } : {}),
+    }));
+  return { ...policy, targets: [...policy.targets, ...rules] };
+}
+
+/** Tags and owners by target, as the report builder takes them. */
+export function inventoryLabels(entries: readonly InventoryEntry[]): { tags: Record<string, string[]>; owners: Record<string, string>; names: Record<string, string> } {
+  const tags: Record<string, string[]> = {};
+  const owners: Record<string, string> = {};
+  const names: Record<string, string> = {};
+  for (const e of entries) {
+    tags[e.target] = e.tags;
+    if (e.owner) owners[e.target] = e.owner;
+    if (e.name) names[e.target] = e.name;
+  }
+  return { tags, owners, names };
+}

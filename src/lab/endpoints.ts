@@ -1,0 +1,168 @@
+/**
+ * The lab endpoints as data: what each serves, the flaw it carries, and what a scan of it must show. The e2e test and
+ * the main job read `expected`; when another area's checks are wired into the scanner, add their ids to `findings`
+ * (ids listed under `pending` are what those checks should produce, kept here so the gap is visible).
+ */
+import type { Pillar } from '../checks/types.js';
+import type { Grade } from '../policy/grade.js';
+import type { LeafKind } from './pki.js';
+
+export type LabEndpointKind = 'https' | 'http' | 'http-redirect';
+
+export interface LabTlsSettings {
+  leaf: LeafKind;
+  minVersion: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** OpenSSL cipher string for TLS ≤ 1.2. `@SECLEVEL=0` lets Node's OpenSSL serve legacy protocols and small keys. */
+  ciphers?: string;
+  /** Client certificates: requested (optional) or required (handshake fails without one). */
+  clientAuth?: 'requested' | 'required';
+  /** Send Strict-Transport-Security on HTTP responses (every HTTPS endpoint but the legacy one, to isolate each flaw). */
+  hsts?: boolean;
+}
+
+export interface LabEndpoint {
+  name: string;
+  title: string;
+  kind: LabEndpointKind;
+  /** The pillar where the flaw shows; null for the good endpoints. */
+  pillar: Pillar | null;
+  tls?: LabTlsSettings;
+  /** Inventory tags and expectations for the scan of the lab. */
+  tags: string[];
+  expect?: { mtls?: boolean };
+  expected: {
+    /** Finding ids the current pipeline must report for this endpoint (any others are allowed). */
+    findings: string[];
+    /** Pillar grades the report must give this endpoint. */
+    grades: Partial<Record<Pillar, Grade>>;
+    /** Ids the x509/scanner checks are expected to add once wired in (not asserted yet). */
+    pending?: string[];
+  };
+}
+
+const SECLEVEL0 = '@SECLEVEL=0';
+/** Mozilla intermediate TLS 1.2 suites for the lab's ECDSA and RSA leaves. */
+const MODERN12 = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305';
+const MODERN12_RSA = 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305';
+
+export const LAB_ENDPOINTS: LabEndpoint[] = [
+  {
+    name: 'modern',
+    title: 'Modern and good: TLS 1.2 and 1.3, ECDSA P-256, AEAD suites only, HSTS',
+    kind: 'https',
+    pillar: null,
+    tls: { leaf: 'good', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
+    tags: ['web', 'good'],
+    expected: { findings: [], grades: { encryption: 'A+', certificates: 'A' } },
+  },
+  {
+    name: 'tls13-only',
+    title: 'TLS 1.3 only',
+    kind: 'https',
+    pillar: null,
+    tls: { leaf: 'good', minVersion: 'TLSv1.3', hsts: true },
+    tags: ['web', 'good'],
+    expected: { findings: [], grades: { encryption: 'A+', certificates: 'A' } },
+  },
+  {
+    name: 'legacy',
+    title: 'Legacy protocols (TLS 1.0, 1.1) and weak suites (RSA key transport, CBC-SHA1)',
+    kind: 'https',
+    pillar: 'encryption',
+    tls: { leaf: 'rsa', minVersion: 'TLSv1', maxVersion: 'TLSv1.2', ciphers: `AES128-SHA:AES256-SHA:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256:${SECLEVEL0}` },
+    tags: ['web', 'legacy'],
+    expected: { findings: ['policy.tls.min-version', 'policy.tls.suite-not-allowed', 'tls.protocol.tls10-enabled', 'tls.protocol.tls11-enabled'], grades: { encryption: 'C' } },
+  },
+  {
+    name: 'expired',
+    title: 'Expired certificate (30 days ago)',
+    kind: 'https',
+    pillar: 'certificates',
+    tls: { leaf: 'expired', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
+    tags: ['web'],
+    expected: { findings: ['policy.cert.expired'], grades: { certificates: 'T' } },
+  },
+  {
+    name: 'self-signed',
+    title: 'Self-signed certificate',
+    kind: 'https',
+    pillar: 'certificates',
+    tls: { leaf: 'self-signed', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
+    tags: ['web'],
+    expected: { findings: [], grades: { encryption: 'A+', certificates: 'T' }, pending: ['x509 self-signed / untrusted chain'] },
+  },
+  {
+    name: 'wrong-host',
+    title: 'Certificate for another name',
+    kind: 'https',
+    pillar: 'certificates',
+    tls: { leaf: 'wrong-host', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
+    tags: ['web'],
+    expected: { findings: [], grades: { encryption: 'A+', certificates: 'T' }, pending: ['x509 hostname mismatch'] },
+  },
+  {
+    name: 'incomplete-chain',
+    title: 'Incomplete chain: the intermediate is not sent',
+    kind: 'https',
+    pillar: 'certificates',
+    tls: { leaf: 'incomplete-chain', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
+    tags: ['web'],
+    expected: { findings: [], grades: {}, pending: ['x509 incomplete chain'] },
+  },
+  {
+    name: 'weak-key',
+    title: 'Weak key: RSA-1024',
+    kind: 'https',
+    pillar: 'certificates',
+    tls: { leaf: 'weak-key', minVersion: 'TLSv1.2', ciphers: `${MODERN12_RSA}:${SECLEVEL0}`, hsts: true },
+    tags: ['web'],
+    expected: { findings: ['policy.cert.key-too-small'], grades: { certificates: 'C' } },
+  },
+  {
+    name: 'sha1',
+    title: 'SHA-1 certificate signature',
+    kind: 'https',
+    pillar: 'certificates',
+    tls: { leaf: 'sha1', minVersion: 'TLSv1.2', ciphers: `${MODERN12_RSA}:${SECLEVEL0}`, hsts: true },
+    tags: ['web'],
+    expected: { findings: ['policy.cert.signature-hash'], grades: { certificates: 'C' } },
+  },
+  {
+    name: 'mtls-requested',
+    title: 'mTLS requested but not required (a client without a certificate gets in)',
+    kind: 'https',
+    pillar: 'mutual-auth',
+    tls: { leaf: 'good', minVersion: 'TLSv1.2', ciphers: MODERN12, clientAuth: 'requested', hsts: true },
+    tags: ['api', 'mtls-zone'],
+    expect: { mtls: true },
+    expected: { findings: ['policy.mtls.not-required'], grades: { 'mutual-auth': 'C' } },
+  },
+  {
+    name: 'mtls-required',
+    title: 'mTLS required (the right configuration for an mTLS zone)',
+    kind: 'https',
+    pillar: null,
+    tls: { leaf: 'good', minVersion: 'TLSv1.2', ciphers: MODERN12, clientAuth: 'required', hsts: true },
+    tags: ['api', 'mtls-zone'],
+    expect: { mtls: true },
+    // Encryption stays A: the HSTS header cannot be read without a client certificate.
+    expected: { findings: [], grades: { encryption: 'A', 'mutual-auth': 'A+' } },
+  },
+  {
+    name: 'plain-http',
+    title: 'Plain HTTP: no TLS at all',
+    kind: 'http',
+    pillar: 'encryption',
+    tags: ['web'],
+    expected: { findings: ['policy.tls.plaintext'], grades: { encryption: 'F' } },
+  },
+  {
+    name: 'http-redirect',
+    title: 'HTTP that redirects to HTTPS (the first request still travels in plaintext)',
+    kind: 'http-redirect',
+    pillar: 'encryption',
+    tags: ['web'],
+    expected: { findings: ['policy.tls.plaintext'], grades: { encryption: 'B' } },
+  },
+];

@@ -1,0 +1,31 @@
+import type { Severity } from '../checks/types.js';
+import { MitmError } from '../errors.js';
+import { renderHtml } from './html.js';
+import { renderJunit } from './junit.js';
+import type { ReportDocument } from './model.js';
+import { findingsToSarif } from './sarif.js';
+import { renderText } from './text.js';
+
+export * from './model.js';
+export { findingsToSarif } from './sarif.js';
+export { renderText } from './text.js';
+export { renderJunit } from './junit.js';
+export { renderHtml } from './html.js';
+export { targetUri } from './target-uri.js';
+
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** Render a report in one of the formats (`--format`). */
+export function renderReport(doc: ReportDocument, format: ReportFormat, opts: { color?: boolean; failOn?: Severity } = {}): string {
+  const renderers: Record<ReportFormat, () => string> = {
+    text: () => renderText(doc, { color: opts.color ?? false }),
+    json: () => JSON.stringify(doc, null, 2) + '\n',
+    sarif: () => JSON.stringify(findingsToSarif(doc.report.findings), null, 2) + '\n',
+    junit: () => renderJunit(doc, opts.failOn ?? doc.report.policy.failOn),
+    html: () => renderHtml(doc),
+  };
+  const r = renderers[format];
+  if (!r) throw new MitmError('MG_ERR_USAGE', `unknown report format ${JSON.stringify(format)} (one of ${REPORT_FORMATS.join(', ')})`);
+  return r();
+}

@@ -1,0 +1,99 @@
+/**
+ * The terminal report: one screen of summary (grades per pillar, counts, one line per target), then every finding
+ * with its evidence and remediation. Colour only when asked (the CLI decides from the TTY and NO_COLOR).
+ */
+import pc from 'picocolors';
+import type { Finding, Severity } from '../checks/types.js';
+import { PILLARS, PILLAR_TITLES, SEVERITIES } from '../checks/types.js';
+import type { Grade } from '../policy/grade.js';
+import { targetLabel, type ReportDocument } from './model.js';
+
+export interface TextOptions {
+  color?: boolean;
+  /** Omit the per-finding details (summary only). */
+  summaryOnly?: boolean;
+}
+
+type Paint = ReturnType<typeof pc.createColors>;
+
+const gradePaint = (c: Paint, g: Grade | null): string => {
+  const s = (g ?? 'n/a').padEnd(3);
+  if (g === null) return c.dim(s);
+  if (g.startsWith('A')) return c.bold(c.green(s));
+  if (g === 'B') return c.yellow(s);
+  if (g === 'C' || g === 'D' || g === 'E') return c.bold(c.yellow(s));
+  return c.bold(c.red(s));
+};
+
+const SEVERITY_PAINT: Record<Severity, (c: Paint, s: string) => string> = {
+  critical: (c, s) => c.bold(c.red(s)),
+  high: (c, s) => c.red(s),
+  medium: (c, s) => c.yellow(s),
+  low: (c, s) => c.cyan(s),
+  info: (c, s) => c.dim(s),
+};
+
+const SHORT: Record<(typeof PILLARS)[number], string> = { encryption: 'ENC', certificates: 'CERT', network: 'NET', 'mutual-auth': 'MTLS' };
+
+function counts(c: Paint, by: Record<Severity, number>): string {
+  return SEVERITIES.filter((s) => by[s] > 0)
+    .map((s) => SEVERITY_PAINT[s](c, `${by[s]} ${s}`))
+    .join(', ') || c.green('none');
+}
+
+function findingBlock(c: Paint, f: Finding): string[] {
+  return [
+    `${SEVERITY_PAINT[f.severity](c, `[${f.severity.toUpperCase()}]`)} ${c.bold(f.id)}  ${f.target}  ${c.dim(`(${f.pillar})`)}`,
+    `    ${f.title}`,
+    `    ${c.dim('evidence:')} ${f.evidence}`,
+    `    ${c.dim('fix:')}      ${f.remediation}`,
+    ...(f.references.length ? [`    ${c.dim('refs:')}     ${f.references.join(', ')}`] : []),
+  ];
+}
+
+/**
+ * Render a report for a terminal.
+ *
+ * @example process.stdout.write(renderText(report, { color: process.stdout.isTTY }))
+ */
+export function renderText(doc: ReportDocument, opts: TextOptions = {}): string {
+  const c = pc.createColors(opts.color ?? false);
+  const r = doc.report;
+  const out: string[] = [];
+  out.push(
+    `${c.bold('mitmguard')} ${doc.version} — policy ${c.bold(r.policy.name)} — ${r.summary.targets} target(s), ${r.summary.reachable} reachable — ${r.generatedAt}`,
+    '',
+    `${c.bold('Overall grade')}  ${gradePaint(c, r.grades.overall)}`,
+    '',
+  );
+  for (const p of PILLARS) {
+    const g = r.grades.pillars[p];
+    const worst = g.worstTarget && g.grade && !g.grade.startsWith('A') ? c.dim(`  worst: ${targetLabel(doc, g.worstTarget)}`) : '';
+    out.push(`  ${PILLAR_TITLES[p].padEnd(24)} ${gradePaint(c, g.grade)} ${String(r.summary.byPillar[p]).padStart(4)} finding(s)${worst}`);
+  }
+  out.push('', `${c.bold('Findings')}  ${counts(c, r.summary.bySeverity)}${r.accepted.length ? c.dim(`  (${r.accepted.length} accepted risk(s) not counted)`) : ''}`, '');
+  const label = (t: (typeof r.targets)[number]) => (t.name ? `${t.name} ${t.target}` : t.target);
+  const width = Math.min(56, Math.max(6, ...r.targets.map((t) => label(t).length)));
+  out.push(c.dim(`  ${'TARGET'.padEnd(width)}  ALL  ${PILLARS.map((p) => SHORT[p].padEnd(4)).join(' ')}  FINDINGS`));
+  for (const t of r.targets) {
+    const full = label(t);
+    const name = full.length > width ? `${full.slice(0, width - 1)}…` : full.padEnd(width);
+    const by = Object.fromEntries(SEVERITIES.map((s) => [s, t.findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
+    const status = t.ok ? counts(c, by) : c.red(`unreachable: ${t.error?.code ?? 'error'}`);
+    out.push(`  ${name}  ${gradePaint(c, t.grades.overall)}  ${PILLARS.map((p) => gradePaint(c, t.grades.pillars[p].grade).padEnd(4)).join(' ')}  ${status}`);
+  }
+  if (opts.summaryOnly) return out.join('\n') + '\n';
+  out.push('', c.bold(`Details (${r.findings.length})`), '');
+  for (const p of PILLARS) {
+    const own = r.findings.filter((f) => f.pillar === p);
+    if (own.length === 0) continue;
+    out.push(c.bold(c.underline(PILLAR_TITLES[p])), '');
+    for (const f of own) out.push(...findingBlock(c, f), '');
+  }
+  if (r.accepted.length) {
+    out.push(c.bold('Accepted risks'), '');
+    for (const a of r.accepted) out.push(`  ${a.finding.id}  ${a.finding.target}  until ${a.risk.expires}: ${a.risk.reason}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
