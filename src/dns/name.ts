@@ -55,28 +55,42 @@ export function isSubdomain(name: string, zone: string): boolean {
   return name === zone || name.endsWith('.' + zone);
 }
 
-/** Uncompressed wire form of a name, lower-cased (RFC 4034 §6.2 canonical form). */
-export function nameToWire(name: string, lower = true): Uint8Array {
-  const n = lower ? name.toLowerCase() : name;
-  const out: number[] = [];
-  for (const label of nameLabels(n)) {
-    const b = Buffer.from(label, 'latin1');
-    out.push(b.length, ...b);
+/** Label octets of a presentation name, with `\.` and `\DDD` escapes (RFC 1035 §5.1) undone. */
+export function labelBytes(name: string): Buffer[] {
+  const labels: Buffer[] = [];
+  let cur: number[] = [];
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 0x5c) {
+      const d = name.slice(i + 1, i + 4);
+      if (/^\d{3}$/.test(d)) {
+        cur.push(Number(d) & 0xff);
+        i += 3;
+      } else {
+        cur.push(name.charCodeAt(i + 1) & 0xff);
+        i += 1;
+      }
+    } else if (c === 0x2e) {
+      labels.push(Buffer.from(cur));
+      cur = [];
+    } else cur.push(c & 0xff);
   }
-  out.push(0);
-  return Uint8Array.from(out);
+  if (cur.length) labels.push(Buffer.from(cur));
+  return labels.filter((l, i) => l.length > 0 || i < labels.length - 1);
 }
+
+const lowerBytes = (b: Buffer) => Buffer.from(b.map((x) => (x >= 0x41 && x <= 0x5a ? x | 0x20 : x)));
 
 /**
  * Canonical DNS name order (RFC 4034 §6.1): compare label by label from the rightmost, each label as lower-cased
  * octets, a shorter name sorting first when it is a suffix of the other.
  */
 export function compareCanonical(a: string, b: string): number {
-  const la = nameLabels(a.toLowerCase()).reverse();
-  const lb = nameLabels(b.toLowerCase()).reverse();
+  const la = (a === '.' ? [] : labelBytes(a)).map(lowerBytes).reverse();
+  const lb = (b === '.' ? [] : labelBytes(b)).map(lowerBytes).reverse();
   const n = Math.min(la.length, lb.length);
   for (let i = 0; i < n; i++) {
-    const c = Buffer.compare(Buffer.from(la[i]!, 'latin1'), Buffer.from(lb[i]!, 'latin1'));
+    const c = Buffer.compare(la[i]!, lb[i]!);
     if (c !== 0) return c;
   }
   return la.length - lb.length;
