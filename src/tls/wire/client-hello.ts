@@ -39,6 +39,8 @@ export interface ClientHelloOptions {
   compressionMethods?: readonly number[];
   /** Pad to 512 bytes when the hello is 256–511 bytes long (RFC 7685 §4: some middleboxes hang on those lengths). */
   padding?: boolean;
+  /** record_size_limit (RFC 8449 §4). */
+  recordSizeLimit?: number;
   /** Omit every extension (SSLv3 servers predate them). */
   noExtensions?: boolean;
   random?: Uint8Array;
@@ -51,7 +53,10 @@ function extension(w: ByteWriter, type: number, body: (w: ByteWriter) => void): 
 
 const encoder = new TextEncoder();
 
-/** Extension encoders in the order real clients send them; each returns false when the option is unset. */
+/**
+ * Extension encoders, in the order of the RFC 8448 §3 example ClientHello (so that hello can be rebuilt byte for byte),
+ * then the TLS ≤ 1.2 extensions. Each writes nothing when its option is unset.
+ */
 const EXTENSION_WRITERS: ReadonlyArray<(w: ByteWriter, o: ClientHelloOptions) => void> = [
   (w, o) => {
     if (!o.serverName) return;
@@ -64,21 +69,38 @@ const EXTENSION_WRITERS: ReadonlyArray<(w: ByteWriter, o: ClientHelloOptions) =>
     if (o.renegotiationInfo) extension(w, EXTENSION_TYPE.renegotiationInfo, (e) => e.u8(0));
   },
   (w, o) => {
-    if (o.extendedMasterSecret) extension(w, EXTENSION_TYPE.extendedMasterSecret, () => {});
-  },
-  (w, o) => {
-    if (o.sessionTicket) extension(w, EXTENSION_TYPE.sessionTicket, () => {});
-  },
-  (w, o) => {
     if (o.groups?.length) extension(w, EXTENSION_TYPE.supportedGroups, (e) => e.vector(2, (l) => o.groups!.forEach((g) => l.u16(g))));
   },
   (w, o) => {
     if (o.ecPointFormats) extension(w, EXTENSION_TYPE.ecPointFormats, (e) => e.vector(1, (l) => l.u8(0)));
   },
   (w, o) => {
+    if (o.sessionTicket) extension(w, EXTENSION_TYPE.sessionTicket, () => {});
+  },
+  (w, o) => {
+    if (!o.keyShares) return;
+    extension(w, EXTENSION_TYPE.keyShare, (e) =>
+      e.vector(2, (l) => o.keyShares!.forEach((k) => l.u16(k.group).vector(2, (x) => x.bytes(k.keyExchange)))),
+    );
+  },
+  (w, o) => {
+    if (o.supportedVersions?.length) {
+      extension(w, EXTENSION_TYPE.supportedVersions, (e) => e.vector(1, (l) => o.supportedVersions!.forEach((v) => l.u16(v))));
+    }
+  },
+  (w, o) => {
     if (o.signatureAlgorithms?.length) {
       extension(w, EXTENSION_TYPE.signatureAlgorithms, (e) => e.vector(2, (l) => o.signatureAlgorithms!.forEach((s) => l.u16(s))));
     }
+  },
+  (w, o) => {
+    if (o.pskKeyExchangeModes) extension(w, EXTENSION_TYPE.pskKeyExchangeModes, (e) => e.vector(1, (l) => l.u8(1)));
+  },
+  (w, o) => {
+    if (o.recordSizeLimit !== undefined) extension(w, EXTENSION_TYPE.recordSizeLimit, (e) => e.u16(o.recordSizeLimit!));
+  },
+  (w, o) => {
+    if (o.extendedMasterSecret) extension(w, EXTENSION_TYPE.extendedMasterSecret, () => {});
   },
   (w, o) => {
     if (o.statusRequest) {
@@ -90,20 +112,6 @@ const EXTENSION_WRITERS: ReadonlyArray<(w: ByteWriter, o: ClientHelloOptions) =>
     if (o.alpn?.length) {
       extension(w, EXTENSION_TYPE.alpn, (e) => e.vector(2, (l) => o.alpn!.forEach((p) => l.vector(1, (x) => x.bytes(encoder.encode(p))))));
     }
-  },
-  (w, o) => {
-    if (o.supportedVersions?.length) {
-      extension(w, EXTENSION_TYPE.supportedVersions, (e) => e.vector(1, (l) => o.supportedVersions!.forEach((v) => l.u16(v))));
-    }
-  },
-  (w, o) => {
-    if (o.pskKeyExchangeModes) extension(w, EXTENSION_TYPE.pskKeyExchangeModes, (e) => e.vector(1, (l) => l.u8(1)));
-  },
-  (w, o) => {
-    if (!o.keyShares) return;
-    extension(w, EXTENSION_TYPE.keyShare, (e) =>
-      e.vector(2, (l) => o.keyShares!.forEach((k) => l.u16(k.group).vector(2, (x) => x.bytes(k.keyExchange)))),
-    );
   },
 ];
 

@@ -2,6 +2,7 @@
 export * from './alert.js';
 export * from './certificate.js';
 export * from './client-hello.js';
+export * from './client-hello-parse.js';
 export * from './flight.js';
 export * from './key-shares.js';
 export * from './limits.js';

@@ -119,6 +119,7 @@ export const EXTENSION_TYPE = {
   padding: 21,
   encryptThenMac: 22,
   extendedMasterSecret: 23,
+  recordSizeLimit: 28,
   sessionTicket: 35,
   preSharedKey: 41,
   supportedVersions: 43,
