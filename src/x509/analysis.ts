@@ -45,7 +45,7 @@ export interface CertificateAnalysis {
   validityDays: number;
   isCa: boolean;
   selfSigned: boolean;
-  /** `sha256/<base64>` of the SubjectPublicKeyInfo DER (RFC 7469 §2.4, curl --pinnedpubkey). */
+  /** `sha256//<base64>` of the SubjectPublicKeyInfo DER: curl --pinnedpubkey syntax; the base64 is the RFC 7469 §2.4 pin-sha256 value. */
   spkiPin: string;
   /** SHA-256 of the certificate DER, lower-case hex. */
   sha256: string;
@@ -57,9 +57,9 @@ export interface CertificateAnalysis {
   lints: LintResult[];
 }
 
-/** `sha256/<base64>` SPKI pin of a certificate. */
+/** SPKI pin of a certificate in curl --pinnedpubkey syntax, `sha256//<base64>` (the base64 is RFC 7469's pin-sha256). */
 export function spkiPin(cert: Certificate): string {
-  return `sha256/${createHash('sha256').update(cert.spki.der).digest('base64')}`;
+  return `sha256//${createHash('sha256').update(cert.spki.der).digest('base64')}`;
 }
 
 type LintRule = (c: Certificate, a: Omit<CertificateAnalysis, 'lints'>, at: Date, isLeaf: boolean) => LintResult | undefined;

@@ -142,7 +142,7 @@ export function register(program: Command): void {
 
   cert
     .command('pin')
-    .description('Print the SPKI pin (sha256/<base64>, as curl --pinnedpubkey and HPKP use) of each certificate')
+    .description('Print the SPKI pin (sha256//<base64>: curl --pinnedpubkey syntax; the base64 is the HPKP pin-sha256) of each certificate')
     .argument('<source>', 'PEM/DER file or host:port')
     .option('--sni <name>', 'server name to send when fetching')
     .option('--timeout <ms>', 'connection timeout in milliseconds', '10000')
