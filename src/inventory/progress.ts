@@ -70,7 +70,7 @@ export function createProgress(sink: ProgressSink = process.stderr, now: () => n
         const s = started.get(e.report.target) ?? now();
         started.delete(e.report.target);
         finished = e.done;
-        const status = e.report.ok ? `ok, ${e.report.findings.length} finding(s)` : `failed: ${e.report.error?.code ?? 'error'}`;
+        const status = e.report.ok ? 'scanned' : `failed: ${e.report.error?.code ?? 'error'}`;
         if (!tty) sink.write(`[${e.done}/${e.total}] ${e.report.target} ${status} (${((now() - s) / 1000).toFixed(1)} s)\n`);
         else draw();
         break;

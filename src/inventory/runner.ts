@@ -2,6 +2,7 @@
  * The inventory runner: scans entries a few at a time, reports progress, journals each finished target, stops
  * cleanly on abort (in-flight targets are dropped, not recorded half-done) and resumes from the journal.
  */
+import { setMaxListeners } from 'node:events';
 import { MitmError } from '../errors.js';
 import type { ScanDocument, TargetReport } from '../scan/types.js';
 import { VERSION } from '../version.js';
@@ -52,6 +53,8 @@ export async function runInventory(entries: readonly InventoryEntry[], opts: Run
   }
   const targets = entries.map((e) => e.target);
   const signal = opts.signal ?? new AbortController().signal;
+  // Every scan in flight (and each of its probes) listens on this one signal: hundreds of listeners are expected.
+  setMaxListeners(0, signal);
   const previous = opts.journal && opts.resume ? readJournal(opts.journal, targets) : null;
   const startedAt = previous?.startedAt ?? new Date().toISOString();
   const done = new Map<string, TargetReport>(previous?.done ?? []);

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { register as cert } from './cert.js';
 import { register as dns } from './dns.js';
+import { register as lab } from './lab.js';
+import { register as report } from './report.js';
 import { register as scan } from './scan.js';
 
 /** Each command module exports `register(program)`; one line per command here. */
@@ -10,5 +12,7 @@ export const commands: Register[] = [
   cert,
   dns,
   scan,
+  lab,
+  report,
   // scan, cert, dns, audit-client, lab, report ...
 ];

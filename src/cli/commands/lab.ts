@@ -1,0 +1,188 @@
+/**
+ * `mitmguard lab up|down|status|scan`: the embedded lab of deliberately flawed endpoints on 127.0.0.1.
+ * `up` starts it in the background (or in the foreground with --foreground), `down` stops it, `status` lists it,
+ * `scan` is the main job: start, scan, report, stop.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+
+import { MitmError } from '../../errors.js';
+import { colors, EXIT, parsePositiveInt, printJson } from '../output.js';
+
+interface UpOptions {
+  basePort?: string;
+  foreground?: boolean;
+  state: string;
+  format: string;
+}
+
+interface ScanOptions {
+  policy?: string;
+  format: string;
+  output?: string;
+  html?: string;
+  json?: string;
+  timeout: string;
+  basePort?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long `lab up` waits for the background lab to write its state file. */
+const UP_WAIT_MS = 20_000;
+
+function writeOut(path: string, text: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, text);
+}
+
+export function register(program: Command): void {
+  const lab = program.command('lab').description('Deliberately flawed TLS and HTTP endpoints on 127.0.0.1, to see every check work');
+  const stateOption = ['--state <file>', 'where the running lab records its endpoints', '.mitmguard/lab.json'] as const;
+
+  lab
+    .command('up')
+    .description('Start the lab (in the background unless --foreground)')
+    .option('--base-port <port>', 'listen on base, base+1, … instead of ephemeral ports')
+    .option('--foreground', 'run in this process until Ctrl-C')
+    .option(...stateOption)
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (opts: UpOptions) => {
+      const { readLabState, processAlive, writeLabState, removeLabState, startLab } = await import('../../lab/index.js');
+      const statePath = resolve(opts.state);
+      const existing = readLabState(statePath);
+      if (existing && processAlive(existing.pid)) throw new MitmError('MG_ERR_USAGE', `the lab is already running (pid ${existing.pid}); run \`mitmguard lab down\` first`);
+      const basePort = opts.basePort ? parsePositiveInt('--base-port', opts.basePort, 65_000) : 0;
+      if (opts.foreground) {
+        const running = await startLab({ basePort });
+        writeLabState(statePath, {
+          pid: process.pid,
+          startedAt: new Date().toISOString(),
+          rootPem: running.rootPem,
+          endpoints: running.endpoints.map((e) => ({ name: e.spec.name, title: e.spec.title, target: e.target, port: e.port, pillar: e.spec.pillar })),
+        });
+        for (const e of running.endpoints) process.stdout.write(`${e.spec.name.padEnd(18)} ${e.target.padEnd(26)} ${e.spec.title}\n`);
+        process.stdout.write(colors.dim('lab running; Ctrl-C or `mitmguard lab down` stops it\n'));
+        await new Promise<void>((done) => {
+          const stop = () => void running.stop().then(() => (removeLabState(statePath), done()));
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        return;
+      }
+      removeLabState(statePath);
+      const args = [...process.execArgv, process.argv[1]!, 'lab', 'up', '--foreground', '--state', statePath, ...(basePort ? ['--base-port', String(basePort)] : [])];
+      const child = spawn(process.execPath, args, { detached: true, stdio: 'ignore' });
+      child.unref();
+      const deadline = Date.now() + UP_WAIT_MS;
+      while (Date.now() < deadline) {
+        const s = readLabState(statePath);
+        if (s && s.pid === child.pid) {
+          if (opts.format === 'json') printJson(s);
+          else {
+            for (const e of s.endpoints) process.stdout.write(`${e.name.padEnd(18)} ${e.target.padEnd(26)} ${e.title}\n`);
+            process.stdout.write(colors.dim(`lab running in the background (pid ${s.pid}); \`mitmguard lab down\` stops it\n`));
+          }
+          return;
+        }
+        if (child.exitCode !== null) break;
+        await sleep(100);
+      }
+      throw new MitmError('MG_ERR_IO', 'the lab did not start (run `mitmguard lab up --foreground` to see why)');
+    });
+
+  lab
+    .command('down')
+    .description('Stop the background lab')
+    .option(...stateOption)
+    .action(async (opts: { state: string }) => {
+      const { readLabState, processAlive, removeLabState } = await import('../../lab/index.js');
+      const statePath = resolve(opts.state);
+      const s = readLabState(statePath);
+      if (!s) {
+        process.stdout.write('no lab is running\n');
+        return;
+      }
+      if (processAlive(s.pid)) {
+        process.kill(s.pid, 'SIGTERM');
+        for (let i = 0; i < 50 && processAlive(s.pid); i++) await sleep(100);
+      }
+      removeLabState(statePath);
+      process.stdout.write(`lab stopped (pid ${s.pid})\n`);
+    });
+
+  lab
+    .command('status')
+    .description('Show whether the lab runs and which endpoints answer')
+    .option(...stateOption)
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (opts: { state: string; format: string }) => {
+      const { readLabState, processAlive, portOpen } = await import('../../lab/index.js');
+      const s = readLabState(resolve(opts.state));
+      const alive = s ? processAlive(s.pid) : false;
+      const endpoints = s ? await Promise.all(s.endpoints.map(async (e) => ({ ...e, listening: alive && (await portOpen(e.port)) }))) : [];
+      if (opts.format === 'json') printJson({ running: alive, pid: s?.pid ?? null, endpoints });
+      else if (!alive) process.stdout.write('lab is not running\n');
+      else {
+        process.stdout.write(`lab running (pid ${s!.pid}, since ${s!.startedAt})\n`);
+        for (const e of endpoints) process.stdout.write(`  ${e.listening ? colors.green('up  ') : colors.red('down')} ${e.name.padEnd(18)} ${e.target}\n`);
+      }
+      process.exitCode = alive ? EXIT.OK : EXIT.FINDINGS;
+    });
+
+  lab
+    .command('scan')
+    .description('The main job: start the lab, scan it under the policy, print the report, write files, stop the lab')
+    .option('--policy <file|preset>', 'policy file or preset (default: intermediate)')
+    .option('--format <format>', 'stdout format: text, json, sarif, junit or html', 'text')
+    .option('--output <file>', 'write the --format output to a file instead of stdout')
+    .option('--html <file>', 'also write the HTML report here')
+    .option('--json <file>', 'also write the JSON report here')
+    .option('--timeout <ms>', 'per-connection timeout in milliseconds', '5000')
+    .option('--base-port <port>', 'listen on base, base+1, … instead of ephemeral ports')
+    .action(async (opts: ScanOptions) => {
+      const formats = ['text', 'json', 'sarif', 'junit', 'html'];
+      if (!formats.includes(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${formats.join(', ')}`);
+      const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
+      const basePort = opts.basePort ? parsePositiveInt('--base-port', opts.basePort, 65_000) : 0;
+      const { scanLab } = await import('../../lab/index.js');
+      const { scanTarget } = await import('../../scan/index.js');
+      const { renderReport, renderHtml } = await import('../../report/index.js');
+      const { loadPolicy } = await import('../../policy/load.js');
+      const { createProgress } = await import('../../inventory/progress.js');
+      const started = Date.now();
+      const progress = createProgress(process.stderr);
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const { report, misses, interrupted } = await scanLab({
+          scanTarget: (t, o) => scanTarget(t, { ...o, timeoutMs }),
+          policy: loadPolicy(opts.policy),
+          basePort,
+          signal: controller.signal,
+          onProgress: progress.onProgress,
+        });
+        const color = !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+        const main = renderReport(report, opts.format as 'text', { color });
+        if (opts.output) writeOut(opts.output, main);
+        else process.stdout.write(main);
+        if (opts.html) writeOut(opts.html, renderHtml(report));
+        if (opts.json) writeOut(opts.json, JSON.stringify(report, null, 2) + '\n');
+        const wrote = [opts.output, opts.html, opts.json].filter(Boolean);
+        if (wrote.length) process.stderr.write(`wrote ${wrote.join(', ')}\n`);
+        if (interrupted) throw new MitmError('MG_ERR_ABORTED', 'the lab scan was interrupted');
+        if (misses.length) {
+          process.stderr.write(colors.red(`lab: ${misses.length} expectation(s) not met:\n`) + misses.map((m) => `  ${m.endpoint}: ${m.what}\n`).join(''));
+          process.exitCode = EXIT.FINDINGS;
+        } else {
+          process.stderr.write(colors.green(`lab: every expected flaw was found under its pillar (${((Date.now() - started) / 1000).toFixed(1)} s)\n`));
+          process.exitCode = EXIT.OK;
+        }
+      } finally {
+        progress.close();
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

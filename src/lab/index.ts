@@ -1,0 +1,5 @@
+export * from './endpoints.js';
+export * from './pki.js';
+export * from './server.js';
+export * from './demo.js';
+export * from './state.js';

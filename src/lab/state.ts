@@ -1,0 +1,65 @@
+/**
+ * `mitmguard lab up|down|status` keep the running lab's address book in a small JSON file, so `down` and `status`
+ * (other processes) find it. No key material is ever written: the lab's keys live in the lab process only.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { MitmError } from '../errors.js';
+
+export const DEFAULT_LAB_STATE = resolve('.mitmguard', 'lab.json');
+/** A state file larger than this is not ours. */
+const MAX_STATE_BYTES = 256 * 1024;
+
+export interface LabState {
+  pid: number;
+  startedAt: string;
+  rootPem: string;
+  endpoints: Array<{ name: string; title: string; target: string; port: number; pillar: string | null }>;
+}
+
+export function writeLabState(path: string, state: LabState): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+}
+
+export function readLabState(path: string): LabState | null {
+  if (!existsSync(path)) return null;
+  const text = readFileSync(path, 'utf8');
+  if (text.length > MAX_STATE_BYTES) throw new MitmError('MG_ERR_TOO_LARGE', `${path}: not a lab state file (too large)`);
+  try {
+    const s = JSON.parse(text) as LabState;
+    if (!Number.isInteger(s.pid) || !Array.isArray(s.endpoints)) throw new Error('missing pid or endpoints');
+    return s;
+  } catch (err) {
+    throw new MitmError('MG_ERR_MALFORMED', `${path}: not a lab state file (${(err as Error).message})`, { cause: err });
+  }
+}
+
+export function removeLabState(path: string): void {
+  rmSync(path, { force: true });
+}
+
+/** Whether a process exists (signal 0 checks without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export function portOpen(port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const s = connect({ host: '127.0.0.1', port });
+    const done = (v: boolean) => {
+      s.destroy();
+      resolvePromise(v);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
