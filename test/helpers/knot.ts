@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { query } from '../../src/dns/client.js';
+import { encodeMessage } from '../../src/dns/encode.js';
+import { decodeMessage, type DnsMessage, type DnsRecord } from '../../src/dns/message.js';
 import { parentName } from '../../src/dns/name.js';
 import { RR_TYPES } from '../../src/dns/types.js';
 
@@ -202,3 +204,65 @@ async function startIn(dir: string, zones: ZoneSpec[], host: string): Promise<Kn
     },
   };
 }
+
+/**
+ * A spoofing resolver on loopback: relays each UDP query to `upstream`, lets `mutate` edit the decoded answer
+ * (strip signatures, change an address…) and re-encodes it. It plays the man in the middle between a client and
+ * a real knotd. `mutate` may be swapped at any time (`proxy.mutate = …`).
+ */
+export interface SpoofProxy {
+  host: string;
+  port: number;
+  mutate: (m: DnsMessage) => DnsMessage;
+  stop(): Promise<void>;
+}
+
+export async function startSpoofProxy(upstream: { host: string; port: number }, mutate: (m: DnsMessage) => DnsMessage, host = loopbackAddress()): Promise<SpoofProxy> {
+  const server = dgram.createSocket('udp4');
+  const proxy: SpoofProxy = {
+    host,
+    port: 0,
+    mutate,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  server.on('message', (msg, rinfo) => {
+    const out = dgram.createSocket('udp4');
+    const timer = setTimeout(() => out.close(), 3000);
+    out.on('message', (answer) => {
+      clearTimeout(timer);
+      out.close();
+      try {
+        const edited = encodeMessage(proxy.mutate(decodeMessage(answer)));
+        server.send(edited, rinfo.port, rinfo.address);
+      } catch {
+        // a relay that cannot parse simply drops, as a broken middlebox would
+      }
+    });
+    out.send(msg, upstream.port, upstream.host);
+  });
+  await new Promise<void>((resolve) => server.bind(0, host, () => resolve()));
+  proxy.port = (server.address() as net.AddressInfo).port;
+  return proxy;
+}
+
+/** Remove every RRSIG owned by `name` (the "unsigned copy" attack). */
+export function stripSignatures(name: string) {
+  return (m: DnsMessage): DnsMessage => {
+    const keep = (r: DnsRecord) => !(r.type === RR_TYPES.RRSIG && r.name.toLowerCase() === name.toLowerCase());
+    return { ...m, answers: m.answers.filter(keep), authorities: m.authorities.filter(keep) };
+  };
+}
+
+/** Replace the address of A records owned by `name`, keeping the original signature (the "edited record" attack). */
+export function editAddress(name: string, address: string) {
+  return (m: DnsMessage): DnsMessage => ({
+    ...m,
+    answers: m.answers.map((r) => {
+      if (r.type !== RR_TYPES.A || r.name.toLowerCase() !== name.toLowerCase()) return r;
+      const rdata = Uint8Array.from(address.split('.').map(Number));
+      return { ...r, rdata, data: { type: 'A', address } };
+    }),
+  });
+}
+
+export const passThrough = (m: DnsMessage): DnsMessage => m;
