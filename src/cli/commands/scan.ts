@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { SEVERITIES, type Severity } from '../../checks/types.js';
 import { MitmError } from '../../errors.js';
 import { colors, EXIT, parseFormat, parsePositiveInt, printJson, SEVERITY_COLOR } from '../output.js';
+import { addInventoryOptions, runScanWithInventory, wantsInventoryRun, type InventoryCliOptions } from '../../inventory/cli-options.js';
 
 export interface ScanCommandOptions {
   sni?: string;
@@ -22,17 +23,25 @@ function parseSeverity(value: string): Severity {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('scan')
     .description('Enumerate TLS protocol versions, cipher suites, groups and the certificate chain of each target')
-    .argument('<targets...>', 'host[:port] or scheme://host[:port] (https, smtp, imap, postgres, …)')
+    .argument('[targets...]', 'host[:port] or scheme://host[:port] (https, smtp, imap, postgres, …)')
     .option('--sni <name>', 'server name to send (default: the target host)')
     .option('--starttls <proto>', 'run a STARTTLS dialogue first (smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql)')
-    .option('--format <format>', 'text or json', 'text')
+    .option('--format <format>', 'text or json; with an inventory or policy also sarif, junit or html', 'text')
     .option('--timeout <ms>', 'per-connection timeout in milliseconds', '5000')
     .option('--concurrency <n>', 'connections at once per target', '12')
-    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', 'high')
-    .action(async (targets: string[], opts: ScanCommandOptions) => {
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', 'high');
+  addInventoryOptions(cmd)
+    .action(async (targets: string[], opts: ScanCommandOptions & InventoryCliOptions) => {
+      if (wantsInventoryRun(opts)) {
+        const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
+        const { scanTarget } = await import('../../scan/index.js');
+        process.exitCode = await runScanWithInventory(targets, opts, (t, o) => scanTarget(t, { ...o, timeoutMs, concurrency: parsePositiveInt('--concurrency', opts.concurrency, 256) }));
+        return;
+      }
+      if (targets.length === 0) throw new MitmError('MG_ERR_USAGE', 'name at least one target, or an --inventory file');
       const format = parseFormat(opts.format);
       const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
       const concurrency = parsePositiveInt('--concurrency', opts.concurrency, 256);

@@ -1,0 +1,73 @@
+/**
+ * The inventory, policy and report options of `mitmguard scan`, kept here so the scan command only adds two lines:
+ * `addInventoryOptions(cmd)` and, in its action, `if (wantsInventoryRun(opts)) return runScanWithInventory(...)`.
+ */
+import type { Command } from 'commander';
+import { SEVERITIES, type Severity } from '../checks/types.js';
+import { MitmError } from '../errors.js';
+import type { ReportFormat } from '../report/index.js';
+import type { InventoryEntry } from './file.js';
+import type { ScanTargetFn } from './scan-one.js';
+
+/** Mirrors REPORT_FORMATS in src/report; kept here so `mitmguard --help` does not load the renderers. */
+const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif', 'junit', 'html'];
+
+export interface InventoryCliOptions {
+  inventory?: string;
+  resume?: boolean;
+  policy?: string;
+  output?: string;
+  journal?: string;
+  parallel?: string;
+  format: string;
+  failOn?: string;
+  sni?: string;
+  timeout?: string;
+}
+
+/** Add --inventory, --resume, --policy, --output, --journal and --parallel. */
+export function addInventoryOptions(cmd: Command): Command {
+  return cmd
+    .option('--inventory <file>', 'scan the targets of an inventory YAML file (tags, owners, expectations)')
+    .option('--resume', 'continue an interrupted --inventory run without rescanning finished targets')
+    .option('--policy <file|preset>', 'judge and grade under a policy: modern, intermediate, nist-800-52r2, ncsc-nl or a YAML file')
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--journal <file>', 'resume journal (default .mitmguard/scan-<hash>.jsonl)')
+    .option('--parallel <n>', 'targets scanned at once in an inventory run', '8');
+}
+
+/** The scan command hands over to the inventory run when any of these is asked for. */
+export function wantsInventoryRun(opts: InventoryCliOptions): boolean {
+  return Boolean(opts.inventory || opts.resume || opts.policy || opts.output || !['text', 'json'].includes(opts.format));
+}
+
+/**
+ * Run `scan` through the inventory runner and the report renderers; returns the exit code (0, 1 or 2).
+ *
+ * @example process.exitCode = await runScanWithInventory(targets, opts, (t, o) => scanTarget(t, { ...o, timeoutMs }));
+ */
+export async function runScanWithInventory(targets: readonly string[], opts: InventoryCliOptions, scanTarget: ScanTargetFn): Promise<number> {
+  if (!(REPORT_FORMATS as readonly string[]).includes(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${REPORT_FORMATS.join(', ')}`);
+  if (opts.failOn && !(SEVERITIES as readonly string[]).includes(opts.failOn)) throw new MitmError('MG_ERR_USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')}`);
+  const parallel = Number(opts.parallel ?? '8');
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 256) throw new MitmError('MG_ERR_USAGE', '--parallel must be an integer from 1 to 256');
+  const { loadInventory } = await import('./file.js');
+  const { runInventoryScan } = await import('./command.js');
+  const fromFile = opts.inventory ? loadInventory(opts.inventory) : [];
+  const fromArgs: InventoryEntry[] = targets.map((t) => ({ target: t, name: null, tags: [], owner: null, sni: opts.sni ?? null, expect: {} }));
+  const entries = [...fromFile, ...fromArgs.filter((a) => !fromFile.some((f) => f.target === a.target))];
+  if (entries.length === 0) throw new MitmError('MG_ERR_USAGE', 'name targets or an --inventory file');
+  const result = await runInventoryScan({
+    entries,
+    scanTarget,
+    format: opts.format as ReportFormat,
+    parallel,
+    resume: Boolean(opts.resume),
+    color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    ...(opts.policy ? { policy: opts.policy } : {}),
+    ...(opts.output ? { output: opts.output } : {}),
+    ...(opts.journal ? { journal: opts.journal } : {}),
+    ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
+  });
+  return result.exitCode;
+}
