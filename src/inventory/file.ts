@@ -20,8 +20,9 @@ const expectSchema = z.strictObject({
   pins: z.array(z.string().regex(PIN, 'a pin is sha256/ followed by 44 base64 characters')).optional(),
 });
 
-const entrySchema = z.union([
-  z.string().min(1),
+/** A bare string is shorthand for `{ target: string }`; normalised first so errors point at the real field. */
+const entrySchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { target: v } : v),
   z.strictObject({
     target: z.string().min(1),
     name: z.string().optional(),
@@ -30,7 +31,7 @@ const entrySchema = z.union([
     sni: z.string().optional(),
     expect: expectSchema.optional(),
   }),
-]);
+);
 
 export const inventorySchema = z.strictObject({
   version: z.literal(1).default(1),
@@ -55,18 +56,17 @@ export interface InventoryEntry {
 export function parseInventory(text: string, file = '<inventory>'): InventoryEntry[] {
   const inv = parseYamlConfig(text, inventorySchema, file);
   const seen = new Set<string>();
-  return inv.targets.map((e, i) => {
-    const o = typeof e === 'string' ? { target: e } : e;
+  return inv.targets.map((o, i) => {
     const target = o.target.trim();
     if (seen.has(target)) throw new MitmError('MG_ERR_CONFIG', `${file}: targets[${i}]: ${target} is listed twice`, { details: { file, path: `targets[${i}]` } });
     seen.add(target);
     return {
       target,
-      name: 'name' in o ? (o.name ?? null) : null,
-      tags: [...new Set([...(inv.defaults?.tags ?? []), ...('tags' in o ? (o.tags ?? []) : [])])],
-      owner: ('owner' in o ? o.owner : undefined) ?? inv.defaults?.owner ?? null,
-      sni: 'sni' in o ? (o.sni ?? null) : null,
-      expect: 'expect' in o ? (o.expect ?? {}) : {},
+      name: o.name ?? null,
+      tags: [...new Set([...(inv.defaults?.tags ?? []), ...(o.tags ?? [])])],
+      owner: o.owner ?? inv.defaults?.owner ?? null,
+      sni: o.sni ?? null,
+      expect: o.expect ?? {},
     };
   });
 }
