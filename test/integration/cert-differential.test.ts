@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { createAuthority, issueLeaf, cachedKeyPair, EKU } from '../../src/pki/index.js';
+import { buildCrl } from '../../src/pki/crl.js';
+import { parseCrls } from '../../src/x509/crl.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { TrustStore } from '../../src/x509/trust-store.js';
 import { validateChain } from '../../src/x509/validate.js';
@@ -30,6 +32,8 @@ interface Case {
   openssl: boolean;
   /** When the two disagree: which is right, and why. */
   verdict?: string;
+  /** A CRL (PEM) from the leaf's issuer: both sides check revocation against it. */
+  crl?: string;
 }
 
 const root = createAuthority([['CN', 'Diff Root'], ['O', 'mitmguard']]);
@@ -63,6 +67,13 @@ add({
   leaf: issueLeaf(ica, { names: ['crit.test'], extensions: { raw: [{ oid: '1.3.6.1.4.1.55738.666.1', critical: true, value: Uint8Array.from([0x05, 0x00]) }] } }).pem,
   host: 'crit.test', mitmguard: false, openssl: false,
 });
+{
+  const revoked = issueLeaf(ica, { names: ['revoked.test'] });
+  const good = issueLeaf(ica, { names: ['good.test'] });
+  const crl = buildCrl({ issuer: ica, revoked: [parseCertificate(revoked.der).serial] }).pem;
+  add({ name: 'leaf listed on its issuer CRL', leaf: revoked.pem, host: 'revoked.test', crl, mitmguard: false, openssl: false });
+  add({ name: 'leaf absent from its issuer CRL', leaf: good.pem, host: 'good.test', crl, mitmguard: true, openssl: true });
+}
 add({
   name: 'SHA-1 signed leaf', leaf: issueLeaf(ica, { names: ['sha1.test'], hash: 'sha1' }).pem, host: 'sha1.test', mitmguard: false, openssl: true,
   verdict: 'mitmguard is right: SHA-1 chosen-prefix collisions are practical and CABF BR §7.1.3.2 forbids SHA-1 certificate signatures; `openssl verify` checks no algorithm strength unless -auth_level is raised',
@@ -90,7 +101,7 @@ function opensslAccepts(c: Case, i: number): boolean {
     writeFileSync(p, text);
     return p;
   };
-  const args = ['verify', '-x509_strict', '-purpose', 'sslserver', '-verify_hostname', c.host, '-CAfile', f('root', c.root), ...(c.intermediates.length ? ['-untrusted', f('untrusted', c.intermediates.join(''))] : []), f('leaf', c.leaf)];
+  const args = ['verify', '-x509_strict', '-purpose', 'sslserver', '-verify_hostname', c.host, '-CAfile', f('root', c.root), ...(c.intermediates.length ? ['-untrusted', f('untrusted', c.intermediates.join(''))] : []), ...(c.crl ? ['-crl_check', '-CRLfile', f('crl', c.crl)] : []), f('leaf', c.leaf)];
   const r = spawnSync('openssl', args, { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.error, undefined, 'openssl could not run');
   return r.status === 0;
@@ -100,7 +111,7 @@ function mitmguardAccepts(c: Case): boolean {
   const store = new TrustStore([parseCertificate(Uint8Array.from(Buffer.from(c.root.replace(/-----[^-]+-----|\s/g, ''), 'base64')))]);
   const inter = c.intermediates.map((pem) => parseCertificate(Uint8Array.from(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'))));
   const leaf = parseCertificate(Uint8Array.from(Buffer.from(c.leaf.replace(/-----[^-]+-----|\s/g, ''), 'base64')));
-  return validateChain(leaf, inter, store, { host: c.host }).valid;
+  return validateChain(leaf, inter, store, { host: c.host, ...(c.crl ? { crls: parseCrls(c.crl) } : {}) }).valid;
 }
 
 caseList.forEach((c, i) => {
