@@ -54,8 +54,8 @@ export class FtpDialogue extends LineDialogue {
           this.obs.capabilities = lines.slice(1).map((l) => l.trim().toUpperCase()).filter(Boolean);
           this.obs.startTlsAdvertised = this.obs.capabilities.some((c) => c === 'AUTH TLS' || (c.startsWith('AUTH ') && c.split(/[\s;]+/).includes('TLS')));
         }
-        // Plain FTP always accepts USER/PASS before AUTH; whether it then refuses them is policy, seen by a login probe.
-        this.obs.authBeforeTls = ['USER'];
+        // FEAT does not say whether USER/PASS is refused before AUTH TLS (vsftpd force_local_logins_ssl); only a login
+        // attempt would, so nothing is recorded here rather than a guess.
         this.state = 'auth';
         return { send: [commandLine('AUTH TLS')] };
       case 'auth':

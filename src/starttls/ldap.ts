@@ -128,6 +128,8 @@ export class LdapDialogue implements StartTlsDialogue {
       throw this.fail('MG_ERR_STARTTLS', `server disconnected: ${this.obs.upgradeReply}`);
     }
     if (response.messageId !== MESSAGE_ID) throw this.fail('MG_ERR_PROTOCOL', `answer to message ${response.messageId}, expected ${MESSAGE_ID}`);
+    // RFC 4511 §4.14.2: a server that does not support TLS, by design or configuration, answers protocolError.
+    if (response.resultCode === 2) this.obs.startTlsAdvertised = false;
     if (response.resultCode !== 0) throw this.fail('MG_ERR_STARTTLS', `StartTLS refused: ${this.obs.upgradeReply}`);
     this.ready = true;
     this.obs.upgraded = true;

@@ -1,0 +1,71 @@
+/**
+ * Observations of an endpoint's posture beyond the TLS handshake: what speaks on a port and whether it is encrypted,
+ * the STARTTLS outcome, and plain-text acceptance by databases and caches. Plain data, judged by src/checks/posture.ts
+ * and src/checks/starttls.ts.
+ */
+import type { MitmErrorCode } from '../errors.js';
+import type { StartTlsObservation, StartTlsProtocol } from '../starttls/index.js';
+
+export interface ErrorFact {
+  code: MitmErrorCode;
+  message: string;
+}
+
+/** Protocols the sniffer can name. `tls` means a TLS handshake succeeded from the first byte (implicit TLS). */
+export const SNIFFED_PROTOCOLS = [
+  'tls', 'ssh', 'http', 'smtp', 'imap', 'pop3', 'ftp', 'ldap', 'xmpp', 'postgres', 'mysql', 'redis', 'unknown',
+] as const;
+export type SniffedProtocol = (typeof SNIFFED_PROTOCOLS)[number];
+
+export interface DetectedService {
+  protocol: SniffedProtocol;
+  /** True when the bytes on the wire are protected from the first byte (TLS, SSH). */
+  encrypted: boolean;
+  /** How it was recognised: a greeting the server sent, or the answer to which probe. */
+  via: 'banner' | 'tls-handshake' | 'http-request' | 'redis-ping' | 'postgres-sslrequest' | 'ldap-starttls' | 'none';
+  /** The first line or a short excerpt of what the server said (printable, bounded). */
+  banner: string | null;
+}
+
+/** The STARTTLS upgrade as one outcome: what was advertised, and the error when it failed. */
+export interface StartTlsOutcome {
+  protocol: StartTlsProtocol;
+  observation: StartTlsObservation;
+  error: ErrorFact | null;
+}
+
+/** PostgreSQL: does the server accept a StartupMessage without SSL (pg_hba `host` rather than `hostssl`)? */
+export interface PostgresPlainFact {
+  /** accepted: the server went on to authentication or past it; refused: pg_hba rejected "no encryption". */
+  plaintextStartup: 'accepted' | 'refused' | 'unknown';
+  /** The server's answer in short: `R3` (cleartext password request), `E ClientAuthentication: ...`. */
+  answer: string;
+}
+
+/** MySQL/MariaDB: can a client log in without TLS (require_secure_transport off)? Needs credentials to prove. */
+export interface MysqlPlainFact {
+  plaintextLogin: 'accepted' | 'refused' | 'unknown';
+  answer: string;
+}
+
+/** Redis: does the plain port answer commands? */
+export interface RedisPlainFact {
+  /** pong: commands run without authentication; noauth: a password is required, but it would travel in clear. */
+  ping: 'pong' | 'noauth' | 'error' | 'none';
+  answer: string;
+}
+
+export interface PostureObservation {
+  /** The target as the user named it. */
+  target: string;
+  host: string;
+  port: number;
+  /** What speaks on the port (sniffed when the target named no protocol, or confirmed otherwise). */
+  service: DetectedService | null;
+  starttls: StartTlsOutcome | null;
+  postgres: PostgresPlainFact | null;
+  mysql: MysqlPlainFact | null;
+  redis: RedisPlainFact | null;
+  /** A failure that stopped the probe itself (connect refused, timeout), not a finding about the service. */
+  error: ErrorFact | null;
+}
