@@ -15,6 +15,7 @@ import { encodeMessage } from '../../src/dns/encode.js';
 import { decodeMessage, type DnsMessage, type DnsRecord } from '../../src/dns/message.js';
 import { parentName } from '../../src/dns/name.js';
 import { RR_TYPES } from '../../src/dns/types.js';
+import type { Verdict } from '../../src/dns/dnssec/reasons.js';
 
 const run = promisify(execFile);
 export const KNOTD = '/usr/sbin/knotd';
@@ -266,3 +267,24 @@ export function editAddress(name: string, address: string) {
 }
 
 export const passThrough = (m: DnsMessage): DnsMessage => m;
+
+/** delv's summary line → our verdict vocabulary. */
+export function delvVerdict(out: string): Verdict | 'UNKNOWN' {
+  if (/; (negative response, )?fully validated/.test(out)) return 'SECURE';
+  if (/unsigned answer/.test(out)) return 'INSECURE';
+  if (/resolution failed|validation failed|broken trust chain|no valid (signature|RRSIG|DS)/.test(out)) return 'BOGUS';
+  return 'UNKNOWN';
+}
+
+/**
+ * Run delv with the hierarchy's anchor and return its stdout and stderr. Asynchronous on purpose: a spoofing proxy
+ * in this process must keep answering while delv runs.
+ */
+export function runDelv(k: Pick<KnotServer, 'host' | 'port' | 'bindAnchorFile'>, name: string, type: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile('delv', ['@' + k.host, '-p', String(k.port), '-a', k.bindAnchorFile, '+root=test.', name, type], { encoding: 'utf8', timeout: 30_000 }, (_err, stdout, stderr) =>
+      resolve(`${stdout}\n${stderr}`),
+    );
+  });
+}
+

@@ -4,15 +4,14 @@
  * without DS and one with a wrong DS. Every verdict is also checked against delv (BIND) with the same anchor.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { checkName } from '../../src/dns/check.js';
 import { parseAnchors } from '../../src/dns/dnssec/anchors.js';
 import type { Verdict } from '../../src/dns/dnssec/reasons.js';
 import { RR_TYPES, typeNumber } from '../../src/dns/types.js';
-import { startKnot, type KnotServer, type ZoneSpec } from '../helpers/knot.js';
+import { delvVerdict, runDelv, startKnot, type KnotServer, type ZoneSpec } from '../helpers/knot.js';
 
-export const HIERARCHY: ZoneSpec[] = [
+const HIERARCHY: ZoneSpec[] = [
   { name: 'test.', signing: 'ecdsa', records: ['www A 192.0.2.100'] },
   { name: 'ec.test.', signing: 'ecdsa', records: ['www A 192.0.2.1', '*.wild A 192.0.2.9', 'alias CNAME www', 'mx MX 10 mail', 'mail A 192.0.2.25', 'deep.ent A 192.0.2.4', 'out CNAME www.plain.test.'] },
   { name: 'rsa.test.', signing: 'rsa', records: ['www A 192.0.2.2'] },
@@ -27,7 +26,7 @@ export const HIERARCHY: ZoneSpec[] = [
 ];
 
 /** name, type, expected verdict, what it exercises */
-export const CASES: [string, string, Verdict, string][] = [
+const CASES: [string, string, Verdict, string][] = [
   ['www.test.', 'A', 'SECURE', 'the anchor zone itself'],
   ['www.ec.test.', 'A', 'SECURE', 'ECDSA P-256 child'],
   ['www.rsa.test.', 'A', 'SECURE', 'RSA/SHA-256 child with KSK and ZSK'],
@@ -53,21 +52,6 @@ export const CASES: [string, string, Verdict, string][] = [
   ['ec.test.', 'DNSKEY', 'SECURE', 'DNSKEY at a zone apex'],
   ['mx.ec.test.', 'MX', 'SECURE', 'MX record'],
 ];
-
-/** delv's summary line → our verdict vocabulary. */
-export function delvVerdict(out: string): Verdict | 'UNKNOWN' {
-  if (/; (negative response, )?fully validated/.test(out)) return 'SECURE';
-  if (/unsigned answer/.test(out)) return 'INSECURE';
-  if (/resolution failed|validation failed|broken trust chain|no valid (signature|RRSIG|DS)/.test(out)) return 'BOGUS';
-  return 'UNKNOWN';
-}
-
-export function runDelv(k: KnotServer, name: string, type: string): string {
-  const r = spawnSync('delv', ['@' + k.host, '-p', String(k.port), '-a', k.bindAnchorFile, '+root=test.', name, type], {
-    encoding: 'utf8', timeout: 30_000,
-  });
-  return `${r.stdout}\n${r.stderr}`;
-}
 
 describe('DNSSEC chain validation against knotd', () => {
   let knot: KnotServer;
@@ -140,7 +124,7 @@ describe('DNSSEC chain validation against knotd', () => {
       // CNAME RRset itself there; the target's own verdict is compared in its own case (www.plain.test.).
       const type = name === 'out.ec.test.' ? 'CNAME' : caseType;
       const ours = (await validate(name, type)).verdict;
-      const out = runDelv(knot, name, type);
+      const out = await runDelv(knot, name, type);
       const theirs = delvVerdict(out);
       if (ours !== theirs) disagreements.push(`${name} ${type}: mitmguard ${ours}, delv ${theirs}: ${out.trim().split('\n').slice(0, 3).join(' / ')}`);
     }
