@@ -5,6 +5,7 @@
  */
 import type { PostureObservation } from '../posture/types.js';
 import { defineCheck } from './registry.js';
+import { httpChecks } from '../posture/http-checks.js';
 
 declare module './types.js' {
   interface ObservationMap {
@@ -92,4 +93,4 @@ export const plaintextChecks = [
   }),
 ];
 
-export const postureChecks = [...plaintextChecks];
+export const postureChecks = [...plaintextChecks, ...httpChecks];

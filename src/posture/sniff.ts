@@ -23,7 +23,7 @@ export const BANNER_RULES: readonly BannerRule[] = [
   // RFC 1939 §4: "+OK" greeting.
   { protocol: 'pop3', encrypted: false, test: (t) => /^\+OK\b/.test(t) },
   // RFC 959 and RFC 5321 both greet with 220; the software name tells them apart.
-  { protocol: 'ftp', encrypted: false, test: (t) => /^(220|120)[ -]/.test(t) && /\bftp/i.test(t) && !/\bsmtp/i.test(t) },
+  { protocol: 'ftp', encrypted: false, test: (t) => /^(220|120)[ -]/.test(t) && /ftp|filezilla/i.test(t) && !/smtp/i.test(t) },
   { protocol: 'smtp', encrypted: false, test: (t) => /^(220|554)[ -]/.test(t) },
   // MySQL protocol: a 3-byte length, sequence id 0, then protocol version 10 (or an ERR packet 0xff).
   { protocol: 'mysql', encrypted: false, test: (_t, b) => b.length >= 5 && b[3] === 0 && (b[4] === 0x0a || b[4] === 0xff) && (b[0]! | (b[1]! << 8) | (b[2]! << 16)) < 4096 },

@@ -1,0 +1,174 @@
+/**
+ * probeHttp: fetch `/` over HTTPS and over plain HTTP, follow the plain-HTTP redirect chain hop by hop, and record
+ * HSTS, cookies and mixed-content hints. Nothing is judged here (src/posture/http-checks.ts does that).
+ */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { MitmError, toMitmError } from '../errors.js';
+import { parseSetCookie, MAX_COOKIES, type CookieFact } from './cookies.js';
+import { parseHsts, type HstsPolicy } from './hsts.js';
+import { findMixedContent, MAX_PAGE_BYTES, type MixedContentHint } from './mixed-content.js';
+import type { ErrorFact } from './types.js';
+
+/** Browsers stop at 20 (Fetch §4.4); a chain longer than this is a loop or an attack either way. */
+export const MAX_REDIRECTS = 10;
+
+export interface HttpHop {
+  url: string;
+  status: number | null;
+  location: string | null;
+  /** The first Strict-Transport-Security header, raw (RFC 6797 §8.1: only the first counts). */
+  hsts: string | null;
+  cookies: CookieFact[];
+  error: ErrorFact | null;
+}
+
+export interface HttpObservation {
+  target: string;
+  host: string;
+  /** GET / over HTTPS; null when not asked. */
+  https: (HttpHop & { policy: HstsPolicy | null; mixedContent: MixedContentHint[] }) | null;
+  /** The plain-HTTP chain starting at http://host[:port]/; empty when not asked. */
+  httpChain: HttpHop[];
+}
+
+export interface HttpTarget {
+  target: string;
+  host: string;
+  /** Default 443; null skips HTTPS. */
+  httpsPort?: number | null;
+  /** Default 80; null skips plain HTTP. */
+  httpPort?: number | null;
+  /** Host header / SNI name (default host). */
+  name?: string;
+}
+
+export interface HttpOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+const hostPart = (h: string) => (h.includes(':') ? `[${h}]` : h);
+const portPart = (scheme: 'http' | 'https', port: number) => ((scheme === 'http' && port === 80) || (scheme === 'https' && port === 443) ? '' : `:${port}`);
+
+interface Fetched {
+  res: IncomingMessage;
+  body: string;
+}
+
+/** One GET without following redirects; the body is read only when `wantBody`, up to MAX_PAGE_BYTES. */
+function fetchOnce(url: URL, connectHost: string, options: HttpOptions, wantBody: boolean): Promise<Fetched> {
+  return new Promise((resolve, reject) => {
+    const isHttps = url.protocol === 'https:';
+    const request = isHttps ? httpsRequest : httpRequest;
+    const servername = /^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname;
+    const req = request(
+      {
+        host: connectHost,
+        port: url.port || (isHttps ? 443 : 80),
+        path: `${url.pathname}${url.search}`,
+        method: 'GET',
+        headers: { host: url.host, 'user-agent': 'mitmguard', accept: 'text/html,*/*' },
+        agent: false,
+        timeout: options.timeoutMs,
+        // The posture probe reads headers; certificate validity is the scan's job, so it does not stop here.
+        ...(isHttps ? { rejectUnauthorized: false, ...(servername ? { servername } : {}) } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      (res) => {
+        if (!wantBody) {
+          res.resume();
+          res.once('end', () => resolve({ res, body: '' }));
+          res.once('error', () => resolve({ res, body: '' }));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (size >= MAX_PAGE_BYTES) return;
+          chunks.push(c);
+          size += c.length;
+          if (size >= MAX_PAGE_BYTES) {
+            res.destroy();
+            resolve({ res, body: Buffer.concat(chunks).toString('utf8') });
+          }
+        });
+        res.once('end', () => resolve({ res, body: Buffer.concat(chunks).toString('utf8') }));
+        res.once('error', () => resolve({ res, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.once('timeout', () => req.destroy(new MitmError('MG_ERR_TIMEOUT', `${url.href}: no answer within ${options.timeoutMs} ms`)));
+    req.once('error', (e) => reject(toMitmError(e, 'MG_ERR_CONNECT')));
+    req.end();
+  });
+}
+
+function firstHeader(res: IncomingMessage, name: string): string | null {
+  for (let i = 0; i < res.rawHeaders.length; i += 2) if (res.rawHeaders[i]!.toLowerCase() === name) return res.rawHeaders[i + 1]!;
+  return null;
+}
+
+function hopOf(url: URL, f: Fetched | null, error: unknown): HttpHop {
+  if (!f) {
+    const e = toMitmError(error);
+    return { url: url.href, status: null, location: null, hsts: null, cookies: [], error: { code: e.code, message: e.message } };
+  }
+  const overHttps = url.protocol === 'https:';
+  const setCookie = f.res.headers['set-cookie'] ?? [];
+  const cookies = setCookie.slice(0, MAX_COOKIES).map((c) => parseSetCookie(c, overHttps)).filter((c): c is CookieFact => c !== null);
+  const location = firstHeader(f.res, 'location');
+  return { url: url.href, status: f.res.statusCode ?? null, location: location ? location.slice(0, 2048) : null, hsts: firstHeader(f.res, 'strict-transport-security'), cookies, error: null };
+}
+
+/**
+ * Fetch `/` over HTTPS and follow the plain-HTTP chain.
+ *
+ * @example
+ * const seen = await probeHttp({ target: 'www.example', host: 'www.example' }, { timeoutMs: 10_000 });
+ * catalogue.run('http', seen, seen.target);
+ */
+export async function probeHttp(target: HttpTarget, options: HttpOptions): Promise<HttpObservation> {
+  const name = target.name ?? target.host;
+  const obs: HttpObservation = { target: target.target, host: name, https: null, httpChain: [] };
+  const httpsPort = target.httpsPort === undefined ? 443 : target.httpsPort;
+  const httpPort = target.httpPort === undefined ? 80 : target.httpPort;
+  if (httpsPort !== null) {
+    const url = new URL(`https://${hostPart(name)}${portPart('https', httpsPort)}/`);
+    let f: Fetched | null = null;
+    let err: unknown = null;
+    try {
+      f = await fetchOnce(url, target.host, options, true);
+    } catch (e) {
+      err = e;
+    }
+    const hop = hopOf(url, f, err);
+    const html = f && /html/i.test(String(f.res.headers['content-type'] ?? 'text/html')) ? f.body : '';
+    obs.https = { ...hop, policy: hop.hsts === null ? null : parseHsts(hop.hsts), mixedContent: findMixedContent(html) };
+  }
+  if (httpPort !== null) {
+    let url = new URL(`http://${hostPart(name)}${portPart('http', httpPort)}/`);
+    for (let i = 0; i <= MAX_REDIRECTS; i++) {
+      // Hops on the original name go to the address the user gave; other names are resolved normally.
+      const connectHost = url.hostname === name ? target.host : url.hostname.replace(/^\[|\]$/g, '');
+      let f: Fetched | null = null;
+      let err: unknown = null;
+      try {
+        f = await fetchOnce(url, connectHost, options, false);
+      } catch (e) {
+        err = e;
+      }
+      const hop = hopOf(url, f, err);
+      obs.httpChain.push(hop);
+      if (!hop.location || hop.status === null || hop.status < 300 || hop.status > 399) break;
+      let next: URL;
+      try {
+        next = new URL(hop.location, url);
+      } catch {
+        break;
+      }
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') break;
+      url = next;
+    }
+  }
+  return obs;
+}
