@@ -8,6 +8,7 @@ import { parseCrls, type Crl } from './crl.js';
 import { certificatesFromPemOrDer } from './pem.js';
 import { TrustStore } from './trust-store.js';
 import { validateChain } from './validate.js';
+import { KEY_USAGE_BITS, type KeyUsageName } from './extensions.js';
 
 export interface LimboTestcase {
   id: string;
@@ -48,6 +49,7 @@ export function skipReason(tc: LimboTestcase): string | undefined {
   if (tc.features?.includes('rfc5280-incompatible-with-webpki')) return 'RFC 5280 rule that the web PKI profile relaxes';
   if ((tc.extended_key_usage ?? []).some((e) => e !== 'serverAuth' && e !== 'clientAuth')) return 'extended key usages other than serverAuth/clientAuth are not supported';
   if (tc.expected_peer_name?.kind === 'RFC822') return 'RFC822 peer names are not supported';
+  if ((tc.key_usage ?? []).some((k) => !(KEY_USAGE_BITS as readonly string[]).includes(k))) return 'unknown key usage name';
   return undefined;
 }
 
@@ -76,6 +78,7 @@ export function runLimboTestcase(tc: LimboTestcase): LimboResult {
       ...(tc.validation_time ? { at: new Date(tc.validation_time) } : {}),
       ...(tc.expected_peer_name ? { host: tc.expected_peer_name.value } : {}),
       ...(tc.max_chain_depth !== null && tc.max_chain_depth !== undefined ? { maxIntermediates: tc.max_chain_depth } : {}),
+      ...(tc.key_usage?.length ? { keyUsage: tc.key_usage as KeyUsageName[] } : {}),
       crls,
     });
     if (r.valid) return { id: tc.id, actual_result: 'SUCCESS', context: null };

@@ -6,7 +6,7 @@
 import { keyInfo, verifySignedBy } from './algorithms.js';
 import { unknownCriticalExtensions, findExtension, type Certificate } from './certificate.js';
 import { checkRevocation, type Crl } from './crl.js';
-import { EKU_OIDS, EXT } from './extensions.js';
+import { EKU_OIDS, EXT, type KeyUsageName } from './extensions.js';
 import { formatIp } from './general-name.js';
 import { checkSanDnsName, matchesIdentity, referenceIdentity } from './hostname.js';
 import { checkNameConstraints } from './name-constraints.js';
@@ -23,6 +23,8 @@ export interface PathContext {
   crls: readonly Crl[];
   /** Maximum number of intermediates that are not self-issued (x509-limbo max_chain_depth). */
   maxIntermediates?: number;
+  /** Key usages the leaf must allow when it carries a keyUsage extension (e.g. digitalSignature for TLS). */
+  keyUsage?: readonly KeyUsageName[];
 }
 
 type Emit = (code: ValidationCode, message: string, certIndex: number | null) => void;
@@ -157,6 +159,12 @@ export const PATH_RULES: Rule[] = [
     if (leaf.ext.basicConstraints?.ca) emit('profile', 'end-entity certificate has basicConstraints cA=TRUE (CABF BR §7.1.2.7.8)', 0);
     if (leaf.ext.keyUsage?.has('keyCertSign')) emit('key-usage', 'end-entity keyUsage asserts keyCertSign (RFC 5280 §4.2.1.9, CABF BR §7.1.2.7.11)', 0);
     if (leaf.ext.nameConstraints) emit('profile', 'end-entity certificate carries nameConstraints (RFC 5280 §4.2.1.10)', 0);
+  },
+  // RFC 5280 §4.2.1.3: when the leaf restricts its key usage, the requested usages must be among them.
+  (ctx, emit) => {
+    const ku = ctx.path[0]!.ext.keyUsage;
+    if (!ku) return;
+    for (const want of ctx.keyUsage ?? []) if (!ku.has(want)) emit('key-usage', `end-entity keyUsage does not allow ${want}`, 0);
   },
   // RFC 5280 §4.2.1.12 with CABF BR §7.1.2.7.10 and §7.1.2.1.2: the purpose must be present in the leaf.
   (ctx, emit) => {

@@ -124,3 +124,9 @@ test('10,000 intermediates that all claim the issuer name hit the work bound and
   assert.equal(r.errors[0]?.code, 'work-limit');
   assert.ok(r.stats.signatureVerifications <= PATH_LIMITS.maxSignatureVerifications + 1);
 });
+
+test('a required key usage missing from the leaf keyUsage fails with key-usage (RFC 5280 §4.2.1.3)', () => {
+  const leaf = p(issueLeaf(ica, { names: ['ku.test'], extensions: { keyUsage: { usages: ['keyAgreement'] } } }).der);
+  assert.deepEqual(codes(validateChain(leaf, [p(ica.cert.der)], store, { host: 'ku.test', keyUsage: ['digitalSignature'] })), ['key-usage']);
+  assert.equal(validateChain(leaf, [p(ica.cert.der)], store, { host: 'ku.test' }).valid, true);
+});

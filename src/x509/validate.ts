@@ -8,6 +8,7 @@
 import { keyInfo, verificationCount, verifySignedBy } from './algorithms.js';
 import type { Certificate } from './certificate.js';
 import type { Crl } from './crl.js';
+import type { KeyUsageName } from './extensions.js';
 import { checkSanDnsName, matchesIdentity, referenceIdentity } from './hostname.js';
 import { checkPath, isSelfSigned, type PathContext } from './path-rules.js';
 import type { TrustStore } from './trust-store.js';
@@ -35,6 +36,8 @@ export interface ValidateOptions {
   crls?: readonly Crl[];
   /** Maximum non-self-issued intermediates (x509-limbo max_chain_depth). */
   maxIntermediates?: number;
+  /** Key usages the leaf must allow when it has a keyUsage extension. */
+  keyUsage?: readonly KeyUsageName[];
 }
 
 export interface ValidationResult {
@@ -123,6 +126,7 @@ export function validateChain(
     at, purpose, crls: options.crls ?? [],
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.maxIntermediates !== undefined ? { maxIntermediates: options.maxIntermediates } : {}),
+    ...(options.keyUsage ? { keyUsage: options.keyUsage } : {}),
   };
   const tryComplete = (path: Certificate[]): boolean => {
     stats.completePaths++;
