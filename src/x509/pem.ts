@@ -8,16 +8,53 @@ export interface PemBlock {
   der: Uint8Array;
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const LABEL = /^[A-Z0-9 ]+$/;
 
-/** Every PEM block in `text`, in order (RFC 7468). Text between blocks is ignored, as OpenSSL does. */
+/** Positions of every `-----END <label>-----` marker, per label, in one pass (keeps decoding linear in the input). */
+function endMarkers(text: string): Map<string, number[]> {
+  const ends = new Map<string, number[]>();
+  for (let at = text.indexOf('-----END '); at >= 0; at = text.indexOf('-----END ', at + 1)) {
+    const close = text.indexOf('-----', at + 9);
+    if (close < 0) break;
+    const label = text.slice(at + 9, close);
+    if (!LABEL.test(label)) continue;
+    const list = ends.get(label);
+    if (list) list.push(at);
+    else ends.set(label, [at]);
+  }
+  return ends;
+}
+
+/**
+ * Every PEM block in `text`, in order (RFC 7468). Text between blocks is ignored, as OpenSSL does. A block runs from
+ * `-----BEGIN L-----` to the first `-----END L-----` after it. Linear time: hostile input with thousands of
+ * unterminated BEGIN lines cannot make it quadratic.
+ */
 export function decodePem(text: string, wantLabel?: string): PemBlock[] {
   if (text.length > PEM_LIMITS.maxBytes) throw new MitmError('MG_ERR_TOO_LARGE', `PEM input over ${PEM_LIMITS.maxBytes} bytes`);
   const out: PemBlock[] = [];
-  for (const m of text.matchAll(BLOCK)) {
-    const label = m[1]!;
+  const ends = endMarkers(text);
+  const cursor = new Map<string, number>();
+  let pos = 0;
+  for (;;) {
+    const begin = text.indexOf('-----BEGIN ', pos);
+    if (begin < 0) break;
+    const close = text.indexOf('-----', begin + 11);
+    if (close < 0) break;
+    const label = text.slice(begin + 11, close);
+    const bodyStart = close + 5;
+    const list = LABEL.test(label) ? ends.get(label) : undefined;
+    let i = cursor.get(label) ?? 0;
+    while (list && i < list.length && list[i]! < bodyStart) i++;
+    cursor.set(label, i);
+    if (!list || i >= list.length) {
+      pos = begin + 11;
+      continue;
+    }
+    const end = list[i]!;
+    pos = end + label.length + 14;
     if (wantLabel && label !== wantLabel) continue;
-    const body = m[2]!.replace(/\s+/g, '');
+    const body = text.slice(bodyStart, end).replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new MitmError('MG_ERR_PEM', `PEM block ${label} has invalid base64`);
     out.push({ label, der: Uint8Array.from(Buffer.from(body, 'base64')) });
     if (out.length > PEM_LIMITS.maxBlocks) throw new MitmError('MG_ERR_TOO_LARGE', `more than ${PEM_LIMITS.maxBlocks} PEM blocks`);
