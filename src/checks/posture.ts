@@ -6,6 +6,7 @@
 import type { PostureObservation } from '../posture/types.js';
 import { defineCheck } from './registry.js';
 import { httpChecks } from '../posture/http-checks.js';
+import { mtlsChecks } from '../posture/mtls-checks.js';
 
 declare module './types.js' {
   interface ObservationMap {
@@ -93,4 +94,4 @@ export const plaintextChecks = [
   }),
 ];
 
-export const postureChecks = [...plaintextChecks, ...httpChecks];
+export const postureChecks = [...plaintextChecks, ...httpChecks, ...mtlsChecks];

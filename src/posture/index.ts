@@ -9,3 +9,5 @@ export { probeHttp, MAX_REDIRECTS, type HttpObservation, type HttpHop, type Http
 export { parseHsts, preloadBlockers, HSTS_MIN_MAX_AGE, type HstsPolicy } from './hsts.js';
 export { parseSetCookie, type CookieFact } from './cookies.js';
 export { findMixedContent, type MixedContentHint } from './mixed-content.js';
+export { probeMtls, attemptHandshake, readCertificateRequest, untrustedClientCertificate, type MtlsObservation, type MtlsTarget, type MtlsOptions, type HandshakeAttempt } from './mtls.js';
+export { parseCertificateRequest, CertificateRequestReader, type CertificateRequestFacts } from './certificate-request.js';

@@ -64,7 +64,7 @@ export function tempDir(label: string): string {
 let sharedCa: Authority | undefined;
 /** One throwaway CA per test process signs every daemon's certificate. */
 export function testAuthority(): Authority {
-  sharedCa ??= createAuthority('CN=mitmguard daemon test CA');
+  sharedCa ??= createAuthority('mitmguard daemon test CA');
   return sharedCa;
 }
 

@@ -1,0 +1,116 @@
+/**
+ * The TLS ≤ 1.2 CertificateRequest (RFC 5246 §7.4.4, RFC 4346 §7.4.4) and a small server-flight reader that finds
+ * it. Sans-IO: records in, the request (or its absence) out. TLS 1.3 encrypts its CertificateRequest, so this is the
+ * only version where the list of acceptable CA names can be read from the wire.
+ */
+import { ByteReader } from '../bytes.js';
+import { MitmError } from '../errors.js';
+import { RecordSplitter } from '../tls/wire/record.js';
+import { LIMITS } from '../tls/wire/limits.js';
+import { ALERT_DESCRIPTIONS, CONTENT_TYPE, HANDSHAKE_TYPE, SIGNATURE_SCHEMES } from '../tls/wire/registry.js';
+import { parseOne, TAG } from '../x509/der.js';
+import { parseName } from '../x509/name.js';
+
+/** A server may list many CAs; beyond this the list is cut (and says so). */
+export const MAX_CA_NAMES = 256;
+
+/** RFC 5246 §7.4.4 ClientCertificateType, with the RFC 8422 §5.5 ECDSA types. */
+export const CLIENT_CERTIFICATE_TYPES: Readonly<Record<number, string>> = {
+  1: 'rsa_sign', 2: 'dss_sign', 3: 'rsa_fixed_dh', 4: 'dss_fixed_dh', 64: 'ecdsa_sign', 65: 'rsa_fixed_ecdh', 66: 'ecdsa_fixed_ecdh',
+};
+const SCHEME_NAMES: Record<number, string> = Object.fromEntries(Object.entries(SIGNATURE_SCHEMES).map(([n, c]) => [c, n]));
+
+export interface CertificateRequestFacts {
+  certificateTypes: string[];
+  signatureAlgorithms: string[];
+  /** Acceptable CA names, RFC 4514 rendering; an unparsable name is kept as `#<hex>`. */
+  caNames: string[];
+  caNamesTruncated: boolean;
+}
+
+/** Parse a CertificateRequest body. `tls12`: the supported_signature_algorithms field exists (TLS 1.2 only). */
+export function parseCertificateRequest(body: Uint8Array, tls12: boolean): CertificateRequestFacts {
+  const r = new ByteReader(body, 'CertificateRequest');
+  const types = r.vector(1, 'certificate_types');
+  const certificateTypes: string[] = [];
+  while (!types.done) {
+    const t = types.u8();
+    certificateTypes.push(CLIENT_CERTIFICATE_TYPES[t] ?? `type_${t}`);
+  }
+  if (certificateTypes.length === 0) throw new MitmError('MG_ERR_MALFORMED', 'CertificateRequest: empty certificate_types (RFC 5246 requires at least one)');
+  const signatureAlgorithms: string[] = [];
+  if (tls12) {
+    const algs = r.vector(2, 'supported_signature_algorithms');
+    if (algs.remaining % 2 !== 0) throw new MitmError('MG_ERR_MALFORMED', 'CertificateRequest: odd signature algorithm list');
+    while (!algs.done) {
+      const code = algs.u16();
+      signatureAlgorithms.push(SCHEME_NAMES[code] ?? `0x${code.toString(16).padStart(4, '0')}`);
+    }
+  }
+  const cas = r.vector(2, 'certificate_authorities');
+  r.end();
+  const caNames: string[] = [];
+  let caNamesTruncated = false;
+  while (!cas.done) {
+    const der = cas.vector(2, 'DistinguishedName').rest();
+    if (der.length === 0) throw new MitmError('MG_ERR_MALFORMED', 'CertificateRequest: empty DistinguishedName');
+    if (caNames.length >= MAX_CA_NAMES) {
+      caNamesTruncated = true;
+      continue;
+    }
+    try {
+      caNames.push(parseName(parseOne(der, TAG.SEQUENCE, 'CA name'), 'CA name').text);
+    } catch {
+      caNames.push(`#${Buffer.from(der.subarray(0, 64)).toString('hex')}`);
+    }
+  }
+  return { certificateTypes, signatureAlgorithms, caNames, caNamesTruncated };
+}
+
+export type FlightOutcome =
+  | { done: false }
+  | { done: true; version: number; request: CertificateRequestFacts | null }
+  | { done: true; alert: string };
+
+/**
+ * Reads a TLS ≤ 1.2 server flight up to ServerHelloDone and reports the CertificateRequest in it (or null).
+ * Handshake messages may span records and records may hold several messages (RFC 5246 §6.2.1).
+ */
+export class CertificateRequestReader {
+  private readonly records = new RecordSplitter(LIMITS.MAX_FLIGHT_BYTES);
+  private handshake = Buffer.alloc(0);
+  private version: number | null = null;
+  private request: CertificateRequestFacts | null = null;
+
+  push(chunk: Uint8Array): FlightOutcome {
+    for (const record of this.records.push(chunk)) {
+      if (record.type === CONTENT_TYPE.alert) {
+        const d = record.fragment[1] ?? 0;
+        return { done: true, alert: ALERT_DESCRIPTIONS[d] ?? `alert_${d}` };
+      }
+      if (record.type !== CONTENT_TYPE.handshake) throw new MitmError('MG_ERR_PROTOCOL', `unexpected record type ${record.type} in the server flight`);
+      this.handshake = Buffer.concat([this.handshake, record.fragment]);
+      while (this.handshake.length >= 4) {
+        const type = this.handshake[0]!;
+        const len = this.handshake.readUIntBE(1, 3);
+        if (len > LIMITS.MAX_FLIGHT_BYTES) throw new MitmError('MG_ERR_TOO_LARGE', `handshake message of ${len} bytes`);
+        if (this.handshake.length < 4 + len) break;
+        const body = this.handshake.subarray(4, 4 + len);
+        this.handshake = this.handshake.subarray(4 + len);
+        if (type === HANDSHAKE_TYPE.serverHello) {
+          if (body.length < 2) throw new MitmError('MG_ERR_MALFORMED', 'short ServerHello');
+          this.version = (body[0]! << 8) | body[1]!;
+          // A TLS 1.3 ServerHello says 0x0303 and carries supported_versions; everything after it is encrypted.
+          if (this.version === 0x0303 && body.includes(0x2b) && /\x00\x2b\x00\x02\x03\x04/.test(Buffer.from(body).toString('latin1'))) {
+            return { done: true, version: 0x0304, request: null };
+          }
+        } else if (type === HANDSHAKE_TYPE.certificateRequest) {
+          this.request = parseCertificateRequest(body, this.version === 0x0303);
+        } else if (type === HANDSHAKE_TYPE.serverHelloDone) {
+          return { done: true, version: this.version ?? 0, request: this.request };
+        }
+      }
+    }
+    return { done: false };
+  }
+}
