@@ -82,7 +82,7 @@ export function certificateTimeline(entries: readonly CertificateTimelineEntry[]
       return (
         `<text x="0" y="${y + 13}" class="lbl">${esc(short(e.name ?? e.target))}</text>` +
         `<rect class="cert-bar" x="${x1.toFixed(1)}" y="${y}" width="${Math.max(x2 - x1, 3).toFixed(1)}" height="16" rx="4" fill="${colour(e.daysLeft)}"><title>${esc(e.subject)} — ${esc(e.notBefore.slice(0, 10))} → ${esc(e.notAfter.slice(0, 10))} (${label})</title></rect>` +
-        `<text x="${left + width + 14}" y="${y + 13}" class="num small" fill="${colour(e.daysLeft)}">${label}</text>`
+        `<text x="${left + width + 14}" y="${y + 13}" class="num small" style="fill:${colour(e.daysLeft)}">${label}</text>`
       );
     })
     .join('');

@@ -34,7 +34,7 @@ export function renderHtml(doc: ReportDocument): string {
   const now = new Date(r.generatedAt);
   const cards = PILLARS.map((p) => {
     const g = r.grades.pillars[p];
-    const detail = g.grade === null ? 'not assessed' : `${r.summary.byPillar[p]} finding(s)${g.worstTarget && !g.grade.startsWith('A') ? ` · worst: ${esc(targetLabel(doc, g.worstTarget))}` : ''}`;
+    const detail = g.grade === null ? 'not assessed' : `${r.summary.byPillar[p]} finding(s)${g.worstTarget && !g.grade.startsWith('A') ? ` · worst: <span title="${esc(g.worstTarget)}">${esc(r.targets.find((t) => t.target === g.worstTarget)?.name ?? g.worstTarget)}</span>` : ''}`;
     return `<div class="card pillar" data-pillar="${p}">${gradeBadge(g.grade)}<div><h3>${esc(PILLAR_TITLES[p])}</h3><p>${detail}</p></div></div>`;
   }).join('');
   const targetRows = r.targets
