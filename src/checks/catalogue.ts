@@ -9,11 +9,15 @@ import { certificateChecks } from './certificates.js';
 import { policyChecks } from '../policy/checks.js';
 import { tlsChecks } from './tls.js';
 import { dnsChecks } from './dns.js';
+import { starttlsChecks } from './starttls.js';
+import { postureChecks } from './posture.js';
 
 export const catalogue = new CheckRegistry([
   ...certificateChecks,
   ...policyChecks,
   ...tlsChecks,
   ...dnsChecks,
+  ...starttlsChecks,
+  ...postureChecks,
   // ...tlsChecks, ...certificateChecks, ...dnsChecks, ...auditChecks
 ]);
