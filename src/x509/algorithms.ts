@@ -38,19 +38,25 @@ const CURVES: Record<string, { name: string; bits: number }> = {
 export const STRONG_CURVES: ReadonlySet<string> = new Set(['P-256', 'P-384', 'P-521']);
 export const MIN_RSA_BITS = 2048;
 
-const keyCache = new WeakMap<Uint8Array, KeyObject | null>();
+/** Named limit: imported public keys kept, keyed by SPKI bytes (the same CA keys recur across a scan). */
+export const MAX_CACHED_KEYS = 4096;
+const keyCache = new Map<string, KeyObject | null>();
 
 /** The node:crypto key for a certificate's SPKI, or null when node cannot import it (an invalid key). */
 export function publicKeyOf(cert: Certificate): KeyObject | null {
-  const cached = keyCache.get(cert.der);
+  const spki = Buffer.from(cert.spki.der.buffer, cert.spki.der.byteOffset, cert.spki.der.byteLength);
+  const id = spki.toString('latin1');
+  const cached = keyCache.get(id);
   if (cached !== undefined) return cached;
   let key: KeyObject | null;
   try {
-    key = createPublicKey({ key: Buffer.from(cert.spki.der), format: 'der', type: 'spki' });
+    key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
   } catch {
     key = null;
   }
-  keyCache.set(cert.der, key);
+  // Importing a key costs more than a signature check; a bounded cache, emptied when full, keeps memory flat.
+  if (keyCache.size >= MAX_CACHED_KEYS) keyCache.clear();
+  keyCache.set(id, key);
   return key;
 }
 
