@@ -4,10 +4,10 @@
  * arrives, and enforces the per-connection limits so that a client that sends garbage, stalls or floods cannot stop
  * the audit.
  */
-import { createServer as createH2Server, type ServerHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
+import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { TLSSocket, type SecureContext } from 'node:tls';
+import { TLSSocket, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { MitmError, toMitmError } from '../errors.js';
 import { requestEvents } from './protocols/http.js';
 import { PROTOCOLS, type AppProtocol } from './protocols/index.js';
@@ -36,11 +36,19 @@ const START_TLS_POLICY: Record<ScenarioTransport, StartTlsPolicy> = {
   'hsts-downgrade': 'absent',
 };
 
+export interface ServedTls {
+  context: SecureContext;
+  options: SecureContextOptions;
+}
+
 export interface ConnectionContext {
   scenario: ScenarioDefinition;
   protocol: AppProtocol;
-  /** The scenario's certificate and TLS options; absent for scenarios that never serve TLS. */
-  secureContext: ((servername: string | undefined) => SecureContext) | undefined;
+  /**
+   * The scenario's certificate and TLS settings for a server name (the SNI, or the proxy's CONNECT host), as a built
+   * context and as the options that built it; absent for scenarios that never serve TLS.
+   */
+  tls: ((servername: string | undefined) => ServedTls) | undefined;
   token: string | undefined;
   limits: ConnectionLimits;
   record: ConnectionRecord;
@@ -51,7 +59,8 @@ export interface ConnectionContext {
 const TLS_HANDSHAKE_RECORD = 0x16;
 
 /** OpenSSL messages look like `error:0A000418:SSL routines::tlsv1 alert unknown ca`; keep the reason. */
-const opensslReason = (message: string): string => message.split('::').pop()?.trim() || message;
+const opensslReason = (message: string): string =>
+  (/SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ?? message.split('::').pop() ?? message).trim();
 
 /**
  * A duplex that yields `first` and then whatever `raw` reads, writing through to `raw`: TLS over a connection whose
@@ -125,7 +134,7 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
       current.end();
       return;
     }
-    if (o.upgrade) startTls(socket, true);
+    if (o.upgrade) startTls(socket);
   };
 
   const onData = (isProtected: boolean) => (chunk: Buffer) => {
@@ -135,16 +144,17 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
     apply(session.receive(chunk), isProtected);
   };
 
-  function startTls(raw: Socket, upgraded: boolean, firstChunk?: Buffer): void {
-    if (!ctx.secureContext) return abort(new MitmError('MG_ERR_INTERNAL', 'scenario has no certificate to serve'));
-    const contextFor = ctx.secureContext;
+  function startTls(raw: Socket, firstChunk?: Buffer): void {
+    if (!ctx.tls) return abort(new MitmError('MG_ERR_INTERNAL', 'scenario has no certificate to serve'));
+    const tlsFor = ctx.tls;
     raw.removeAllListeners('data');
     raw.setTimeout(0);
+    if (ctx.protocol === 'https') return serveHttps(firstChunk ? replay(raw, firstChunk) : raw, tlsFor);
+    const contextFor = (name: string | undefined) => tlsFor(name).context;
     record.handshake = { completed: false };
     const tls = new TLSSocket(firstChunk ? replay(raw, firstChunk) : raw, {
       isServer: true,
       secureContext: contextFor(undefined),
-      ...(spec.alpn && !upgraded ? { ALPNProtocols: spec.alpn } : {}),
       SNICallback: (name, cb) => {
         if (record.handshake) record.handshake.sni = name;
         try {
@@ -172,7 +182,6 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
         ...(tls.alpnProtocol ? { alpn: tls.alpnProtocol } : {}),
       };
       policy.tls = true;
-      if (tls.alpnProtocol === 'h2') return serveHttp2(tls);
       tls.on('data', onData(true));
       if (!session) {
         session = spec.session({ ...policy });
@@ -183,30 +192,75 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
     });
   }
 
-  /** HTTP/2 (RFC 9113) through node:http2: one server object per connection, so every stream maps to this record. */
-  function serveHttp2(tls: TLSSocket): void {
-    const h2 = createH2Server({ maxHeaderListPairs: 256, maxSessionMemory: 4 });
-    h2.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
-      const list: Array<[string, string]> = Object.entries(headers)
-        .filter(([k]) => !k.startsWith(':'))
-        .map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v ?? '')]);
-      addEvents(requestEvents({ method: String(headers[':method'] ?? '?'), target: String(headers[':path'] ?? '/'), version: 'HTTP/2', headers: list }), true);
-      const authorized = list.some(([k]) => k === 'authorization');
-      stream.on('error', () => undefined);
-      stream.respond({
-        ':status': authorized ? 200 : 401,
+  /**
+   * HTTPS: TLS, ALPN (h2 or http/1.1) and both HTTP versions through node:http2 with allowHTTP1 — one server object
+   * per connection, so every handshake result and request maps to this record. HTTP/2 per RFC 9113.
+   */
+  function serveHttps(raw: Socket | Duplex, tlsFor: (name: string | undefined) => ServedTls): void {
+    record.handshake = { completed: false };
+    const server = createSecureServer({
+      ...tlsFor(undefined).options,
+      allowHTTP1: true,
+      handshakeTimeout: limits.idleMs,
+      maxHeaderListPairs: 256,
+      maxSessionMemory: 4,
+      SNICallback: (name, cb) => {
+        if (record.handshake) record.handshake.sni = name;
+        try {
+          cb(null, tlsFor(name).context);
+        } catch (err) {
+          cb(err as Error, undefined);
+        }
+      },
+    });
+    server.on('tlsClientError', (err) => {
+      if (record.handshake && !record.handshake.completed) record.handshake.error = opensslReason(err.message);
+      raw.destroy();
+    });
+    server.on('secureConnection', (tls: TLSSocket) => {
+      const cipher = tls.getCipher();
+      record.handshake = {
+        ...record.handshake,
+        completed: true,
+        protocol: tls.getProtocol() ?? 'unknown',
+        cipher: cipher?.standardName ?? cipher?.name ?? 'unknown',
+        ...(tls.alpnProtocol ? { alpn: tls.alpnProtocol } : {}),
+      };
+      current = tls;
+      tls.setTimeout(limits.idleMs, () => abort(new MitmError('MG_ERR_TIMEOUT', `no data for ${limits.idleMs} ms`)));
+      tls.on('close', finish);
+    });
+    const answer = (authorized: boolean) => ({
+      status: authorized ? 200 : 401,
+      headers: {
         'content-type': 'text/plain',
+        // RFC 6797 §7.2: sent over TLS only; the hsts-downgrade scenario relies on clients remembering it.
         'strict-transport-security': 'max-age=31536000',
         ...(authorized ? {} : { 'www-authenticate': 'Basic realm="mitmguard audit"' }),
-      });
+      },
+    });
+    const headerList = (headers: IncomingHttpHeaders): Array<[string, string]> =>
+      Object.entries(headers)
+        .filter(([k]) => !k.startsWith(':'))
+        .map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v ?? '')]);
+    server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
+      const list = headerList(headers);
+      addEvents(requestEvents({ method: String(headers[':method'] ?? '?'), target: String(headers[':path'] ?? '/'), version: 'HTTP/2', headers: list }), true);
+      const a = answer(list.some(([k]) => k === 'authorization'));
+      stream.on('error', () => undefined);
+      stream.respond({ ':status': a.status, ...a.headers });
       stream.end('mitmguard client audit endpoint\n');
     });
-    h2.on('sessionError', (err) => abort(err));
-    tls.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > limits.maxBytes) abort(new MitmError('MG_ERR_TOO_LARGE', `client sent more than ${limits.maxBytes} bytes`));
+    server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => {
+      if (req.httpVersion === '2.0') return; // answered on 'stream'
+      const list = headerList(req.headers);
+      addEvents(requestEvents({ method: req.method, target: req.url, version: `HTTP/${req.httpVersion}`, headers: list }), true);
+      const a = answer(list.some(([k]) => k === 'authorization'));
+      res.writeHead(a.status, { ...a.headers, connection: 'close' });
+      res.end('mitmguard client audit endpoint\n');
     });
-    h2.emit('connection', tls);
+    server.on('sessionError', (err) => abort(err));
+    server.emit('connection', raw);
   }
 
   function startPlaintext(firstChunk?: Buffer): void {
@@ -236,12 +290,12 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
     // The client was given http://; an HSTS-aware client upgrades to https:// on the same port (RFC 6797 §8.3).
     socket.once('data', (first: Buffer) => {
       socket.pause();
-      if (first[0] === TLS_HANDSHAKE_RECORD) startTls(socket, false, first);
+      if (first[0] === TLS_HANDSHAKE_RECORD) startTls(socket, first);
       else startPlaintext(first);
       socket.resume();
     });
     return;
   }
-  if (transport === 'tls' && spec.tls === 'implicit') return startTls(socket, false);
+  if (transport === 'tls' && spec.tls === 'implicit') return startTls(socket);
   startPlaintext();
 }

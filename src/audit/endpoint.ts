@@ -4,15 +4,18 @@
  * the runner reads the records back and judges them.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { MitmError } from '../errors.js';
 import { privateKeyPem } from '../pki/index.js';
-import { DEFAULT_CONNECTION_LIMITS, serveConnection, type ConnectionLimits } from './connection.js';
+import { DEFAULT_CONNECTION_LIMITS, serveConnection, type ConnectionLimits, type ServedTls } from './connection.js';
 import { PROTOCOLS, type AppProtocol } from './protocols/index.js';
 import { servedCipherString } from './scenarios/index.js';
 import type { AuditLab } from './scenarios/lab.js';
 import type { ScenarioDefinition, ServedChain } from './scenarios/types.js';
-import type { ConnectionRecord } from './types.js';
+import type { AppEvent, ConnectionRecord } from './types.js';
+import { acceptProxyConnection } from './proxy.js';
+import { redactSecret } from './redact.js';
+import { BoundedCache, cacheCandidates, MINT_CACHE_CAPACITY } from '../pki/mint.js';
 
 export interface EndpointLimits extends ConnectionLimits {
   /** Connections recorded per scenario; later ones are closed at once (a flooding client cannot grow memory). */
@@ -30,6 +33,10 @@ export interface EndpointOptions {
   /** Canary token looked for in captured secrets. */
   token?: string;
   limits?: Partial<EndpointLimits>;
+  /** Serve each scenario as an explicit HTTP proxy that mints the scenario's certificate for whatever host is asked. */
+  proxy?: boolean;
+  /** Names minted per scenario in proxy mode before the oldest is evicted. */
+  mintCapacity?: number;
 }
 
 export interface ServedScenario {
@@ -39,6 +46,8 @@ export interface ServedScenario {
   address: string;
   /** The URL a client is given, for the lab host name. */
   url: string;
+  /** Proxy mode: `http://address` to give the client as its proxy. */
+  proxy?: string;
 }
 
 interface ScenarioState {
@@ -52,14 +61,15 @@ interface ScenarioState {
 const fill = (template: string, host: string, port: number) => template.replace('{host}', host).replace('{port}', String(port));
 
 /** A secure context per scenario, built once; the chain does not depend on the SNI a client sends. */
-export function secureContextFor(s: ScenarioDefinition, chain: ServedChain): SecureContext {
-  return createSecureContext({
+export function servedTlsFor(s: ScenarioDefinition, chain: ServedChain): ServedTls {
+  const options: SecureContextOptions = {
     key: privateKeyPem(chain.key),
     cert: chain.certs.map((c) => c.pem).join(''),
     ciphers: servedCipherString(s),
     ...(s.tls?.minVersion ? { minVersion: s.tls.minVersion } : {}),
     ...(s.tls?.maxVersion ? { maxVersion: s.tls.maxVersion } : {}),
-  });
+  };
+  return { context: createSecureContext(options), options };
 }
 
 async function listen(server: Server, port: number, host: string): Promise<number> {
@@ -83,12 +93,14 @@ export class HostileEndpoint {
     readonly lab: AuditLab,
     private readonly limits: EndpointLimits,
     private readonly token: string | undefined,
+    private readonly proxyMode: boolean,
+    private readonly mintCapacity: number,
   ) {}
 
   /** Start one listener per scenario (on an ephemeral port) and return once all listen. */
   static async start(options: EndpointOptions): Promise<HostileEndpoint> {
     const limits = { ...DEFAULT_ENDPOINT_LIMITS, ...options.limits };
-    const endpoint = new HostileEndpoint(options.protocol, options.lab, limits, options.token);
+    const endpoint = new HostileEndpoint(options.protocol, options.lab, limits, options.token, options.proxy ?? false, options.mintCapacity ?? MINT_CACHE_CAPACITY);
     const bind = options.bind ?? '127.0.0.1';
     try {
       for (const s of options.scenarios) await endpoint.serve(s, bind);
@@ -100,7 +112,16 @@ export class HostileEndpoint {
   }
 
   private async serve(s: ScenarioDefinition, bind: string): Promise<void> {
-    const context = s.chain ? secureContextFor(s, s.chain(this.lab)) : undefined;
+    const context = s.chain ? servedTlsFor(s, s.chain(this.lab)) : undefined;
+    // Proxy mode: one context per requested name, minted from the scenario's recipe and kept in a bounded cache.
+    const minted = new BoundedCache<ServedTls>(this.mintCapacity);
+    const contextFor = (name: string | undefined): ServedTls => {
+      if (!name || !s.chain || name === this.lab.host) return context!;
+      const key = cacheCandidates(name)[0]!;
+      let ctx = minted.get(key);
+      if (!ctx) minted.set(key, (ctx = servedTlsFor(s, s.chain({ ...this.lab, host: key }))));
+      return ctx;
+    };
     const state: ScenarioState = { served: undefined as unknown as ServedScenario, servers: [], records: [], open: new Set(), dropped: 0 };
     const onConnection = (socket: Socket) => {
       if (this.closed || state.records.length >= this.limits.maxConnectionsPerScenario) {
@@ -111,15 +132,41 @@ export class HostileEndpoint {
       const record: ConnectionRecord = { scenario: s.id, remote: `${socket.remoteAddress}:${socket.remotePort}`, openedAt: Date.now(), events: [] };
       state.records.push(record);
       state.open.add(socket);
-      serveConnection(socket, {
-        scenario: s,
-        protocol: this.protocol,
-        secureContext: context ? () => context : undefined,
-        token: this.token,
-        limits: this.limits,
-        record,
-        onClose: () => state.open.delete(socket),
+      const serve = (sock: Socket, tunnelHost?: string) =>
+        serveConnection(sock, {
+          scenario: s,
+          protocol: this.protocol,
+          tls: context ? (sni) => contextFor(sni ?? tunnelHost) : undefined,
+          token: this.token,
+          limits: this.limits,
+          record,
+          onClose: () => state.open.delete(socket),
+        });
+      if (!this.proxyMode) return serve(socket);
+      socket.on('close', () => {
+        state.open.delete(socket);
+        record.closedAt ??= Date.now();
       });
+      acceptProxyConnection(
+        socket,
+        {
+          tunnel: (sock, target) => {
+            record.target = `${target.host}:${target.port}`;
+            serve(sock, target.host);
+          },
+          forward: (events) => {
+            for (const e of events) {
+              const ev: AppEvent = { kind: e.kind, summary: e.summary, significant: e.significant, protected: false };
+              if (e.secret) ev.secret = redactSecret(e.secret, this.token);
+              record.events.push(ev);
+            }
+          },
+          error: (err) => {
+            record.aborted ??= { code: err.code, message: err.message };
+          },
+        },
+        this.limits.idleMs,
+      );
     };
     const main = createServer({ pauseOnConnect: false }, onConnection);
     const port = await listen(main, 0, bind);
@@ -137,7 +184,9 @@ export class HostileEndpoint {
     const address = bind.includes(':') ? `[${bind}]:${port}` : `${bind}:${port}`;
     const spec = PROTOCOLS[this.protocol];
     const template = s.transport === 'hsts-downgrade' && spec.plainUrl ? spec.plainUrl : spec.url;
-    state.served = { scenario: s, port, address, url: fill(template, this.lab.host, port) };
+    state.served = this.proxyMode
+      ? { scenario: s, port, address, url: s.transport === 'hsts-downgrade' ? `http://${this.lab.host}/` : `https://${this.lab.host}/`, proxy: `http://${address}` }
+      : { scenario: s, port, address, url: fill(template, this.lab.host, port) };
     this.states.set(s.id, state);
   }
 

@@ -43,6 +43,8 @@ export interface HandshakeFacts {
 export interface ConnectionRecord {
   scenario: string;
   remote: string;
+  /** Proxy mode: the `host:port` the client asked to CONNECT to. */
+  target?: string;
   openedAt: number;
   closedAt?: number;
   handshake?: HandshakeFacts;
