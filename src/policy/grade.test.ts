@@ -153,3 +153,10 @@ test('network and mutual-auth are graded from their findings: 100 minus a penalt
   assert.equal(g.score, 80);
   assert.equal(g.grade, 'B');
 });
+
+test('docs/grading.md documents every grading rule and every A+ rule by id', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../docs/grading.md', import.meta.url), 'utf8');
+  for (const r of GRADE_RULES) assert.ok(doc.includes(`\`${r.id}\``), `${r.id} is missing from docs/grading.md`);
+  for (const r of Object.values(A_PLUS_RULES)) assert.ok(doc.includes(`\`${r!.id}\``), `${r!.id} is missing from docs/grading.md`);
+});
