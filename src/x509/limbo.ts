@@ -24,6 +24,7 @@ export interface LimboTestcase {
   extended_key_usage?: string[];
   expected_result: 'SUCCESS' | 'FAILURE';
   expected_peer_name: { kind: 'DNS' | 'IP' | 'RFC822'; value: string } | null;
+  expected_peer_names?: Array<{ kind: 'DNS' | 'IP' | 'RFC822'; value: string }>;
   max_chain_depth: number | null;
   crls?: string[];
 }
@@ -48,7 +49,7 @@ export function skipReason(tc: LimboTestcase): string | undefined {
   }
   if (tc.features?.includes('rfc5280-incompatible-with-webpki')) return 'RFC 5280 rule that the web PKI profile relaxes';
   if ((tc.extended_key_usage ?? []).some((e) => e !== 'serverAuth' && e !== 'clientAuth')) return 'extended key usages other than serverAuth/clientAuth are not supported';
-  if (tc.expected_peer_name?.kind === 'RFC822') return 'RFC822 peer names are not supported';
+  if ((tc.expected_peer_names ?? []).some((n) => n.kind !== 'RFC822')) return 'several DNS/IP peer names at once are not supported';
   if ((tc.key_usage ?? []).some((k) => !(KEY_USAGE_BITS as readonly string[]).includes(k))) return 'unknown key usage name';
   return undefined;
 }
@@ -73,10 +74,14 @@ export function runLimboTestcase(tc: LimboTestcase): LimboResult {
     const leaf = pemList([tc.peer_certificate])[0];
     if (!leaf) throw new MitmError('MG_ERR_X509_PARSE', 'no peer certificate');
     const crls: Crl[] = (tc.crls ?? []).flatMap((c) => parseCrls(c));
+    const names = [...(tc.expected_peer_name ? [tc.expected_peer_name] : []), ...(tc.expected_peer_names ?? [])];
+    const emails = names.filter((n) => n.kind === 'RFC822').map((n) => n.value);
+    const host = names.find((n) => n.kind !== 'RFC822')?.value;
     const r = validateChain(leaf, intermediates, store, {
       purpose: tc.validation_kind === 'CLIENT' ? 'client' : 'server',
       ...(tc.validation_time ? { at: new Date(tc.validation_time) } : {}),
-      ...(tc.expected_peer_name ? { host: tc.expected_peer_name.value } : {}),
+      ...(host !== undefined ? { host } : {}),
+      ...(emails.length ? { emails } : {}),
       ...(tc.max_chain_depth !== null && tc.max_chain_depth !== undefined ? { maxIntermediates: tc.max_chain_depth } : {}),
       ...(tc.key_usage?.length ? { keyUsage: tc.key_usage as KeyUsageName[] } : {}),
       crls,

@@ -25,6 +25,8 @@ export interface PathContext {
   maxIntermediates?: number;
   /** Key usages the leaf must allow when it carries a keyUsage extension (e.g. digitalSignature for TLS). */
   keyUsage?: readonly KeyUsageName[];
+  /** Email identities (client certificates, S/MIME) the leaf must carry as rfc822Name SANs. */
+  emails?: readonly string[];
 }
 
 type Emit = (code: ValidationCode, message: string, certIndex: number | null) => void;
@@ -232,6 +234,17 @@ export const PATH_RULES: Rule[] = [
     }
     if (!matchesIdentity(ctx.path[0]!.ext.subjectAltName ?? [], ref)) {
       emit('hostname-mismatch', `certificate is not valid for ${ref.kind === 'ip' ? ref.text : ref.name} (subjectAltName checked; no CN fallback)`, 0);
+    }
+  },
+  // RFC 5280 §4.2.1.6 / RFC 8398: an email identity matches an rfc822Name SAN, local part exactly, domain case-insensitively.
+  (ctx, emit) => {
+    const sans = (ctx.path[0]!.ext.subjectAltName ?? []).filter((n) => n.type === 'email').map((n) => n.text);
+    const norm = (e: string) => {
+      const at = e.lastIndexOf('@');
+      return at < 0 ? e : `${e.slice(0, at)}@${e.slice(at + 1).toLowerCase()}`;
+    };
+    for (const want of ctx.emails ?? []) {
+      if (!sans.some((s) => norm(s) === norm(want))) emit('hostname-mismatch', `certificate has no rfc822Name SAN for ${want}`, 0);
     }
   },
   // RFC 5280 §6.3: revocation from the CRLs given, for every certificate below the anchor.

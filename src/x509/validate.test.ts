@@ -130,3 +130,10 @@ test('a required key usage missing from the leaf keyUsage fails with key-usage (
   assert.deepEqual(codes(validateChain(leaf, [p(ica.cert.der)], store, { host: 'ku.test', keyUsage: ['digitalSignature'] })), ['key-usage']);
   assert.equal(validateChain(leaf, [p(ica.cert.der)], store, { host: 'ku.test' }).valid, true);
 });
+
+test('a client certificate is matched on its rfc822Name SAN: domain case-insensitive, local part exact', () => {
+  const leaf = p(issueLeaf(ica, { names: [], subject: 'Alice', eku: [EKU.clientAuth], extensions: { subjectAltName: { entries: [{ email: 'Alice@Example.test' }] } } }).der);
+  const v = (email: string) => codes(validateChain(leaf, [p(ica.cert.der)], store, { purpose: 'client', emails: [email] }));
+  assert.deepEqual(v('Alice@example.TEST'), []);
+  assert.deepEqual(v('alice@example.test'), ['hostname-mismatch']);
+});

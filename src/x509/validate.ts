@@ -38,6 +38,8 @@ export interface ValidateOptions {
   maxIntermediates?: number;
   /** Key usages the leaf must allow when it has a keyUsage extension. */
   keyUsage?: readonly KeyUsageName[];
+  /** Email identities the leaf must carry as rfc822Name SANs (client certificates). */
+  emails?: readonly string[];
 }
 
 export interface ValidationResult {
@@ -127,6 +129,7 @@ export function validateChain(
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.maxIntermediates !== undefined ? { maxIntermediates: options.maxIntermediates } : {}),
     ...(options.keyUsage ? { keyUsage: options.keyUsage } : {}),
+    ...(options.emails ? { emails: options.emails } : {}),
   };
   const tryComplete = (path: Certificate[]): boolean => {
     stats.completePaths++;
