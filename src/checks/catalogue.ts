@@ -11,6 +11,7 @@ import { tlsChecks } from './tls.js';
 import { dnsChecks } from './dns.js';
 import { starttlsChecks } from './starttls.js';
 import { postureChecks } from './posture.js';
+import { auditChecks } from './audit.js';
 
 export const catalogue = new CheckRegistry([
   ...certificateChecks,
@@ -19,5 +20,6 @@ export const catalogue = new CheckRegistry([
   ...dnsChecks,
   ...starttlsChecks,
   ...postureChecks,
+  ...auditChecks,
   // ...tlsChecks, ...certificateChecks, ...dnsChecks, ...auditChecks
 ]);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as auditClient } from './audit-client.js';
 import { register as cert } from './cert.js';
 import { register as dns } from './dns.js';
 import { register as lab } from './lab.js';
@@ -14,5 +15,6 @@ export const commands: Register[] = [
   scan,
   lab,
   report,
+  auditClient,
   // scan, cert, dns, audit-client, lab, report ...
 ];

@@ -1,0 +1,131 @@
+/**
+ * `mitmguard audit-client`: play the man in the middle against a client and report what it accepts. Thin: parse,
+ * call src/audit, print.
+ */
+import type { Command } from 'commander';
+import { MitmError } from '../../errors.js';
+import { APP_PROTOCOLS, isAppProtocol, runExecAudit, SCENARIOS, startAudit, type AuditOptions, type AuditReport } from '../../audit/index.js';
+import { renderAddresses, renderAuditText } from '../../audit/report.js';
+import { findingsToSarif } from '../../report/sarif.js';
+import { colors, EXIT, parseFormat, parsePositiveInt, printJson } from '../output.js';
+
+interface AuditCliOptions {
+  exec?: string;
+  listen?: boolean;
+  proxy?: boolean;
+  protocol: string;
+  host?: string;
+  bind?: string;
+  scenario?: string;
+  exclude?: string;
+  pin?: boolean;
+  timeout: string;
+  concurrency: string;
+  duration: string;
+  env: string[];
+  format: string;
+  list?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const ids = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
+
+function parseEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new MitmError('MG_ERR_USAGE', `--env takes NAME=VALUE, got ${JSON.stringify(p)}`);
+    env[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return env;
+}
+
+function printReport(report: AuditReport, format: string): void {
+  if (format === 'json') printJson(report);
+  else if (format === 'sarif') printJson(findingsToSarif(report.findings, { toolName: 'mitmguard', version: report.version }));
+  else process.stdout.write(renderAuditText(report, colors));
+  process.exitCode = report.summary.forgedAccepted > 0 ? EXIT.FINDINGS : EXIT.OK;
+}
+
+/** Wait for the duration or an interrupt, whichever comes first. */
+function waitForEnd(seconds: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    const timer = setTimeout(done, seconds * 1000);
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+export function register(program: Command): void {
+  program
+    .command('audit-client')
+    .description('Play the man in the middle against a client: forged certificates, old TLS, stripped STARTTLS — and report what it accepted')
+    .option('--exec <command>', 'run this client command once per scenario; placeholders {url} {host} {port} {sni} {ca} {token} {pin} {proxy} {home} {scenario}')
+    .option('--listen', 'serve every scenario and print where; judge what arrived after --duration seconds or Ctrl-C')
+    .option('--proxy', 'serve every scenario as an explicit HTTP proxy ({proxy}) that mints certificates per requested host')
+    .option('--protocol <name>', `application protocol: ${APP_PROTOCOLS.join(', ')}`, 'https')
+    .option('--host <name>', 'host name the certificates are issued for and clients connect to', 'localhost')
+    .option('--bind <address>', 'address to listen on (loopback by default)', '127.0.0.1')
+    .option('--scenario <ids>', 'comma-separated scenario ids to run (the baseline is always added)')
+    .option('--exclude <ids>', 'comma-separated scenario ids to leave out')
+    .option('--pin', 'the client pins the baseline key ({pin}): also run the pin-mismatch scenario')
+    .option('--timeout <ms>', 'per-scenario client timeout in --exec mode', '15000')
+    .option('--concurrency <n>', 'scenarios run at once in --exec mode', '4')
+    .option('--duration <seconds>', 'how long --listen / --proxy wait without --exec', '300')
+    .option('--env <NAME=VALUE>', 'add a variable to the client environment (repeatable)', collect, [])
+    .option('--format <format>', 'text, json or sarif', 'text')
+    .option('--list', 'list the scenario catalogue and exit')
+    .action(async (opts: AuditCliOptions) => {
+      const format = parseFormat(opts.format, ['text', 'json', 'sarif']);
+      if (opts.list) {
+        if (format === 'json') printJson(SCENARIOS.map((s) => ({ id: s.id, title: s.title, transport: s.transport, protocols: s.protocols ?? 'all', severity: s.severity })));
+        else for (const s of SCENARIOS) process.stdout.write(`${s.id.padEnd(34)} ${s.title}\n`);
+        return;
+      }
+      if (!isAppProtocol(opts.protocol)) throw new MitmError('MG_ERR_USAGE', `--protocol must be one of ${APP_PROTOCOLS.join(', ')}`);
+      if (opts.proxy && opts.protocol !== 'https' && opts.protocol !== 'tls') throw new MitmError('MG_ERR_USAGE', '--proxy tunnels https or tls only');
+      if (!opts.exec && !opts.listen && !opts.proxy) throw new MitmError('MG_ERR_USAGE', 'choose a mode: --exec <command>, --listen or --proxy');
+      if (opts.exec && opts.listen) throw new MitmError('MG_ERR_USAGE', '--exec and --listen exclude each other');
+      const base: AuditOptions = {
+        protocol: opts.protocol,
+        host: opts.host ?? 'localhost',
+        bind: opts.bind ?? '127.0.0.1',
+        ...(ids(opts.scenario) ? { only: ids(opts.scenario)! } : {}),
+        ...(ids(opts.exclude) ? { exclude: ids(opts.exclude)! } : {}),
+        pin: opts.pin ?? false,
+        proxy: opts.proxy ?? false,
+      };
+      if (opts.exec) {
+        const report = await runExecAudit({
+          ...base,
+          command: opts.exec,
+          timeoutMs: parsePositiveInt('--timeout', opts.timeout, 600_000),
+          concurrency: parsePositiveInt('--concurrency', opts.concurrency, 64),
+          env: parseEnv(opts.env),
+          onProgress: (id, done, total) => {
+            if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} ${id.padEnd(40)}`);
+          },
+        });
+        if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+        return printReport(report, format);
+      }
+      const duration = parsePositiveInt('--duration', opts.duration, 24 * 3600);
+      const session = await startAudit(base);
+      try {
+        const where = renderAddresses(session.addresses(), { caFile: session.caFile, pin: session.pin, token: session.token });
+        // The addresses are for a person: stderr in json/sarif mode so stdout stays one document.
+        (format === 'text' ? process.stdout : process.stderr).write(where);
+        process.stderr.write(`Waiting ${duration} s for clients (Ctrl-C to finish early)…\n`);
+        await waitForEnd(duration);
+        printReport(await session.finish({ mode: opts.proxy ? 'proxy' : 'listen' }), format);
+      } finally {
+        await session.stop();
+      }
+    });
+}
