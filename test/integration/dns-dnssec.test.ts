@@ -16,7 +16,7 @@ const HIERARCHY: ZoneSpec[] = [
   { name: 'ec.test.', signing: 'ecdsa', records: ['www A 192.0.2.1', '*.wild A 192.0.2.9', 'alias CNAME www', 'mx MX 10 mail', 'mail A 192.0.2.25', 'deep.ent A 192.0.2.4', 'out CNAME www.plain.test.'] },
   { name: 'rsa.test.', signing: 'rsa', records: ['www A 192.0.2.2'] },
   { name: 'ed.test.', signing: 'ed25519', records: ['www A 192.0.2.5'] },
-  { name: 'n3.test.', signing: 'ecdsa', nsec3: { optOut: false }, records: ['www A 192.0.2.3', '*.wild A 192.0.2.8', 'deep.ent A 192.0.2.4'] },
+  { name: 'n3.test.', signing: 'ecdsa', nsec3: { optOut: false }, records: ['www A 192.0.2.3', '*.wild A 192.0.2.8', 'deep.ent A 192.0.2.4', 'dn DNAME ec.test.'] },
   { name: 'n3o.test.', signing: 'ecdsa', nsec3: { optOut: true }, records: ['www A 192.0.2.6'] },
   { name: 'unsigned.n3o.test.', signing: 'unsigned', records: ['x A 192.0.2.12'] },
   { name: 'plain.test.', signing: 'unsigned', records: ['www A 192.0.2.7'] },
@@ -51,6 +51,7 @@ const CASES: [string, string, Verdict, string][] = [
   ['ec.test.', 'DS', 'SECURE', 'DS answered from the parent'],
   ['ec.test.', 'DNSKEY', 'SECURE', 'DNSKEY at a zone apex'],
   ['mx.ec.test.', 'MX', 'SECURE', 'MX record'],
+  ['www.dn.n3.test.', 'A', 'SECURE', 'signed DNAME into another signed zone'],
 ];
 
 describe('DNSSEC chain validation against knotd', () => {

@@ -195,6 +195,18 @@ export class Validator {
       this.settle(result, 'SECURE', null);
       return null;
     }
+    // RFC 6672 §5.3.3: a signed DNAME at an ancestor rewrites the name; the CNAME beside it is synthesised and
+    // unsigned, so we check it only against the rewrite and follow the rewritten name.
+    const dname = m.answers.find((r) => r.type === RR_TYPES.DNAME && r.data.type === 'DNAME' && qname !== normalizeName(r.name) && isSubdomain(qname, normalizeName(r.name)));
+    if (dname && dname.data.type === 'DNAME') {
+      const owner = normalizeName(dname.name);
+      const v = this.verify(group(m.answers, owner, RR_TYPES.DNAME), m.answers, keys, zone);
+      if (v.wildcard) throw new Stop('BOGUS', reason('DNSSEC_BOGUS', `the DNAME at ${owner} claims to come from a wildcard (RFC 6672 §3.3 forbids it)`));
+      const target = normalizeName(qname.slice(0, qname.length - owner.length) + normalizeName(dname.data.target).replace(/^\.$/, ''));
+      result.answers = [{ name: owner, type: 'DNAME', ttl: dname.ttl, data: rdataText(dname) }];
+      this.settle(result, 'SECURE', null);
+      return target;
+    }
     const cname = group(m.answers, qname, RR_TYPES.CNAME);
     if (cname.length > 0 && cname[0]!.data.type === 'CNAME') {
       const v = this.verify(cname, m.answers, keys, zone);
