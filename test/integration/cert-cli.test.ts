@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createAuthority, issueLeaf, privateKeyPem } from '../../src/pki/index.js';
+import { buildCertificate, cachedKeyPair, createAuthority, issueLeaf, privateKeyPem } from '../../src/pki/index.js';
 
 const repo = resolve(new URL('../..', import.meta.url).pathname);
 const dir = mkdtempSync(join(tmpdir(), 'mg-cert-cli-'));
@@ -136,4 +136,26 @@ test('cert show on a closed port exits 2 with a connection error code', async ()
 test('the leaf private key written for the server is mode 0600', async () => {
   const { statSync } = await import('node:fs');
   assert.equal(statSync(keyPem).mode & 0o777, 0o600);
+});
+
+test('bad input through the CLI: a truncated certificate is a malformed verdict (verify exits 1) or a parse error (show exits 2)', async () => {
+  const truncated = file('truncated.der', '');
+  writeFileSync(truncated, leaf.der.subarray(0, 100));
+  const v = await cli('cert', 'verify', truncated, '--ca', rootPem, '--format', 'json');
+  assert.equal(v.code, 1, v.stderr);
+  assert.equal((JSON.parse(v.stdout) as { errors: Array<{ code: string }> }).errors[0]!.code, 'malformed');
+  const s = await cli('cert', 'show', truncated);
+  assert.equal(s.code, 2);
+  assert.match(s.stderr, /MG_ERR_X509_PARSE/);
+});
+
+test('a bundle of 10,000 intermediates that all claim the issuer name ends with a FAILURE verdict at the work bound', async () => {
+  const key = cachedKeyPair({ type: 'ec', curve: 'P-256' }, 'cli-imposter');
+  const imposters = Array.from({ length: 10 }, (_, i) =>
+    buildCertificate({ subject: 'CLI Test ICA', issuer: 'Nobody', subjectKey: key, signingKey: key, serial: Uint8Array.from([1, i]), extensions: { basicConstraints: { ca: true } } }).pem);
+  const bag = file('bag.pem', leaf.pem + Array.from({ length: 10_000 }, (_, i) => imposters[i % 10]).join(''));
+  const r = await cli('cert', 'verify', bag, '--ca', rootPem, '--host', 'localhost', '--format', 'json');
+  assert.equal(r.code, 1, r.stderr);
+  const codes = (JSON.parse(r.stdout) as { errors: Array<{ code: string }> }).errors.map((e) => e.code);
+  assert.equal(codes[0], 'work-limit', codes.join(','));
 });
