@@ -43,7 +43,9 @@ const STRING_DECODERS: Record<number, (b: Uint8Array) => string | undefined> = {
       return undefined;
     }
   },
-  [TAG.PrintableString]: (b) => (/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(Buffer.from(b).toString('latin1')) ? Buffer.from(b).toString('latin1') : undefined),
+  // X.680 restricts PrintableString further, but CAs have long put '&', '*' or '@' in it (and OpenSSL reads them);
+  // refusing the whole certificate for that would hide everything else wrong with it. Printable ASCII is accepted.
+  [TAG.PrintableString]: (b) => (b.every((x) => x >= 0x20 && x < 0x7f) ? Buffer.from(b).toString('latin1') : undefined),
   [TAG.IA5String]: (b) => (b.every((x) => x < 0x80) ? Buffer.from(b).toString('latin1') : undefined),
   [TAG.TeletexString]: (b) => Buffer.from(b).toString('latin1'),
   [TAG.BMPString]: (b) => (b.length % 2 === 0 ? Buffer.from(b).swap16().toString('utf16le') : undefined),
