@@ -125,7 +125,10 @@ function udpExchange(
     const socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
     let accepted: { message: DnsMessage; raw: string } | null = null;
     let timer: NodeJS.Timeout;
+    let settled = false;
     const finish = (err: MitmError | null) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       socket.close();
       if (err) reject(err);
@@ -180,7 +183,10 @@ function tcpExchange(
     const chunks: Buffer[] = [];
     let size = 0;
     const timer = setTimeout(() => done(new MitmError('MG_ERR_TIMEOUT', `no TCP answer from ${formatServer(server)} within ${timeoutMs} ms`)), timeoutMs);
+    let settled = false;
     const done = (err: MitmError | null, m?: DnsMessage) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       socket.destroy();
       if (err) reject(err);
