@@ -79,6 +79,11 @@ export const PATH_RULES: Rule[] = [
       else if (r.scheme?.weakness) emit('weak-signature', r.scheme.weakness, i);
     }
   },
+  // RFC 5280 §4.2.1.9: pathLenConstraint only with cA=TRUE.
+  perCert((c, i, _ctx, emit) => {
+    const bc = c.ext.basicConstraints;
+    if (bc && !bc.ca && bc.pathLen !== undefined) emit('profile', 'pathLenConstraint without cA=TRUE (RFC 5280 §4.2.1.9)', i);
+  }),
   // CABF BR §7.1.1 (v3 only), RFC 5280 §4.1.2.2 (serial positive, ≤ 20 octets), §4.1.2.4 (non-empty issuer).
   perCert((c, i, ctx, emit) => {
     if (isAnchor(ctx, i) && i > 0) {
