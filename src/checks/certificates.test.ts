@@ -86,3 +86,8 @@ test('garbage instead of a certificate is a malformed verdict, not an exception'
   assert.equal(a.parseErrors[0]?.code, 'MG_ERR_X509_PARSE');
   assert.deepEqual(ids(registry.run('certificate-chain', a, 'g.test:443')), ['cert.chain.invalid']);
 });
+
+test('a SHA-1 signed leaf is a weak signature even when its chain is incomplete', () => {
+  const leaf = issueLeaf(ica, { names: ['sha1.test'], hash: 'sha1' });
+  assert.deepEqual(ids(findings([leaf.der], 'sha1.test')), ['cert.chain.incomplete', 'cert.chain.weak-signature']);
+});

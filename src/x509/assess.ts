@@ -22,6 +22,8 @@ export interface AssessOptions {
   purpose?: Purpose;
   profile?: Profile;
   crls?: readonly Crl[];
+  /** Email identities a client certificate must carry (purpose 'client'). */
+  emails?: readonly string[];
 }
 
 export interface ChainAssessment {
@@ -87,7 +89,12 @@ export function assessServerChain(presented: Uint8Array[], options: AssessOption
     leaf,
     certs.slice(1).filter((c): c is Certificate => c !== null),
     store,
-    { at, purpose, profile, ...(options.host !== undefined ? { host: options.host } : {}), ...(options.crls ? { crls: options.crls } : {}) },
+    {
+      at, purpose, profile,
+      ...(options.host !== undefined ? { host: options.host } : {}),
+      ...(options.crls ? { crls: options.crls } : {}),
+      ...(options.emails ? { emails: options.emails } : {}),
+    },
   );
   return {
     ...base,

@@ -5,7 +5,7 @@
  * complete path to an anchor is checked by the rules in ./path-rules.ts, and the first that passes wins. Depth and
  * work (candidate edges and signature verifications) are bounded, so pathological inputs end fast with a verdict.
  */
-import { keyInfo, verificationCount, verifySignedBy } from './algorithms.js';
+import { keyInfo, SIGNATURE_SCHEMES, verificationCount, verifySignedBy } from './algorithms.js';
 import type { Certificate } from './certificate.js';
 import type { Crl } from './crl.js';
 import type { KeyUsageName } from './extensions.js';
@@ -91,6 +91,9 @@ function unanchoredIssues(path: Certificate[], at: Date, host: string | undefine
     if (at > c.notAfter) out.push({ code: 'expired', message: `expired at ${c.notAfter.toISOString()}`, certIndex: i });
     const k = keyInfo(c);
     if (k.weakness) out.push({ code: 'weak-key', message: k.weakness, certIndex: i });
+    // The issuer is unknown, but the algorithm is not: an MD5/SHA-1 signature is weak whoever made it.
+    const scheme = SIGNATURE_SCHEMES[c.signatureAlgorithm.oid];
+    if (scheme?.weakness && !(c.selfIssued && isSelfSigned(c))) out.push({ code: 'weak-signature', message: scheme.weakness, certIndex: i });
   });
   if (host !== undefined) {
     const ref = referenceIdentity(host);

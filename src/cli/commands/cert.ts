@@ -16,6 +16,7 @@ interface VerifyOptions {
   purpose: string;
   profile: string;
   crl?: string[];
+  email?: string[];
   format: string;
 }
 
@@ -76,6 +77,7 @@ export function register(program: Command): void {
     .option('--purpose <purpose>', 'server or client', 'server')
     .option('--profile <profile>', 'strict or compatible (weak algorithms and profile breaches become warnings)', 'strict')
     .option('--crl <file>', 'CRL (PEM or DER) to check revocation against; repeatable', collect)
+    .option('--email <address>', 'email identity a client certificate must carry (rfc822Name SAN); repeatable', collect)
     .option('--format <format>', 'text or json', 'text')
     .action(async (leafPath: string, opts: VerifyOptions) => {
       const format = parseFormat(opts.format);
@@ -92,6 +94,7 @@ export function register(program: Command): void {
       const crls = (opts.crl ?? []).flatMap((f) => x.parseCrls(readInput(f)));
       const a = x.assessServerChain(presented, {
         anchors, purpose, profile, crls, ...(at ? { at } : {}), ...(opts.host !== undefined ? { host: opts.host } : {}),
+        ...(opts.email?.length ? { emails: opts.email } : {}),
       });
       const issue = (i: { code: string; message: string; certIndex: number | null }) => ({ code: i.code, message: i.message, certIndex: i.certIndex });
       if (format === 'json') {
