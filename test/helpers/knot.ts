@@ -28,13 +28,15 @@ export interface ZoneSpec {
   name: string;
   signing: ZoneSigning;
   /** NSEC3 instead of NSEC; optOut leaves unsigned delegations out of the chain (RFC 5155 §6). */
-  nsec3?: { optOut: boolean };
+  nsec3?: { optOut: boolean; iterations?: number };
   /** Zone file lines (relative names allowed), after the SOA and NS the helper writes. */
   records?: string[];
   /** Leave this child's DS out of its parent: the child is signed but the delegation is insecure. */
   omitDs?: boolean;
   /** Publish a DS whose digest does not match the child's key: the chain is broken (BOGUS). */
   wrongDs?: boolean;
+  /** Publish the DS with this algorithm number instead (e.g. 253, private: unsupported by validators). */
+  dsAlgorithm?: number;
 }
 
 export interface KnotServer {
@@ -86,7 +88,7 @@ export function loopbackAddress(): string {
 }
 
 function policyId(z: ZoneSpec): string {
-  return `p-${z.signing}${z.nsec3 ? (z.nsec3.optOut ? '-n3o' : '-n3') : ''}`;
+  return `p-${z.signing}${z.nsec3 ? (z.nsec3.optOut ? '-n3o' : '-n3') + (z.nsec3.iterations ?? 0) : ''}`;
 }
 
 /** Start knotd serving `zones` on `host` (default: a random 127.x address) and a free port. */
@@ -119,7 +121,7 @@ async function startIn(dir: string, zones: ZoneSpec[], host: string): Promise<Kn
     ...[...policies].flatMap(([id, z]) => [
       `  - id: ${id}`,
       '    manual: on',
-      ...(z.nsec3 ? ['    nsec3: on', `    nsec3-opt-out: ${z.nsec3.optOut ? 'on' : 'off'}`, '    nsec3-iterations: 0', '    nsec3-salt-length: 8'] : []),
+      ...(z.nsec3 ? ['    nsec3: on', `    nsec3-opt-out: ${z.nsec3.optOut ? 'on' : 'off'}`, `    nsec3-iterations: ${z.nsec3.iterations ?? 0}`, '    nsec3-salt-length: 8'] : []),
     ]),
     'template:',
     '  - id: default',
@@ -149,7 +151,7 @@ async function startIn(dir: string, zones: ZoneSpec[], host: string): Promise<Kn
     for (const c of zones) {
       if (c === z || parentName(c.name) !== z.name) continue;
       lines.push(`${c.name} NS ns.${c.name}`, `ns.${c.name} A ${host}`);
-      const childDs = ds.get(c.name) ?? [];
+      const childDs = (ds.get(c.name) ?? []).map((l) => (c.dsAlgorithm === undefined ? l : l.replace(/( DS \d+ )\d+/, `$1${c.dsAlgorithm}`)));
       // Flip the last hex digit of each digest for a DS that no key matches.
       if (c.wrongDs) lines.push(...childDs.map((l) => l.replace(/([0-9a-f])$/i, (d) => (d === '0' ? '1' : '0'))));
       else if (!c.omitDs) lines.push(...childDs);

@@ -23,6 +23,8 @@ const HIERARCHY: ZoneSpec[] = [
   { name: 'sub.ec.test.', signing: 'rsa', records: ['www A 192.0.2.10'] },
   { name: 'nods.test.', signing: 'ecdsa', omitDs: true, records: ['www A 192.0.2.13'] },
   { name: 'broken.test.', signing: 'ecdsa', wrongDs: true, records: ['www A 192.0.2.11'] },
+  { name: 'unk.test.', signing: 'ecdsa', dsAlgorithm: 253, records: ['www A 192.0.2.14'] },
+  { name: 'n3many.test.', signing: 'ecdsa', nsec3: { optOut: false, iterations: 200 }, records: ['www A 192.0.2.15'] },
 ];
 
 /** name, type, expected verdict, what it exercises */
@@ -52,6 +54,9 @@ const CASES: [string, string, Verdict, string][] = [
   ['ec.test.', 'DNSKEY', 'SECURE', 'DNSKEY at a zone apex'],
   ['mx.ec.test.', 'MX', 'SECURE', 'MX record'],
   ['www.dn.n3.test.', 'A', 'SECURE', 'signed DNAME into another signed zone'],
+  ['www.unk.test.', 'A', 'INSECURE', 'DS only with an algorithm no validator supports'],
+  ['www.n3many.test.', 'A', 'SECURE', 'signed answer in a zone with 200 NSEC3 iterations'],
+  ['nope.n3many.test.', 'A', 'INSECURE', 'NSEC3 denial with more iterations than RFC 9276 allows'],
 ];
 
 describe('DNSSEC chain validation against knotd', () => {
@@ -90,6 +95,27 @@ describe('DNSSEC chain validation against knotd', () => {
     assert.deepEqual(r.chain.map((l) => [l.zone, l.trust]), [['test.', 'anchor'], ['ec.test.', 'ds'], ['sub.ec.test.', 'ds']]);
     assert.deepEqual(r.answers.map((a) => a.data), ['192.0.2.10']);
     assert.ok(r.chain[2]!.dnskeys.some((k) => k.algorithm === 'RSASHA256' && k.sep));
+  });
+
+  it('calls signatures BOGUS and expired when the clock is past their expiration', async () => {
+    const r = await checkName('www.ec.test.', RR_TYPES.A, {
+      servers: { default: { host: knot.host, port: knot.port }, zones: [] },
+      anchors: parseAnchors(knot.anchorText, 'test anchor'),
+      now: Math.floor(Date.now() / 1000) + 60 * 86400,
+    });
+    assert.equal(r.verdict, 'BOGUS');
+    assert.equal(r.reason?.edeName, 'SIGNATURE_EXPIRED');
+    assert.match(r.reason!.text, /expired at \d{4}-\d\d-\d\dT/);
+  });
+
+  it('calls signatures BOGUS and not yet valid when the clock is before their inception', async () => {
+    const r = await checkName('www.ec.test.', RR_TYPES.A, {
+      servers: { default: { host: knot.host, port: knot.port }, zones: [] },
+      anchors: parseAnchors(knot.anchorText, 'test anchor'),
+      now: Math.floor(Date.now() / 1000) - 2 * 86400,
+    });
+    assert.equal(r.verdict, 'BOGUS');
+    assert.equal(r.reason?.edeName, 'SIGNATURE_NOT_YET_VALID');
   });
 
   it('is INDETERMINATE for a name outside every trust anchor', async () => {

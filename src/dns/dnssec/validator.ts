@@ -182,8 +182,17 @@ export class Validator {
       const cname = group(m.answers, qname, RR_TYPES.CNAME)[0];
       return qtype !== RR_TYPES.CNAME && cname && cname.data.type === 'CNAME' ? normalizeName(cname.data.target) : null;
     }
-    const zone = walk.zone;
-    const keys = walk.keys;
+    try {
+      return await this.answerInZone(qname, qtype, walk.zone, walk.keys, result);
+    } catch (err) {
+      if (!(err instanceof Stop) || err.verdict !== 'BOGUS' || !walk.doubt) throw err;
+      this.settle(result, 'INSECURE', walk.doubt);
+      return null;
+    }
+  }
+
+  /** The final question, asked in the deepest zone whose keys we trust. */
+  private async answerInZone(qname: string, qtype: number, zone: string, keys: ZoneKey[], result: ValidationResult): Promise<string | null> {
     const m = await this.ask(qname, qtype);
     result.rcode = RCODES[m.rcode] ?? String(m.rcode);
     const wanted = group(m.answers, qname, qtype);
@@ -283,7 +292,8 @@ export class Validator {
    * Walk from the anchor zone to the deepest zone enclosing `qname`, trusting each child's keys through the DS in
    * its parent. Returns that zone and its keys, or why the chain became insecure.
    */
-  private async walkToZone(qname: string, anchor: TrustAnchor): Promise<{ zone: string; keys: ZoneKey[]; insecure: Reason | null }> {
+  private async walkToZone(qname: string, anchor: TrustAnchor): Promise<{ zone: string; keys: ZoneKey[]; insecure: Reason | null; doubt: Reason | null }> {
+    let doubt: Reason | null = null;
     let zone = anchor.zone;
     let keys = await this.zoneKeys(zone, 'anchor', anchor);
     const labels = nameLabels(qname);
@@ -298,7 +308,7 @@ export class Validator {
       if (ds.length > 0) {
         this.verify(ds, m.answers, keys, zone);
         const next = await this.childKeys(child, ds);
-        if ('insecure' in next) return { zone: child, keys: [], insecure: next.insecure };
+        if ('insecure' in next) return { zone: child, keys: [], insecure: next.insecure, doubt };
         zone = child;
         keys = next.keys;
         continue;
@@ -314,22 +324,28 @@ export class Validator {
         throw new Stop('BOGUS', reason('NSEC_MISSING', `${zone} is signed, but the answer that ${child} has no DS record carries no NSEC or NSEC3 proof`));
       }
       if (!proof.ok) {
-        if ('insecure' in proof && proof.insecure) return { zone, keys, insecure: reason('UNSUPPORTED_NSEC3_ITERATIONS', proof.reason) };
+        // RFC 9276 §3.2: we will not walk NSEC3 with too many iterations. Whether `child` is an unsigned delegation
+        // stays unknown, so keep walking inside `zone`: a signed answer still validates, and one that does not becomes
+        // INSECURE for this reason rather than BOGUS.
+        if ('insecure' in proof && proof.insecure) {
+          doubt = reason('UNSUPPORTED_NSEC3_ITERATIONS', proof.reason);
+          continue;
+        }
         throw new Stop('BOGUS', reason('NSEC_MISSING', proof.reason));
       }
       if (proof.kind === 'opt-out') {
         this.chain.push({ zone: child, trust: 'insecure', ds: [], dnskeys: [], note: `no DS: ${child} lies in an NSEC3 opt-out span of ${zone}` });
-        return { zone, keys, insecure: reason('DNSSEC_INDETERMINATE', `${child} is an unsigned delegation in an NSEC3 opt-out span of ${zone}`) };
+        return { zone, keys, doubt, insecure: reason('DNSSEC_INDETERMINATE', `${child} is an unsigned delegation in an NSEC3 opt-out span of ${zone}`) };
       }
       const types = proof.matched?.types ?? [];
       // RFC 6840 §4.4: a DS denial from the child side (SOA present) cannot prove anything about the parent.
       if (types.includes(RR_TYPES.NS) && !types.includes(RR_TYPES.SOA)) {
         this.chain.push({ zone: child, trust: 'insecure', ds: [], dnskeys: [], note: `${zone} proves that the delegation to ${child} has no DS record` });
-        return { zone, keys, insecure: reason('DNSSEC_INDETERMINATE', `${child} is delegated from ${zone} without a DS record: it is not signed (insecure delegation)`) };
+        return { zone, keys, doubt, insecure: reason('DNSSEC_INDETERMINATE', `${child} is delegated from ${zone} without a DS record: it is not signed (insecure delegation)`) };
       }
       // Not a zone cut: keep walking inside `zone`.
     }
-    return { zone, keys, insecure: null };
+    return { zone, keys, insecure: null, doubt };
   }
 
   /** Fetch and trust the DNSKEY RRset of `child` through the verified `ds` records of its parent. */
