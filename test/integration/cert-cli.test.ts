@@ -159,3 +159,11 @@ test('a bundle of 10,000 intermediates that all claim the issuer name ends with 
   const codes = (JSON.parse(r.stdout) as { errors: Array<{ code: string }> }).errors.map((e) => e.code);
   assert.equal(codes[0], 'work-limit', codes.join(','));
 });
+
+test('cert verify host:port judges the chain a live server presents, for the address or the --host name', async () => {
+  const byIp = await cli('cert', 'verify', `127.0.0.1:${port}`, '--ca', rootPem, '--format', 'json');
+  assert.equal(byIp.code, 0, byIp.stdout + byIp.stderr);
+  const wrong = await cli('cert', 'verify', `127.0.0.1:${port}`, '--ca', rootPem, '--host', 'www.example.org', '--format', 'json');
+  assert.equal(wrong.code, 1);
+  assert.deepEqual((JSON.parse(wrong.stdout) as { errors: Array<{ code: string }> }).errors.map((e) => e.code), ['hostname-mismatch']);
+});

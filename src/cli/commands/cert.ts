@@ -3,6 +3,7 @@
  * verify exits 0 (valid for purpose, name and time), 1 (not valid), 2 (usage or runtime error).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import { MitmError } from '../../errors.js';
 import { colors, EXIT, parseFormat, parsePositiveInt, printJson } from '../output.js';
@@ -18,6 +19,7 @@ interface VerifyOptions {
   crl?: string[];
   email?: string[];
   format: string;
+  timeout: string;
 }
 
 interface SourceOptions {
@@ -68,7 +70,7 @@ export function register(program: Command): void {
   cert
     .command('verify')
     .description('Build and validate a path from a leaf to a trust anchor; exit 0 valid, 1 invalid, 2 usage error')
-    .argument('<leaf>', 'leaf certificate (PEM or DER); a PEM bundle is the leaf followed by untrusted intermediates')
+    .argument('<leaf>', 'leaf certificate (PEM or DER; a PEM bundle is the leaf followed by untrusted intermediates), or host:port to fetch')
     .option('--chain <file>', 'untrusted intermediates (PEM bundle); repeatable', collect)
     .option('--ca <file|dir>', 'trust anchors (PEM file or directory); repeatable; default Node\'s bundled roots', collect)
     .option('--system', 'also trust the system store (/etc/ssl/certs)')
@@ -78,6 +80,7 @@ export function register(program: Command): void {
     .option('--profile <profile>', 'strict or compatible (weak algorithms and profile breaches become warnings)', 'strict')
     .option('--crl <file>', 'CRL (PEM or DER) to check revocation against; repeatable', collect)
     .option('--email <address>', 'email identity a client certificate must carry (rfc822Name SAN); repeatable', collect)
+    .option('--timeout <ms>', 'connection timeout when fetching from host:port', '10000')
     .option('--format <format>', 'text or json', 'text')
     .action(async (leafPath: string, opts: VerifyOptions) => {
       const format = parseFormat(opts.format);
@@ -85,7 +88,17 @@ export function register(program: Command): void {
       const profile = choice('--profile', opts.profile, ['strict', 'compatible'] as const);
       const at = parseAt(opts.at);
       const x = await import('../../x509/index.js');
-      const presented = x.certificatesFromPemOrDer(readInput(leafPath));
+      // A file, or host:port to judge what a live server presents (the host name defaults to the one connected to).
+      let host = opts.host;
+      let presented: Uint8Array[];
+      if (existsSync(leafPath)) presented = x.certificatesFromPemOrDer(readInput(leafPath));
+      else {
+        const { parseHostPort } = await import('../../x509/fetch.js');
+        const hp = parseHostPort(leafPath);
+        if (!hp) throw new MitmError('MG_ERR_USAGE', `no such file: ${leafPath} (nor a host:port)`);
+        host ??= hp.host;
+        presented = await loadSource(leafPath, { format, timeout: opts.timeout, ...(host && !isIP(host) ? { sni: host } : {}) });
+      }
       for (const f of opts.chain ?? []) presented.push(...x.certificatesFromPemOrDer(readInput(f)));
       for (const p of opts.ca ?? []) if (!existsSync(p)) throw new MitmError('MG_ERR_USAGE', `no such file or directory: ${p}`);
       const anchors = opts.ca?.length || opts.system
@@ -93,7 +106,7 @@ export function register(program: Command): void {
         : x.nodeTrustStore();
       const crls = (opts.crl ?? []).flatMap((f) => x.parseCrls(readInput(f)));
       const a = x.assessServerChain(presented, {
-        anchors, purpose, profile, crls, ...(at ? { at } : {}), ...(opts.host !== undefined ? { host: opts.host } : {}),
+        anchors, purpose, profile, crls, ...(at ? { at } : {}), ...(host !== undefined ? { host } : {}),
         ...(opts.email?.length ? { emails: opts.email } : {}),
       });
       const issue = (i: { code: string; message: string; certIndex: number | null }) => ({ code: i.code, message: i.message, certIndex: i.certIndex });
