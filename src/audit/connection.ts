@@ -265,9 +265,13 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
 
   function startPlaintext(firstChunk?: Buffer): void {
     session = spec.session({ ...policy });
+    let insistedOnTls = false;
     socket.on('data', (chunk: Buffer) => {
-      // A ClientHello on a plaintext connection: the client insisted on TLS. Record it; there is nothing to answer.
+      if (insistedOnTls) return;
+      // A ClientHello on a plaintext connection: the client insisted on TLS. Record it; there is nothing to answer,
+      // and whatever follows (alerts, retries on the same socket) is not application data.
       if (received === 0 && chunk[0] === TLS_HANDSHAKE_RECORD && ctx.scenario.transport !== 'tls') {
+        insistedOnTls = true;
         received += chunk.length;
         addEvents([{ kind: 'negotiation', summary: 'TLS ClientHello where the server speaks plaintext', significant: false }], false);
         socket.end();
