@@ -15,6 +15,8 @@ export interface HandshakeFacts {
   chain: Uint8Array[];
   ocspStapled: boolean;
   alpn: string | null;
+  /** The server refused every offered ALPN protocol (alert 120); no chain was read. */
+  refusedAlpn?: boolean;
 }
 
 /** Walk node's issuer links (built from the presented chain) until a self-issued certificate or the limit. */
@@ -32,7 +34,10 @@ function chainOf(leaf: DetailedPeerCertificate): Uint8Array[] {
   return out;
 }
 
-/** One TLS 1.3 handshake offering `alpn`; resolves with the chain, OCSP staple and the selected protocol. */
+/**
+ * One TLS 1.3 handshake offering `alpn` (none when empty); resolves with the chain, OCSP staple and the selected
+ * protocol, or `refusedAlpn` when the server answered no_application_protocol.
+ */
 export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Promise<HandshakeFacts> {
   const s = ctx.settings;
   return Limiter.run(s.limiters, async () => {
@@ -45,8 +50,8 @@ export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Prom
         // We observe, we do not trust: validation is the x509 module's job on the chain we return.
         rejectUnauthorized: false,
         minVersion: 'TLSv1.3',
-        ALPNProtocols: [...alpn],
       };
+      if (alpn.length) options.ALPNProtocols = [...alpn];
       if (ctx.sni) options.servername = ctx.sni;
       // node:tls honours requestOCSP on client sockets; @types/node lists it only on TLSSocketOptions.
       Object.assign(options, { requestOCSP: true });
@@ -67,7 +72,14 @@ export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Prom
         const peer = tls.getPeerCertificate(true);
         done(null, { chain: peer && peer.raw ? chainOf(peer) : [], ocspStapled: ocsp, alpn: tls.alpnProtocol || null });
       });
-      tls.once('error', (err) => done(new MitmError('MG_ERR_HANDSHAKE', err.message, { cause: err })));
+      tls.once('error', (err: NodeJS.ErrnoException) => {
+        // RFC 7301 §3.2: no_application_protocol (120) answers "not this protocol"; that is a result, not a failure.
+        if (alpn.length > 0 && (err.code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL' || /alert number 120\b/.test(err.message))) {
+          done(null, { chain: [], ocspStapled: false, alpn: null, refusedAlpn: true });
+        } else {
+          done(new MitmError('MG_ERR_HANDSHAKE', err.message, { cause: err }));
+        }
+      });
     });
   });
 }

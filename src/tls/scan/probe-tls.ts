@@ -87,7 +87,14 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
     serverPreference[r.version] = r.serverPreference;
   }
   const dh = results.map((r) => r.dhBits).filter((b): b is number => b !== null);
-  const hs = handshakes.find((h) => h !== null) ?? null;
+  let hs = handshakes.find((h) => h !== null && h.chain.length > 0) ?? null;
+  if (!legacy && !hs) {
+    // Both ALPN handshakes were refused (a server without ALPN may do that): one more without ALPN for the chain.
+    hs = await tls13Handshake(ctx, []).catch((err) => {
+      ctx.fail('handshake', err);
+      return null;
+    });
+  }
   const chain = first?.chain ?? hs?.chain ?? [];
   const alpn = alpnLegacy ?? handshakes.map((h, i) => (h?.alpn === ['h2', 'http/1.1'][i] ? h!.alpn! : null)).filter((p): p is string => p !== null);
 
