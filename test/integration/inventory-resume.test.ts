@@ -37,12 +37,19 @@ after(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
+/** Targets in the journal; the line being appended while we read is skipped (it is read again on the next poll). */
 const journalTargets = (path: string): string[] =>
   existsSync(path)
     ? readFileSync(path, 'utf8')
         .split('\n')
         .filter((l) => l.startsWith('{"kind":"target"'))
-        .map((l) => (JSON.parse(l) as { report: { target: string } }).report.target)
+        .flatMap((l) => {
+          try {
+            return [(JSON.parse(l) as { report: { target: string } }).report.target];
+          } catch {
+            return [];
+          }
+        })
     : [];
 
 const progressTargets = (stderr: string) => [...stderr.matchAll(/^\[\d+\/\d+\] (\S+) /gm)].map((m) => m[1]!);
