@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The main job (`npm start`): until the embedded lab lands, start one local TLS server on loopback and scan it.
 // The lab (`mitmguard lab run`) replaces this with the full set of deliberately flawed endpoints.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,8 @@ const server = createServer({ cert: leaf.pem + root.cert.pem, key: privateKeyPem
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const target = `127.0.0.1:${server.address().port}`;
 const bin = fileURLToPath(new URL('../bin/mitmguard.js', import.meta.url));
-const r = spawnSync(process.execPath, [bin, 'scan', target, ...process.argv.slice(2)], { stdio: 'inherit' });
+// Asynchronous on purpose: the server above lives in this process and must keep answering while the scan runs.
+const child = spawn(process.execPath, [bin, 'scan', target, ...process.argv.slice(2)], { stdio: 'inherit' });
+const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 2)));
 server.close();
-process.exit(r.status ?? 2);
+process.exit(status);
