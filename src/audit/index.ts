@@ -39,6 +39,8 @@ export interface AuditOptions {
   /** Serve every scenario as an explicit HTTP proxy instead of a server. */
   proxy?: boolean;
   limits?: Partial<EndpointLimits>;
+  /** The canary token ({token}); random per run when not given. Only its hash ever appears in reports. */
+  token?: string;
   /** Where `ca.pem` and the client HOME go (default: a fresh temp directory, removed by `finish`). */
   workDir?: string;
 }
@@ -103,7 +105,8 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
   const caFile = join(dir, 'ca.pem');
   // A certificate, not a key: readable is fine. No private key is ever written: servers hold keys in memory.
   writeFileSync(caFile, lab.labCa.cert.pem, { mode: 0o644 });
-  const token = `mg${randomBytes(12).toString('hex')}`;
+  const token = options.token ?? `mg${randomBytes(12).toString('hex')}`;
+  if (!/^[A-Za-z0-9._-]{8,128}$/.test(token)) throw new MitmError('MG_ERR_USAGE', 'the canary token must be 8 to 128 characters of [A-Za-z0-9._-]');
   const endpoint = await HostileEndpoint.start({
     protocol: options.protocol,
     lab,
@@ -199,7 +202,10 @@ export interface ExecOptions extends AuditOptions {
   onProgress?: (scenario: string, done: number, total: number) => void;
 }
 
-/** `--exec`: run the client once per scenario — the baseline first (it primes HSTS), then the rest concurrently. */
+/** Scenarios run one at a time, in this order, before the rest run concurrently. */
+const SEQUENTIAL_FIRST = ['baseline', 'hsts-downgrade'];
+
+/** `--exec`: run the client once per scenario — the baseline and the HSTS scenario first, then the rest concurrently. */
 export async function runExecAudit(options: ExecOptions): Promise<AuditReport> {
   fillCommand(options.command, Object.fromEntries(['url', 'host', 'port', 'sni', 'ca', 'token', 'pin', 'proxy', 'scenario', 'home'].map((k) => [k, 'x'])));
   const session = await startAudit(options);
@@ -214,9 +220,11 @@ export async function runExecAudit(options: ExecOptions): Promise<AuditReport> {
       await session.endpoint.settle(id, options.graceMs ?? 500);
       options.onProgress?.(id, ++done, ids.length);
     };
-    const first = ids.filter((id) => id === 'baseline');
+    // The baseline runs first and alone (it primes client state such as an HSTS cache); scenarios that read that state
+    // follow it alone, before concurrent clients can rewrite the shared HOME (curl rewrites its HSTS file on exit).
+    const first = SEQUENTIAL_FIRST.filter((id) => ids.includes(id));
     for (const id of first) await runOne(id);
-    const queue = ids.filter((id) => id !== 'baseline');
+    const queue = ids.filter((id) => !first.includes(id));
     const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, queue.length)) }, async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) await runOne(id);
     });
