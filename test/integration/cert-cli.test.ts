@@ -1,11 +1,12 @@
 /**
- * `mitmguard cert verify|show|pin` end to end: the real CLI (through tsx), a real HTTPS server on loopback, and curl
+ * `mitmguard cert verify|show|pin` end to end: the real CLI (bundled with esbuild as the build does), a real HTTPS
+ * server on loopback, and curl
  * checking that the pin we print is the one `curl --pinnedpubkey` accepts.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,15 @@ const keyPem = file('leaf.key', privateKeyPem(leaf.keyPair), 0o600);
 
 let server: Server;
 let port = 0;
+/** The CLI bundled as `npm run build` bundles it, placed under node_modules/.cache so its packages resolve. */
+let cliBundle = '';
+let outdir = '';
 before(async () => {
+  const { build } = await import('esbuild');
+  mkdirSync(join(repo, 'node_modules', '.cache'), { recursive: true });
+  outdir = mkdtempSync(join(repo, 'node_modules', '.cache', 'mg-cert-cli-'));
+  await build({ entryPoints: { cli: join(repo, 'src/cli/main.ts') }, outdir, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'error', outExtension: { '.js': '.mjs' } });
+  cliBundle = join(outdir, 'cli.mjs');
   server = createServer({ cert: leaf.pem + ica.cert.pem, key: privateKeyPem(leaf.keyPair) }, (_req, res) => res.end('ok\n'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
@@ -40,6 +49,7 @@ before(async () => {
 after(async () => {
   await new Promise<void>((r) => server.close(() => r()));
   rmSync(dir, { recursive: true, force: true });
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
 interface Run {
@@ -55,7 +65,7 @@ function run(cmd: string, args: string[]): Promise<Run> {
     });
   });
 }
-const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args]);
+const cli = (...args: string[]) => run(process.execPath, [cliBundle, ...args]);
 
 test('cert verify exits 0 and reports the built path for a valid chain, host and purpose', async () => {
   const r = await cli('cert', 'verify', bundlePem, '--ca', rootPem, '--host', 'localhost', '--format', 'json');
