@@ -1,0 +1,114 @@
+/**
+ * The client audit against language runtimes and tools: python3 urllib, node https, openssl s_client, git over HTTPS.
+ * Each is run as a user would run it, secure and insecure; the verdicts are what these builds really do.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runExecAudit, type AuditReport } from '../../src/audit/index.js';
+
+const CERTIFICATE_FORGERIES = [
+  'self-signed', 'self-signed-other-host', 'untrusted-ca', 'wrong-host', 'expired', 'not-yet-valid', 'expired-intermediate',
+  'leaf-as-issuer', 'intermediate-no-basic-constraints', 'v1-intermediate', 'eku-client-auth', 'eku-code-signing-critical',
+  'unknown-critical-extension', 'bad-signature', 'nul-byte-cn', 'nul-byte-san', 'cn-match-san-mismatch', 'sha1-signature',
+  'md5-signature', 'rsa-1024-key', 'name-constraint-violation', 'mimic-upstream',
+];
+const withVerdict = (r: AuditReport, verdict: string) => r.results.filter((x) => x.verdict === verdict).map((x) => x.scenario).sort();
+const sorted = (xs: string[]) => [...xs].sort();
+// The Debian interpreter directly: a pyenv shim, when present, costs a second per start.
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mg-audit-clients-'));
+  writeFileSync(
+    join(dir, 'fetch.py'),
+    [
+      'import base64, ssl, sys, urllib.request',
+      'url, ca, token, mode = sys.argv[1:5]',
+      "ctx = ssl.create_default_context(cafile=ca) if mode == 'default' else ssl._create_unverified_context()",
+      "auth = base64.b64encode(('audit:' + token).encode()).decode()",
+      "urllib.request.urlopen(urllib.request.Request(url, headers={'Authorization': 'Basic ' + auth}), context=ctx, timeout=10).read()",
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'fetch.mjs'),
+    [
+      "import https from 'node:https'; import fs from 'node:fs';",
+      'const [url, ca, token, mode] = process.argv.slice(2);',
+      "const tls = mode === 'default' ? { ca: fs.readFileSync(ca) } : { rejectUnauthorized: false };",
+      'https.get(url, { ...tls, auth: `audit:${token}`, timeout: 10000 }, (res) => { res.resume(); res.on("end", () => process.exit(0)); })',
+      '  .on("error", (e) => { console.error(e.message); process.exit(1); });',
+    ].join('\n'),
+  );
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('python3 urllib with a default context and the lab CA accepts only the baseline', async () => {
+  const report = await runExecAudit({ protocol: 'https', command: `${PYTHON} ${dir}/fetch.py {url} {ca} {token} default`, concurrency: 6, timeoutMs: 30_000 });
+  assert.deepEqual(withVerdict(report, 'accepted'), ['baseline']);
+  // urlopen follows an http:// URL without any HSTS memory: the one degraded scenario it accepts, in clear.
+  assert.deepEqual(withVerdict(report, 'accepted-plaintext'), ['hsts-downgrade']);
+  assert.equal(report.summary.forgedAccepted, 1);
+});
+
+test('python3 urllib with CERT_NONE sends the request to every forged certificate', async () => {
+  const report = await runExecAudit({ protocol: 'https', exclude: ['hsts-downgrade'], command: `${PYTHON} ${dir}/fetch.py {url} {ca} {token} none`, concurrency: 6, timeoutMs: 30_000 });
+  assert.deepEqual(withVerdict(report, 'accepted'), sorted(['baseline', ...CERTIFICATE_FORGERIES]));
+  assert.deepEqual(withVerdict(report, 'rejected'), sorted(['rsa-512-key', 'tls10-only', 'tls11-only', 'null-cipher', 'plaintext']));
+});
+
+test('node https with the lab CA rejects forgeries but accepts an RSA-1024 leaf (node\'s OpenSSL runs at security level 1)', async () => {
+  const report = await runExecAudit({ protocol: 'https', command: `node ${dir}/fetch.mjs {url} {ca} {token} default`, concurrency: 4, timeoutMs: 30_000 });
+  assert.deepEqual(withVerdict(report, 'accepted'), ['baseline', 'rsa-1024-key']);
+  // https.get refuses an http:// URL outright: it never connects, so the HSTS scenario is inconclusive, not accepted.
+  const hsts = report.results.find((r) => r.scenario === 'hsts-downgrade')!;
+  assert.equal(hsts.verdict, 'inconclusive');
+  assert.equal(hsts.connections, 0);
+});
+
+test('node https with rejectUnauthorized:false accepts every forged certificate', async () => {
+  const report = await runExecAudit({ protocol: 'https', exclude: ['hsts-downgrade'], command: `node ${dir}/fetch.mjs {url} {ca} {token} none`, concurrency: 4, timeoutMs: 30_000 });
+  assert.deepEqual(withVerdict(report, 'accepted'), sorted(['baseline', ...CERTIFICATE_FORGERIES]));
+  assert.ok(report.findings.every((f) => f.target.startsWith('client: node')));
+});
+
+test('openssl s_client with -verify_return_error -verify_hostname accepts only the baseline (raw TLS)', async () => {
+  const report = await runExecAudit({
+    protocol: 'tls',
+    command: 'echo "hello {token}" | openssl s_client -connect {host}:{port} -servername {sni} -CAfile {ca} -verify_return_error -verify_hostname {host} -quiet -no_ign_eof',
+    concurrency: 6,
+    timeoutMs: 20_000,
+  });
+  assert.deepEqual(withVerdict(report, 'accepted'), ['baseline']);
+  assert.match(report.results[0]!.evidence, /application data \(first read \d+ bytes\) \(redacted, \d+ bytes, sha256 [0-9a-f]+…, holds the canary token\)/);
+  assert.equal(withVerdict(report, 'accepted-plaintext').length, 0);
+});
+
+test('openssl s_client without verification flags reports errors but sends the data anyway', async () => {
+  const report = await runExecAudit({
+    protocol: 'tls',
+    command: 'echo "hello {token}" | openssl s_client -connect {host}:{port} -servername {sni} -CAfile {ca} -quiet -no_ign_eof',
+    concurrency: 6,
+    timeoutMs: 20_000,
+  });
+  assert.deepEqual(withVerdict(report, 'accepted'), sorted(['baseline', ...CERTIFICATE_FORGERIES]));
+  assert.deepEqual(withVerdict(report, 'rejected'), sorted(['rsa-512-key', 'tls10-only', 'tls11-only', 'null-cipher', 'plaintext']));
+});
+
+test('git over HTTPS (libcurl-gnutls) sends stored credentials despite a wrong EKU, an RSA-1024 key or TLS 1.0', async () => {
+  const report = await runExecAudit({
+    protocol: 'https',
+    exclude: ['hsts-downgrade'],
+    command: 'GIT_SSL_CAINFO={ca} git ls-remote https://audit:{token}@{host}:{port}/repo.git',
+    concurrency: 6,
+    timeoutMs: 30_000,
+  });
+  // Same surprise as wget: Debian's git uses libcurl with GnuTLS, which does not enforce serverAuth EKU.
+  assert.deepEqual(withVerdict(report, 'accepted'), sorted(['baseline', 'eku-client-auth', 'eku-code-signing-critical', 'rsa-1024-key', 'tls10-only', 'tls11-only']));
+  const eku = report.results.find((r) => r.scenario === 'eku-client-auth')!;
+  // git asks without credentials, gets the 401 challenge, and answers with the password from the URL.
+  assert.match(eku.evidence, /GET \/repo\.git\/info\/refs\?service=<redacted> HTTP\/2.*authorization header Basic .*holds the canary token/);
+});
