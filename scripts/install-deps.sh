@@ -15,6 +15,7 @@ PEERS=(
   "knotd knot"
   "kdig knot-dnsutils"
   "delv bind9-dnsutils"
+  "unbound unbound"
   "redis-cli redis-tools"
   "psql postgresql-client"
   "swaks swaks"

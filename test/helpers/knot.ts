@@ -290,3 +290,81 @@ export function runDelv(k: Pick<KnotServer, 'host' | 'port' | 'bindAnchorFile'>,
   });
 }
 
+
+/**
+ * unbound as a local validating recursive resolver with a stub zone pointing at knotd: the "second opinion" the
+ * differential tests compare against, and a real recursive resolver for mitmguard's DO+CD resolver mode.
+ */
+export interface UnboundServer {
+  host: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export const UNBOUND = '/usr/sbin/unbound';
+
+export async function startUnbound(knot: KnotServer, stubZone = 'test.', host = loopbackAddress()): Promise<UnboundServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'mitmguard-unbound-'));
+  const port = await freePort(host);
+  const conf = [
+    'server:',
+    `    interface: ${host}@${port}`,
+    `    port: ${port}`,
+    '    do-daemonize: no',
+    '    username: ""',
+    '    chroot: ""',
+    `    directory: "${dir}"`,
+    `    pidfile: "${dir}/unbound.pid"`,
+    '    use-syslog: no',
+    '    logfile: ""',
+    '    verbosity: 0',
+    '    do-ip6: no',
+    '    access-control: 127.0.0.0/8 allow',
+    '    do-not-query-localhost: no',
+    '    module-config: "validator iterator"',
+    `    trust-anchor-file: "${knot.anchorFile}"`,
+    '    ede: yes',
+    '    val-log-level: 0',
+    // unbound answers the RFC 6761 special names (test., invalid., …) itself unless told not to.
+    `    local-zone: "${stubZone}" nodefault`,
+    'remote-control:',
+    '    control-enable: no',
+    // One stub per zone: the delegations name servers on port 53, but every zone lives on knotd's port.
+    ...knot.zones.flatMap((z) => ['stub-zone:', `    name: "${z.name}"`, `    stub-addr: ${knot.host}@${knot.port}`]),
+    '',
+  ].join('\n');
+  const confPath = join(dir, 'unbound.conf');
+  writeFileSync(confPath, conf, { mode: 0o600 });
+  const child = spawn(UNBOUND, ['-d', '-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; ; i++) {
+      if (child.exitCode !== null) throw new Error(`unbound exited: ${stderr}`);
+      const ok = await query({ host, port }, stubZone, RR_TYPES.SOA, { timeoutMs: 1000, retries: 0 }).then((r) => r.message.rcode === 0, () => false);
+      if (ok) break;
+      if (i > 50) throw new Error(`unbound did not answer in time: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { host, port, stop };
+}
+
+/** unbound's own verdict from one validated (non-CD) answer: SERVFAIL → BOGUS, AD → SECURE, otherwise INSECURE. */
+export async function unboundVerdict(u: UnboundServer, name: string, type: number): Promise<Verdict | 'UNKNOWN'> {
+  const r = await query({ host: u.host, port: u.port }, name, type, { checkingDisabled: false, dnssecOk: true, timeoutMs: 5000, retries: 1 }).catch(() => null);
+  if (!r) return 'UNKNOWN';
+  if (r.message.rcode === 2) return 'BOGUS';
+  if (r.message.rcode !== 0 && r.message.rcode !== 3) return 'UNKNOWN';
+  return r.message.ad ? 'SECURE' : 'INSECURE';
+}
