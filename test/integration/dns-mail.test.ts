@@ -11,6 +11,7 @@ import type net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { catalogue } from '../../src/checks/catalogue.js';
 import { parseAnchors } from '../../src/dns/dnssec/anchors.js';
+import { assessTargetDns } from '../../src/dns/index.js';
 import { probeCaa, probeMail, probeTlsa } from '../../src/dns/probe.js';
 import { createAuthority, issueLeaf, privateKeyPem } from '../../src/pki/index.js';
 import { loopbackAddress, startKnot, type KnotServer } from '../helpers/knot.js';
@@ -143,5 +144,16 @@ describe('CAA, TLSA, MTA-STS and TLS-RPT against real servers', () => {
     const obs = await probeCaa('mx.bare.test', base());
     assert.equal(obs.policy.owner, null);
     assert.deepEqual(ids('dns-caa', obs as never), ['dns.caa.missing']);
+  });
+
+  it('assesses a scan target: DNSSEC, CAA against the presented certificate and TLSA, as findings', async () => {
+    const caIds = [{ match: 'Mail Test CA', domains: ['ca.mail.test'] }];
+    const good = await assessTargetDns('www.mail.test', 443, { ...base(), connect: webAddr, caIds });
+    assert.equal(good?.name.validation.verdict, 'SECURE');
+    assert.equal(good?.tlsa.matches[0]?.matchedIndex, 0);
+    assert.deepEqual(good?.findings, []);
+    const weak = await assessTargetDns('www.weak.test', 443, { ...base(), connect: webAddr, caIds, target: 'https://www.weak.test' });
+    assert.deepEqual(weak?.findings.map((f) => [f.id, f.target]), [['dns.caa.issuer-not-allowed', 'https://www.weak.test']]);
+    assert.equal(await assessTargetDns('192.0.2.1', 443, base()), null);
   });
 });

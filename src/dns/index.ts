@@ -1,0 +1,55 @@
+/**
+ * The DNS area's public surface: the client, the validator, the probes and one helper the scanner can call per
+ * target. See docs/dns.md.
+ */
+import { catalogue } from '../checks/catalogue.js';
+import type { Finding } from '../checks/types.js';
+import type { CheckNameOptions } from './check.js';
+import { isIP } from 'node:net';
+import { probeCaa, probeName, probeTlsa } from './probe.js';
+import type { DnsCaaObservation, DnsNameObservation, DnsTlsaObservation } from './observations.js';
+import { RR_TYPES } from './types.js';
+
+export { query, parseServer, formatServer, type ServerAddress, type QueryResult, type QueryAnomaly } from './client.js';
+export { decodeMessage, type DnsMessage, type DnsRecord } from './message.js';
+export { encodeMessage } from './encode.js';
+export { checkName, type CheckNameOptions } from './check.js';
+export { Validator, type ValidationResult, type ChainLink } from './dnssec/validator.js';
+export { builtInRootAnchor, loadAnchorFile, parseAnchors, type TrustAnchor } from './dnssec/anchors.js';
+export { VERDICTS, type Verdict } from './dnssec/reasons.js';
+export { buildServerMap, serverFor, type ServerMap } from './servers.js';
+export { compareResolvers, type ResolverComparison } from './spoof.js';
+export { probeName, probeCaa, probeTlsa, probeMail } from './probe.js';
+export { watchNames, type WatchAlert } from './watch.js';
+export { RR_TYPES, typeName, typeNumber } from './types.js';
+export type * from './observations.js';
+
+export interface TargetDnsAssessment {
+  name: DnsNameObservation;
+  caa: DnsCaaObservation;
+  tlsa: DnsTlsaObservation;
+  findings: Finding[];
+}
+
+/**
+ * Everything the DNS area says about one scan target `host:port`: DNSSEC status of the host's address, CAA against
+ * the certificate presented at `connect` (default host:port), and TLSA for the port. Returns null for IP targets.
+ *
+ * @example
+ * const a = await assessTargetDns('www.example.com', 443, { servers: buildServerMap('127.0.0.53') });
+ * report.findings.push(...(a?.findings ?? []));
+ */
+export async function assessTargetDns(
+  host: string, port: number, options: CheckNameOptions & { connect?: { host: string; port: number }; target?: string; caIds?: { match: string; domains: string[] }[] },
+): Promise<TargetDnsAssessment | null> {
+  if (isIP(host)) return null;
+  const connect = options.connect ?? { host, port };
+  const target = options.target ?? `${host}:${port}`;
+  const [name, caa, tlsa] = await Promise.all([
+    probeName(host, RR_TYPES.A, options),
+    probeCaa(host, { ...options, server: connect }),
+    probeTlsa(host, port, { ...options, connect }),
+  ]);
+  const findings = [...catalogue.run('dns-name', name, target), ...catalogue.run('dns-caa', caa, target), ...catalogue.run('dns-tlsa', tlsa, target)];
+  return { name, caa, tlsa, findings };
+}
