@@ -39,7 +39,8 @@ export function checkLabExpectations(report: ReportDocument, endpoints: readonly
       misses.push({ endpoint: e.spec.name, what: 'not in the report' });
       continue;
     }
-    if (!t.ok) misses.push({ endpoint: e.spec.name, what: `not scanned: ${t.error?.code}` });
+    const error = t.ok ? null : (t.error?.code ?? 'MG_ERR_INTERNAL');
+    if (error !== (e.spec.expected.scanError ?? null)) misses.push({ endpoint: e.spec.name, what: `scan ended with ${error ?? 'success'}, expected ${e.spec.expected.scanError ?? 'success'}` });
     for (const id of e.spec.expected.findings) {
       if (!t.findings.some((f) => f.id === id)) misses.push({ endpoint: e.spec.name, what: `missing finding ${id}` });
     }

@@ -9,7 +9,8 @@ test('lab endpoints have unique names, and each flaw names a pillar and somethin
   assert.equal(new Set(LAB_ENDPOINTS.map((e) => e.name)).size, LAB_ENDPOINTS.length);
   for (const e of LAB_ENDPOINTS) {
     if (e.pillar) assert.ok(PILLARS.includes(e.pillar), e.name);
-    assert.equal(e.kind === 'https', Boolean(e.tls), `${e.name}: TLS settings exactly for https endpoints`);
+    const servesTls = e.kind === 'https' || (e.kind === 'smtp' && e.smtp?.starttls === true);
+    assert.equal(servesTls, Boolean(e.tls), `${e.name}: TLS settings exactly for endpoints that serve TLS`);
     const shows = e.expected.findings.length + Object.keys(e.expected.grades).length + (e.expected.pending?.length ?? 0);
     if (e.pillar) assert.ok(shows > 0, `${e.name}: a flawed endpoint must expect something`);
     for (const g of Object.values(e.expected.grades)) assert.ok(GRADES.includes(g), `${e.name}: grade ${g}`);
@@ -22,7 +23,7 @@ test('every finding id the lab expects is in the check catalogue', () => {
 
 test('the lab covers each flaw the issue lists', () => {
   const names = LAB_ENDPOINTS.map((e) => e.name);
-  for (const n of ['modern', 'tls13-only', 'legacy', 'expired', 'self-signed', 'wrong-host', 'incomplete-chain', 'weak-key', 'sha1', 'mtls-requested', 'mtls-required', 'plain-http', 'http-redirect']) {
+  for (const n of ['modern', 'tls13-only', 'legacy', 'expired', 'self-signed', 'wrong-host', 'incomplete-chain', 'weak-key', 'sha1', 'mtls-requested', 'mtls-required', 'plain-http', 'http-redirect', 'smtp-starttls', 'smtp-plaintext']) {
     assert.ok(names.includes(n), n);
   }
 });

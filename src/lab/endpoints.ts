@@ -7,7 +7,7 @@ import type { Pillar } from '../checks/types.js';
 import type { Grade } from '../policy/grade.js';
 import type { LeafKind } from './pki.js';
 
-export type LabEndpointKind = 'https' | 'http' | 'http-redirect';
+export type LabEndpointKind = 'https' | 'http' | 'http-redirect' | 'smtp';
 
 export interface LabTlsSettings {
   leaf: LeafKind;
@@ -28,9 +28,11 @@ export interface LabEndpoint {
   /** The pillar where the flaw shows; null for the good endpoints. */
   pillar: Pillar | null;
   tls?: LabTlsSettings;
+  /** SMTP endpoints: TLS settings of the STARTTLS upgrade, or none for a plaintext-only server. */
+  smtp?: { starttls: boolean };
   /** Inventory tags and expectations for the scan of the lab. */
   tags: string[];
-  expect?: { mtls?: boolean };
+  expect?: { mtls?: boolean; starttls?: boolean };
   expected: {
     /** Finding ids the current pipeline must report for this endpoint (any others are allowed). */
     findings: string[];
@@ -38,6 +40,8 @@ export interface LabEndpoint {
     grades: Partial<Record<Pillar, Grade>>;
     /** Ids the x509/scanner checks are expected to add once wired in (not asserted yet). */
     pending?: string[];
+    /** The scan is expected to end with this error code (a plaintext service that refuses STARTTLS). */
+    scanError?: string;
   };
 }
 
@@ -164,5 +168,26 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     pillar: 'encryption',
     tags: ['web'],
     expected: { findings: ['policy.tls.plaintext'], grades: { encryption: 'B' } },
+  },
+  {
+    name: 'smtp-starttls',
+    title: 'SMTP with STARTTLS (TLS 1.2 and 1.3 after the upgrade)',
+    kind: 'smtp',
+    pillar: null,
+    tls: { leaf: 'good', minVersion: 'TLSv1.2', ciphers: MODERN12 },
+    smtp: { starttls: true },
+    tags: ['mail'],
+    expect: { starttls: true },
+    expected: { findings: [], grades: { encryption: 'A', certificates: 'A' } },
+  },
+  {
+    name: 'smtp-plaintext',
+    title: 'SMTP without STARTTLS, offering AUTH in the clear',
+    kind: 'smtp',
+    pillar: 'encryption',
+    smtp: { starttls: false },
+    tags: ['mail'],
+    expect: { starttls: true },
+    expected: { findings: ['policy.tls.plaintext', 'policy.tls.starttls-required'], grades: { encryption: 'F' }, scanError: 'MG_ERR_STARTTLS' },
   },
 ];

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { MitmError, toMitmError } from '../errors.js';
 import { LAB_ENDPOINTS, type LabEndpoint } from './endpoints.js';
 import { createLabPki, type LabPki } from './pki.js';
+import { createLabSmtpServer } from './smtp.js';
 
 /** Loopback only: the lab must never be reachable from another machine. */
 export const LAB_HOST = '127.0.0.1';
@@ -17,7 +18,7 @@ export const LAB_HSTS = 'max-age=63072000; includeSubDomains';
 export interface RunningEndpoint {
   spec: LabEndpoint;
   port: number;
-  /** What to scan: `https://127.0.0.1:port` or `http://127.0.0.1:port`. */
+  /** What to scan: `https://`, `http://` or `smtp://127.0.0.1:port`. */
   target: string;
 }
 
@@ -45,6 +46,8 @@ function tlsOptions(spec: LabEndpoint, pki: LabPki): ServerOptions {
     minVersion: t.minVersion,
     // Mozilla's groups; without this Node also offers x448, P-521 and large FFDHE groups.
     ecdhCurve: 'X25519:P-256:P-384',
+    // The server chooses the suite (node:https does by default; a bare secure context for STARTTLS does not).
+    honorCipherOrder: true,
     ...(t.maxVersion ? { maxVersion: t.maxVersion } : {}),
     ...(t.ciphers ? { ciphers: t.ciphers } : {}),
     ...(t.clientAuth ? { requestCert: true, rejectUnauthorized: t.clientAuth === 'required', ca: pki.clientCa.cert.pem } : {}),
@@ -104,13 +107,19 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     for (const spec of specs) {
       const index = LAB_ENDPOINTS.indexOf(spec);
       const h = handler(spec, modern);
-      const server: Server = spec.kind === 'https' ? (createHttpsServer(tlsOptions(spec, pki), h) as unknown as Server) : createHttpServer(h);
+      const server: Server =
+        spec.kind === 'https'
+          ? (createHttpsServer(tlsOptions(spec, pki), h) as unknown as Server)
+          : spec.kind === 'smtp'
+            ? (createLabSmtpServer(spec.smtp?.starttls ? { tls: tlsOptions(spec, pki) } : {}) as unknown as Server)
+            : createHttpServer(h);
       // A handshake a scanner aborts on purpose is not a lab failure.
       server.on('tlsClientError', () => {});
       server.on('clientError', (_e, socket) => socket.destroy());
       servers.push(server);
       const port = await listen(server, options.basePort ? options.basePort + index : 0);
-      running.push({ spec, port, target: `${spec.kind === 'https' ? 'https' : 'http'}://${LAB_HOST}:${port}` });
+      const scheme = spec.kind === 'https' ? 'https' : spec.kind === 'smtp' ? 'smtp' : 'http';
+      running.push({ spec, port, target: `${scheme}://${LAB_HOST}:${port}` });
     }
   } catch (err) {
     await stop();

@@ -72,7 +72,9 @@ export function deriveFacts(report: TargetReport): DerivedFacts {
   const tls = report.tls;
   const scheme = SCHEME.exec(report.target)?.[1]?.toLowerCase();
   const plainFlag = get(report, 'plaintext');
-  const plaintext = plainFlag === true || (report.ok && !tls && scheme !== undefined && PLAINTEXT_SCHEMES.has(scheme));
+  // MG_ERR_STARTTLS: the service spoke its protocol in the clear and then did not upgrade, so it is plaintext.
+  const plaintext =
+    plainFlag === true || (report.ok && !tls && scheme !== undefined && PLAINTEXT_SCHEMES.has(scheme)) || (!tls && report.error?.code === 'MG_ERR_STARTTLS');
   const suites = tls ? [...new Set(Object.values(tls.cipherSuites).flat())].filter((s): s is string => typeof s === 'string').map(suiteTraits) : [];
   const starttlsFlag = get(report, 'starttls');
   return {
@@ -94,7 +96,8 @@ export function deriveFacts(report: TargetReport): DerivedFacts {
     redirectsToHttps: plaintext && /^https:\/\//i.test(String(get(report, 'http', 'location') ?? '')),
     clientAuth: readClientAuth(report),
     // The scanner records the STARTTLS protocol it ran (a string), null when TLS started at once; absent: unknown.
-    starttls: typeof starttlsFlag === 'boolean' ? starttlsFlag : typeof starttlsFlag === 'string' ? true : starttlsFlag === null ? false : null,
+    // It ran *and* upgraded only when TLS facts followed.
+    starttls: typeof starttlsFlag === 'boolean' ? starttlsFlag : typeof starttlsFlag === 'string' ? Boolean(tls) : starttlsFlag === null ? false : null,
   };
 }
 

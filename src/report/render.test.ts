@@ -50,7 +50,7 @@ test('the terminal report starts with the one-screen summary, then details with 
   assert.match(text, /Overall grade {2}T/);
   assert.match(text, /Certificate validation +T/);
   assert.match(text, /modern https:\/\/127\.0\.0\.1:8443 +A /);
-  assert.match(text, /unreachable: MG_ERR_CONNECT/);
+  assert.match(text, /not scanned: MG_ERR_CONNECT/);
   const details = text.indexOf('Details (');
   assert.ok(details > 0 && details < text.indexOf('[CRITICAL] policy.cert.expired'));
   assert.match(text, /fix: +Renew the certificate/);

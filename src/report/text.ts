@@ -79,7 +79,7 @@ export function renderText(doc: ReportDocument, opts: TextOptions = {}): string 
     const full = label(t);
     const name = full.length > width ? `${full.slice(0, width - 1)}…` : full.padEnd(width);
     const by = Object.fromEntries(SEVERITIES.map((s) => [s, t.findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
-    const status = t.ok ? counts(c, by) : c.red(`unreachable: ${t.error?.code ?? 'error'}`);
+    const status = t.ok ? counts(c, by) : c.red(`not scanned: ${t.error?.code ?? 'error'}`);
     out.push(`  ${name}  ${gradePaint(c, t.grades.overall)}  ${PILLARS.map((p) => gradePaint(c, t.grades.pillars[p].grade).padEnd(4)).join(' ')}  ${status}`);
   }
   if (opts.summaryOnly) return out.join('\n') + '\n';

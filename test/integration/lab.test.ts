@@ -103,6 +103,17 @@ test('plain HTTP answers in the clear; the redirect endpoint sends 301 to the HT
   assert.match(redirect.out, new RegExp(`^location: ${url('modern').replace(/[.]/g, '\\.')}/x`, 'mi'));
 });
 
+test('swaks upgrades the STARTTLS SMTP endpoint to TLS and finds no STARTTLS on the plaintext one', async () => {
+  const good = await run('swaks', ['--server', `127.0.0.1:${port('smtp-starttls')}`, '--tls', '--quit-after', 'TLS', '--tls-verify', '--tls-ca-path', rootFile, '--to', 'a@lab.invalid', '--timeout', '10']);
+  assert.equal(good.code, 0, good.out);
+  assert.match(good.out, /<[-~] +220 ready to start TLS/);
+  assert.match(good.out, /TLS started with cipher/);
+  const plain = await run('swaks', ['--server', `127.0.0.1:${port('smtp-plaintext')}`, '--tls', '--quit-after', 'TLS', '--to', 'a@lab.invalid', '--timeout', '10']);
+  assert.notEqual(plain.code, 0);
+  assert.match(plain.out, /STARTTLS/);
+  assert.match(plain.out, /250 AUTH PLAIN LOGIN/, 'the plaintext server offers AUTH before any TLS');
+});
+
 test('`mitmguard lab up` runs the lab in the background, `status` lists it, `down` stops it', { timeout: 120_000 }, async () => {
   const state = join(dir, 'state.json');
   const up = await runCli(['lab', 'up', '--state', state, '--format', 'json']);
