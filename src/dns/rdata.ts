@@ -2,7 +2,6 @@
  * Typed views of rdata, one decoder per type in a table. Input is the expanded rdata from ./message.ts; a decoder
  * must consume it exactly (ByteReader.end) so trailing garbage is a MG_ERR_DNS_PACKET, never silently ignored.
  */
-import { isIP } from 'node:net';
 import { ByteReader, toHex } from '../bytes.js';
 import { MitmError, isMitmError } from '../errors.js';
 import { base32hexEncode } from './base32hex.js';
@@ -147,9 +146,4 @@ export function decodeRdata(type: number, rdata: Uint8Array): Rdata {
     if (isMitmError(err, 'MG_ERR_DNS_PACKET')) throw err;
     throw new MitmError('MG_ERR_DNS_PACKET', `rdata of type ${type}: ${(err as Error).message}`, { cause: err });
   }
-}
-
-/** Presentation of an address record for comparisons across resolvers. */
-export function isAddress(s: string): boolean {
-  return isIP(s) !== 0;
 }

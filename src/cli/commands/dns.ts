@@ -25,6 +25,7 @@ interface CommonOptions {
   anchor?: string;
   timeout: string;
   retries: string;
+  raceWindow: string;
   format: string;
   failOn: string;
 }
@@ -42,6 +43,7 @@ function withCommon(cmd: Command): Command {
     .option('--anchor <file>', 'trust anchor file: DS or DNSKEY records in zone-file format (default: the root KSKs)')
     .option('--timeout <ms>', 'per-query timeout in milliseconds', '2000')
     .option('--retries <n>', 'retries per query', '2')
+    .option('--race-window <ms>', 'keep listening this long after each UDP answer to catch a second, racing answer (spoofing)', '0')
     .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')}`, 'high')
     .option('--format <format>', 'text or json', 'text');
 }
@@ -62,7 +64,11 @@ function commonOptions(o: CommonOptions): CheckNameOptions & { failOn: Severity;
   return {
     servers,
     anchors: o.anchor ? loadAnchorFile(o.anchor) : builtInRootAnchor(),
-    query: { timeoutMs: parsePositiveInt('--timeout', o.timeout, 600_000), retries: parseRetries(o.retries) },
+    query: {
+      timeoutMs: parsePositiveInt('--timeout', o.timeout, 600_000),
+      retries: parseRetries(o.retries),
+      raceWindowMs: o.raceWindow === '0' ? 0 : parsePositiveInt('--race-window', o.raceWindow, 10_000),
+    },
     failOn,
     format: parseFormat(o.format),
   };
