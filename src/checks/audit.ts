@@ -5,7 +5,7 @@
  */
 import { SCENARIOS } from '../audit/scenarios/index.js';
 import type { ScenarioResult } from '../audit/types.js';
-import { CheckRegistry, defineCheck } from './registry.js';
+import { CheckRegistry, defineCheck, sortFindings } from './registry.js';
 import type { Check, Finding } from './types.js';
 
 /** The observation a client-audit check reads: one scenario's result. */
@@ -43,5 +43,5 @@ const registry = new CheckRegistry(auditChecks);
 
 /** Findings for every accepted scenario of a run, against `target` (the client as the user named it). */
 export function findingsForResults(results: readonly ScenarioResult[], target: string): Finding[] {
-  return results.flatMap((r) => registry.run('audit-scenario', { scenario: r.scenario, verdict: r.verdict, evidence: r.evidence }, target));
+  return sortFindings(results.flatMap((r) => registry.run('audit-scenario', { scenario: r.scenario, verdict: r.verdict, evidence: r.evidence }, target)));
 }
