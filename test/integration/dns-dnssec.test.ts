@@ -16,7 +16,7 @@ const HIERARCHY: ZoneSpec[] = [
   { name: 'ec.test.', signing: 'ecdsa', records: ['www A 192.0.2.1', '*.wild A 192.0.2.9', 'alias CNAME www', 'mx MX 10 mail', 'mail A 192.0.2.25', 'deep.ent A 192.0.2.4', 'out CNAME www.plain.test.'] },
   { name: 'rsa.test.', signing: 'rsa', records: ['www A 192.0.2.2'] },
   { name: 'ed.test.', signing: 'ed25519', records: ['www A 192.0.2.5'] },
-  { name: 'n3.test.', signing: 'ecdsa', nsec3: { optOut: false }, records: ['www A 192.0.2.3', '*.wild A 192.0.2.8', 'deep.ent A 192.0.2.4', 'dn DNAME ec.test.'] },
+  { name: 'n3.test.', signing: 'ecdsa', nsec3: { optOut: false }, records: ['www A 192.0.2.3', '*.wild A 192.0.2.8', 'deep.ent A 192.0.2.4', 'dn DNAME ec.test.', 'loop1 CNAME loop2', 'loop2 CNAME loop1'] },
   { name: 'n3o.test.', signing: 'ecdsa', nsec3: { optOut: true }, records: ['www A 192.0.2.6'] },
   { name: 'unsigned.n3o.test.', signing: 'unsigned', records: ['x A 192.0.2.12'] },
   { name: 'plain.test.', signing: 'unsigned', records: ['www A 192.0.2.7'] },
@@ -125,6 +125,13 @@ describe('DNSSEC chain validation against knotd', () => {
     });
     assert.equal(r.verdict, 'BOGUS');
     assert.equal(r.reason?.edeName, 'SIGNATURE_NOT_YET_VALID');
+  });
+
+  it('stops a CNAME loop after a bounded number of links', async () => {
+    const r = await validate('loop1.n3.test.', 'A');
+    assert.equal(r.verdict, 'BOGUS');
+    assert.match(r.reason!.text, /more than 8 CNAMEs/);
+    assert.ok(r.queries < 40, `${r.queries} queries`);
   });
 
   it('is INDETERMINATE for a name outside every trust anchor', async () => {
