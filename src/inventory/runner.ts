@@ -3,7 +3,7 @@
  * cleanly on abort (in-flight targets are dropped, not recorded half-done) and resumes from the journal.
  */
 import { setMaxListeners } from 'node:events';
-import { MitmError } from '../errors.js';
+import { MitmError, toMitmError } from '../errors.js';
 import type { ScanDocument, TargetReport } from '../scan/types.js';
 import { VERSION } from '../version.js';
 import type { InventoryEntry } from './file.js';
@@ -70,7 +70,11 @@ export async function runInventory(entries: readonly InventoryEntry[], opts: Run
       const entry = todo[next++]!;
       running.add(entry.target);
       opts.onProgress?.({ kind: 'target-start', target: entry.target, running: [...running] });
-      const report = await opts.scan(entry, signal);
+      const report = await opts.scan(entry, signal).catch((err: unknown): TargetReport => {
+        // A scan function must not throw; if one does, the target is reported failed instead of sinking the run.
+        const e = toMitmError(err);
+        return { target: entry.target, host: '', port: 0, ok: false, error: { code: e.code, message: e.message }, tls: null, findings: [], durationMs: 0 };
+      });
       running.delete(entry.target);
       // An aborted scan is not a result: it is scanned again on --resume.
       if (signal.aborted) break;
