@@ -67,7 +67,12 @@ export function keyInfo(cert: Certificate): KeyInfo {
   if (type === 'ec') {
     // CVE-2020-0601: explicit curve parameters let a forger choose the generator. Named curves only (RFC 5480 §2.1.1).
     if (alg.params?.tag !== TAG.OID) return { type, bits: 0, curve: 'explicit', weakness: 'EC key with explicit curve parameters (RFC 5480 §2.1.1, CVE-2020-0601)' };
-    const oid = decodeOid(alg.params.value);
+    let oid: string;
+    try {
+      oid = decodeOid(alg.params.value);
+    } catch {
+      return { type, bits: 0, curve: 'invalid', weakness: 'EC key with a malformed curve identifier' };
+    }
     const curve = CURVES[oid];
     if (!curve) return { type, bits: 0, curve: oid, weakness: `EC key on unsupported curve ${oid}` };
     return STRONG_CURVES.has(curve.name)

@@ -75,7 +75,7 @@ export function assessServerChain(presented: Uint8Array[], options: AssessOption
     purpose,
     profile,
     presentedCount: presented.length,
-    presented: certs.map((c, i) => (c ? analyseCertificate(c, at, i === 0) : null)),
+    presented: certs.map((c, i) => (c ? analyseOrNull(c, at, i === 0) : null)),
     parseErrors,
   };
   const leaf = certs[0];
@@ -85,6 +85,33 @@ export function assessServerChain(presented: Uint8Array[], options: AssessOption
   }
   const store = new TrustStore().merge(options.anchors ?? nodeTrustStore());
   if (options.extraAnchors) store.merge(options.extraAnchors);
+  try {
+    return { ...base, ...judge(leaf, certs, store, options, at, purpose, profile) };
+  } catch (err) {
+    // Validation is written not to throw on parsed input; if it ever does, the scan still gets a verdict.
+    const e = toMitmError(err);
+    return { ...base, valid: false, anchored: false, errors: [{ code: 'malformed', message: `${e.code}: ${e.message}`, certIndex: null }], warnings: [], path: [] };
+  }
+}
+
+/** Analysis of a parsed certificate, or null if it cannot be analysed (never an exception out of an assessment). */
+function analyseOrNull(c: Certificate, at: Date, isLeaf: boolean): CertificateAnalysis | null {
+  try {
+    return analyseCertificate(c, at, isLeaf);
+  } catch {
+    return null;
+  }
+}
+
+function judge(
+  leaf: Certificate,
+  certs: Array<Certificate | null>,
+  store: TrustStore,
+  options: AssessOptions,
+  at: Date,
+  purpose: Purpose,
+  profile: Profile,
+): Pick<ChainAssessment, 'valid' | 'anchored' | 'errors' | 'warnings' | 'path'> {
   const result = validateChain(
     leaf,
     certs.slice(1).filter((c): c is Certificate => c !== null),
@@ -97,7 +124,6 @@ export function assessServerChain(presented: Uint8Array[], options: AssessOption
     },
   );
   return {
-    ...base,
     valid: result.valid,
     anchored: result.anchored,
     errors: result.errors,
