@@ -41,7 +41,7 @@ describe('mitmguard dns (CLI)', () => {
   before(async () => {
     knot = await startKnot([
       { name: 'test.', signing: 'ecdsa' },
-      { name: 'ec.test.', signing: 'ecdsa', records: ['www A 192.0.2.1'] },
+      { name: 'ec.test.', signing: 'ecdsa', records: ['www A 192.0.2.1', 'mail MX 10 mx.ec.test.', 'mx A 192.0.2.25'] },
       { name: 'plain.test.', signing: 'unsigned', records: ['www A 192.0.2.7'] },
     ]);
     relay = await startSpoofProxy(knot, passThrough);
@@ -128,5 +128,22 @@ describe('mitmguard dns (CLI)', () => {
     assert.equal(doc.rounds.length, 1);
     assert.deepEqual(doc.rounds[0].states.map((s: { verdict: string }) => s.verdict), ['SECURE', 'INSECURE']);
     assert.deepEqual(doc.alerts, []);
+  });
+
+  it('caa reports a name without CAA as a low finding in JSON and exits 0 at the default --fail-on', async () => {
+    const r = await cli(['dns', 'caa', 'www.ec.test', ...at(), '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.observation.policy.owner, null);
+    assert.equal(doc.observation.verdict, 'SECURE');
+    assert.deepEqual(doc.findings.map((f: { id: string; severity: string }) => [f.id, f.severity]), [['dns.caa.missing', 'low']]);
+  });
+
+  it('mail reports a signed mail domain without MTA-STS, DANE or TLS-RPT and exits 1 at --fail-on medium', async () => {
+    const r = await cli(['dns', 'mail', 'mail.ec.test', ...at(), '--fail-on', 'medium']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /mail\.ec\.test\.: MX mx\.ec\.test\. \(SECURE\)/);
+    assert.match(r.stdout, /dns\.mail\.no-tls-policy/);
+    assert.match(r.stdout, /dns\.tlsrpt\.missing/);
   });
 });
