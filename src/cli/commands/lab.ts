@@ -30,7 +30,7 @@ interface ScanOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long `lab up` waits for the background lab to write its state file. */
-const UP_WAIT_MS = 20_000;
+const UP_WAIT_MS = 60_000;
 
 function writeOut(path: string, text: string): void {
   mkdirSync(dirname(resolve(path)), { recursive: true });
