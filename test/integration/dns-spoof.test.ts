@@ -17,6 +17,7 @@ import { delvVerdict, editAddress, passThrough, runDelv, startKnot, startSpoofPr
 const ZONES: ZoneSpec[] = [
   { name: 'test.', signing: 'ecdsa', records: [] },
   { name: 'ec.test.', signing: 'ecdsa', records: ['www A 192.0.2.1', 'other A 192.0.2.2'] },
+  { name: 'many.test.', signing: 'ecdsa', nsec3: { optOut: false, iterations: 200 }, records: ['www A 192.0.2.3'] },
 ];
 
 describe('spoofed answers for a signed zone', () => {
@@ -25,6 +26,7 @@ describe('spoofed answers for a signed zone', () => {
   let stripped: SpoofProxy;
   let edited: SpoofProxy;
   let relay: SpoofProxy;
+  let editedMany: SpoofProxy;
 
   before(async () => {
     real = await startKnot(ZONES);
@@ -32,11 +34,13 @@ describe('spoofed answers for a signed zone', () => {
     stripped = await startSpoofProxy(real, stripSignatures('www.ec.test.'));
     edited = await startSpoofProxy(real, editAddress('www.ec.test.', '203.0.113.66'));
     relay = await startSpoofProxy(real, passThrough);
+    editedMany = await startSpoofProxy(real, editAddress('www.many.test.', '203.0.113.66'));
   });
   after(async () => {
     await stripped?.stop();
     await edited?.stop();
     await relay?.stop();
+    await editedMany?.stop();
     await real?.stop();
     await attacker?.stop();
   });
@@ -72,6 +76,12 @@ describe('spoofed answers for a signed zone', () => {
     assert.equal(r.reason?.edeName, 'DNSSEC_BOGUS');
     assert.match(r.reason!.text, /does not verify/);
     assert.equal(await delvVia(edited, 'www.ec.test'), 'BOGUS');
+  });
+
+  it('still calls an edited record BOGUS in a zone whose NSEC3 uses too many iterations to walk', async () => {
+    const r = await checkName('www.many.test.', RR_TYPES.A, via(editedMany));
+    assert.equal(r.verdict, 'BOGUS');
+    assert.equal(await delvVia(editedMany, 'www.many.test'), 'BOGUS');
   });
 
   it('leaves untouched names of the relayed zone SECURE (the attack is targeted)', async () => {

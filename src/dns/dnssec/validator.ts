@@ -185,7 +185,10 @@ export class Validator {
     try {
       return await this.answerInZone(qname, qtype, walk.zone, walk.keys, result);
     } catch (err) {
-      if (!(err instanceof Stop) || err.verdict !== 'BOGUS' || !walk.doubt) throw err;
+      // Only failures an unsigned delegation would also cause (no signatures, another signer, no denial) turn into
+      // INSECURE under doubt; a signature of this zone that does not verify stays BOGUS.
+      const unsignedLike = err instanceof Stop && (['RRSIGS_MISSING', 'NSEC_MISSING'].includes(err.why.edeName) || /is signed by .*, not by its zone/.test(err.why.text));
+      if (!(err instanceof Stop) || err.verdict !== 'BOGUS' || !walk.doubt || !unsignedLike) throw err;
       this.settle(result, 'INSECURE', walk.doubt);
       return null;
     }
