@@ -13,8 +13,26 @@ import type { ProbeContext } from './context.js';
 import { probeAlpn, probeFallbackScsv } from './features.js';
 import { enumerateEcdheGroups, enumerateTls13Groups } from './groups.js';
 import { tls13Handshake, type HandshakeFacts } from './handshake.js';
+import { STOP_AT_DONE, type HelloAnswer } from './exchange.js';
+import { legacySuitesFor } from './hellos.js';
+import { suiteByCode } from '../wire/suites.js';
 
 const LEGACY_ORDER: VersionName[] = ['TLSv1.2', 'TLSv1.1', 'TLSv1.0', 'SSLv3'];
+
+/** One TLS ≤ 1.2 hello with authenticated suites only, read to ServerHelloDone for the chain and the OCSP staple. */
+async function probeCertificate(ctx: ProbeContext, version: VersionName): Promise<HelloAnswer | null> {
+  const suites = legacySuitesFor(version).filter((c) => {
+    const s = suiteByCode(c);
+    return s !== undefined && !s.anonymous && s.au !== 'PSK' && s.kx !== 'SRP';
+  });
+  try {
+    const answer = await ctx.hello(version, { suites, statusRequest: true }, STOP_AT_DONE);
+    return answer.kind === 'hello' && answer.chain?.length ? answer : null;
+  } catch (err) {
+    ctx.fail('certificate', err);
+    return null;
+  }
+}
 
 function chainFacts(ctx: ProbeContext, chain: readonly Uint8Array[]): CertificateFacts[] {
   const out: CertificateFacts[] = [];
@@ -76,7 +94,12 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
     handshakeTask,
   ]);
   const byVersion = new Map<ProtocolName, VersionResult>(results.map((r) => [r.version, r]));
-  const first = legacy ? byVersion.get(legacy)!.first : null;
+  let first = legacy ? byVersion.get(legacy)!.first : null;
+  if (legacy && first && !first.chain?.length) {
+    // The first hello landed on an anonymous suite (opportunistic-TLS servers such as postfix accept them), which
+    // sends no Certificate: ask again with authenticated suites only.
+    first = (await probeCertificate(ctx, legacy)) ?? first;
+  }
 
   const protocols = Object.fromEntries(PROTOCOL_NAMES.map((v) => [v, byVersion.get(v)!.supported])) as Record<ProtocolName, boolean>;
   const cipherSuites: TlsFacts['cipherSuites'] = {};
