@@ -32,6 +32,7 @@ PEERS=(
   "pg_ctlcluster postgresql"
   "mariadbd mariadb-server"
   "redis-server redis-server"
+  "javac openjdk-17-jdk-headless"
 )
 
 missing=()

@@ -97,3 +97,20 @@ test('wget --no-check-certificate sends the credentials to every forged certific
   // wget sends the request, receives the 401 challenge, and answers it with the Basic credentials.
   assert.match(report.results.find((r) => r.scenario === 'self-signed')!.evidence, /authorization header Basic .*holds the canary token/);
 });
+
+test('curl --pinnedpubkey refuses a valid certificate with another key after the handshake; without the pin it accepts', async () => {
+  const pinned = await runExecAudit({
+    protocol: 'https',
+    pin: true,
+    only: ['pin-mismatch'],
+    command: 'curl -sS --max-time 10 --cacert {ca} --pinnedpubkey sha256//{pin} -u audit:{token} {url}',
+    timeoutMs: 20_000,
+  });
+  const r = pinned.results.find((x) => x.scenario === 'pin-mismatch')!;
+  assert.equal(pinned.results[0]!.verdict, 'accepted');
+  assert.equal(r.verdict, 'rejected');
+  // The pin is checked after the handshake: a verdict on the handshake alone would have called this accepted.
+  assert.match(r.evidence, /TLS handshake completed .*no application data/);
+  const unpinned = await runExecAudit({ protocol: 'https', pin: true, only: ['pin-mismatch'], command: 'curl -sS --max-time 10 --cacert {ca} -u audit:{token} {url}', timeoutMs: 20_000 });
+  assert.equal(unpinned.results.find((x) => x.scenario === 'pin-mismatch')!.verdict, 'accepted');
+});
