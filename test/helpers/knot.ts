@@ -51,6 +51,8 @@ export interface KnotServer {
   bindAnchorFile: string;
   /** DS lines per signed zone, as keymgr printed them. */
   ds: Map<string, string[]>;
+  /** The top zone's DNSKEY records in zone-file format (the other --anchor form). */
+  dnskeyAnchorText: string;
   stop(): Promise<void>;
 }
 
@@ -160,6 +162,7 @@ async function startIn(dir: string, zones: ZoneSpec[], host: string): Promise<Kn
     writeFileSync(join(dir, `${z.name.replace(/\.$/, '')}.zone`), lines.join('\n') + '\n');
   }
   const top = zones[0]!;
+  const dnskeyAnchorText = top.signing === 'unsigned' ? '' : (await run(KEYMGR, ['-c', confPath, top.name, 'dnskey'])).stdout;
   const anchorText = (ds.get(top.name) ?? []).join('\n') + '\n';
   const anchorFile = join(dir, 'anchor.zone');
   writeFileSync(anchorFile, anchorText);
@@ -200,7 +203,7 @@ async function startIn(dir: string, zones: ZoneSpec[], host: string): Promise<Kn
     throw err;
   }
   return {
-    host, port, dir, zones, anchorText, anchorFile, bindAnchorFile, ds,
+    host, port, dir, zones, anchorText, anchorFile, bindAnchorFile, ds, dnskeyAnchorText,
     stop: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });

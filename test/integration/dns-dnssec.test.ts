@@ -140,6 +140,15 @@ describe('DNSSEC chain validation against knotd', () => {
     assert.match(r.reason!.text, /no trust anchor covers www\.example\./);
   });
 
+  it('accepts a trust anchor given as DNSKEY records instead of DS', async () => {
+    assert.match(knot.dnskeyAnchorText, /^test\. DNSKEY 257 3 13 /m);
+    const r = await checkName('www.sub.ec.test.', RR_TYPES.A, {
+      servers: { default: { host: knot.host, port: knot.port }, zones: [] },
+      anchors: parseAnchors(knot.dnskeyAnchorText, 'DNSKEY anchor'),
+    });
+    assert.equal(r.verdict, 'SECURE');
+  });
+
   it('is BOGUS when the anchor does not match the zone keys (wrong anchor file)', async () => {
     const wrong = knot.anchorText.replace(/([0-9a-f])(\s*)$/i, (_m, d: string, s: string) => (d === '0' ? '1' : '0') + s);
     const r = await checkName('www.test.', RR_TYPES.A, {
