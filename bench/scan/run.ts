@@ -7,13 +7,15 @@
  *
  * mitmguard runs as the built CLI (`node bin/mitmguard.js`), so its start-up counts like the others'. Prints the median
  * wall time per endpoint and for the whole set, the ratios, and whether mitmguard and sslscan saw the same protocol and
- * suite sets; writes bench/results/scan.json. Loopback only.
+ * suite sets; writes bench/results/scan.json. Loopback only. The `lib` column is the same scan through the library
+ * inside this process (no process start-up), to separate the scanner's own time from the CLI's start-up.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { clientCa, startNginx, type TestServer } from '../../test/helpers/tls-servers.js';
 import { suiteByCode } from '../../src/tls/wire/suites.js';
+import { scanTarget, scanTargets } from '../../src/scan/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Math.max(1, Math.min(20, Number(process.env.BENCH_RUNS ?? 3)));
@@ -79,33 +81,44 @@ async function main(): Promise<void> {
   try {
     const rows: Array<Record<string, unknown>> = [];
     console.log(`runs per measurement: ${RUNS} (median)\n`);
-    console.log('endpoint        mitmguard   sslscan      nmap   testssl  ratio vs sslscan  vs nmap  same facts as sslscan');
+    console.log('endpoint        mitmguard (lib)   sslscan      nmap   testssl  ratio vs sslscan  vs nmap  same facts as sslscan');
     for (const e of endpoints) {
+      const libRuns: number[] = [];
+      for (let i = 0; i < RUNS; i++) libRuns.push((await scanTarget(e.server.target)).durationMs);
+      const lib = median(libRuns);
       const mg = repeat(process.execPath, [bin, 'scan', e.server.target, '--format', 'json', '--fail-on', 'critical']);
       const ss = repeat('sslscan', ['--no-colour', '--xml=-', e.server.target]);
       const nm = repeat('nmap', ['-Pn', '-n', '--script', 'ssl-enum-ciphers,ssl-cert', '-p', String(e.server.port), e.server.host]);
       const ts = WITH_TESTSSL && e.name === 'modern' ? timed('testssl', ['--quiet', '--color', '0', '--warnings', 'off', '--fast', e.server.target]).ms : null;
       const same = sameFacts(mitmguardFacts(mg.stdout)[0]!, sslscanFacts(ss.stdout));
-      rows.push({ endpoint: e.name, mitmguardMs: Math.round(mg.ms), sslscanMs: Math.round(ss.ms), nmapMs: Math.round(nm.ms), testsslMs: ts && Math.round(ts), sameFactsAsSslscan: same });
+      rows.push({ endpoint: e.name, mitmguardMs: Math.round(mg.ms), mitmguardLibraryMs: lib, sslscanMs: Math.round(ss.ms), nmapMs: Math.round(nm.ms), testsslMs: ts && Math.round(ts), sameFactsAsSslscan: same });
       console.log(
-        `${e.name.padEnd(14)} ${mg.ms.toFixed(0).padStart(7)} ms ${ss.ms.toFixed(0).padStart(6)} ms ${nm.ms.toFixed(0).padStart(6)} ms ${ts === null ? '       -' : `${(ts / 1000).toFixed(1).padStart(6)} s`}` +
+        `${e.name.padEnd(14)} ${mg.ms.toFixed(0).padStart(7)} ms (${String(lib).padStart(4)}) ${ss.ms.toFixed(0).padStart(6)} ms ${nm.ms.toFixed(0).padStart(6)} ms ${ts === null ? '       -' : `${(ts / 1000).toFixed(1).padStart(6)} s`}` +
           `  ${(mg.ms / ss.ms).toFixed(2).padStart(8)}×       ${(mg.ms / nm.ms).toFixed(2).padStart(5)}×  ${same ? 'yes' : 'NO'}`,
       );
     }
     const targets = endpoints.map((e) => e.server.target);
     const mgSet = repeat(process.execPath, [bin, 'scan', ...targets, '--format', 'json', '--fail-on', 'critical']);
+    const libSetRuns: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      await scanTargets(targets);
+      libSetRuns.push(Math.round(performance.now() - t0));
+    }
+    const libSet = median(libSetRuns);
     const nmSet = repeat('nmap', ['-Pn', '-n', '--script', 'ssl-enum-ciphers,ssl-cert', '-p', endpoints.map((e) => e.server.port).join(','), '127.0.0.1']);
     const ssSet = repeat('bash', ['-c', targets.map((t) => `sslscan --no-colour --xml=- ${t} >/dev/null`).join(' && ')]);
     console.log(
-      `\nwhole set (${targets.length} endpoints): mitmguard ${mgSet.ms.toFixed(0)} ms, nmap ${nmSet.ms.toFixed(0)} ms, sslscan ${ssSet.ms.toFixed(0)} ms` +
+      `\nwhole set (${targets.length} endpoints): mitmguard ${mgSet.ms.toFixed(0)} ms (library ${libSet} ms), nmap ${nmSet.ms.toFixed(0)} ms, sslscan ${ssSet.ms.toFixed(0)} ms` +
         ` → ${(mgSet.ms / nmSet.ms).toFixed(2)}× nmap, ${(mgSet.ms / ssSet.ms).toFixed(2)}× sslscan`,
     );
     const doc = {
       date: new Date().toISOString(),
+      loadAverage: (await import('node:os')).loadavg().map((x) => Math.round(x * 10) / 10),
       runs: RUNS,
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
       endpoints: rows,
-      set: { endpoints: targets.length, mitmguardMs: Math.round(mgSet.ms), nmapMs: Math.round(nmSet.ms), sslscanMs: Math.round(ssSet.ms) },
+      set: { endpoints: targets.length, mitmguardMs: Math.round(mgSet.ms), mitmguardLibraryMs: libSet, nmapMs: Math.round(nmSet.ms), sslscanMs: Math.round(ssSet.ms) },
     };
     mkdirSync(`${root}bench/results`, { recursive: true });
     writeFileSync(`${root}bench/results/scan.json`, JSON.stringify(doc, null, 2) + '\n');
