@@ -4,7 +4,9 @@
  * validating N copies) and Node's X509Certificate (signature checks plus checkHost only — less work than a path
  * validation, shown as a floor). Prints ratios and writes bench/results/x509.json. A script, not a test.
  *
- *   npx tsx bench/x509/run.ts [--n 2000] [--spawn 40]
+ *   npx tsx bench/x509/run.ts [--n 2000] [--spawn 40] [--rounds 7]
+ *
+ * The contenders run interleaved, round by round, and the median rate of each is reported.
  */
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -22,6 +24,7 @@ const arg = (name: string, dflt: number) => {
 };
 const N = arg('--n', 2000);
 const SPAWN = arg('--spawn', 40);
+const ROUNDS = arg('--rounds', 7);
 const dir = mkdtempSync(join(tmpdir(), 'mg-bench-x509-'));
 
 function timeIt(fn: () => void, n: number): number {
@@ -58,34 +61,43 @@ function benchKey(label: string, key: KeySpec): Row {
     if (!r.valid) throw new Error(`bench chain invalid: ${JSON.stringify(r.errors)}`);
   };
   once();
-  const mitmguard = timeIt(() => {
-    for (let i = 0; i < N; i++) once();
-  }, N);
-
-  // openssl verify, one process validating N copies of the leaf (same work per certificate, one start-up).
-  const batch = Array.from({ length: N }, () => leafFile);
-  const opensslBatch = timeIt(() => {
-    const r = spawnSync('openssl', ['verify', '-x509_strict', '-purpose', 'sslserver', '-verify_hostname', 'bench.example.test', '-CAfile', rootFile, '-untrusted', icaFile, ...batch], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    if (r.status !== 0) throw new Error(`openssl verify failed: ${r.stderr}`);
-  }, N);
-
-  // openssl verify, one process per validation: what a script calling the CLI pays.
-  const opensslSpawn = timeIt(() => {
-    for (let i = 0; i < SPAWN; i++) {
-      const r = spawnSync('openssl', ['verify', '-x509_strict', '-purpose', 'sslserver', '-verify_hostname', 'bench.example.test', '-CAfile', rootFile, '-untrusted', icaFile, leafFile]);
-      if (r.status !== 0) throw new Error('openssl verify failed');
-    }
-  }, SPAWN);
-
-  // Node's X509Certificate: two signature checks and a host check (no path building, no profile rules).
+  const perRound = Math.max(1, Math.floor(N / ROUNDS));
+  const opensslArgs = ['verify', '-x509_strict', '-purpose', 'sslserver', '-verify_hostname', 'bench.example.test', '-CAfile', rootFile, '-untrusted', icaFile];
   const rootX = new X509Certificate(root.cert.pem);
-  const nodeX509 = timeIt(() => {
-    for (let i = 0; i < N; i++) {
-      const l = new X509Certificate(leaf.der);
-      const c = new X509Certificate(ica.cert.der);
-      if (!l.verify(c.publicKey) || !c.verify(rootX.publicKey) || !l.checkHost('bench.example.test')) throw new Error('node verify failed');
-    }
-  }, N);
+  const contenders: Record<'mitmguard' | 'opensslBatch' | 'opensslSpawn' | 'nodeX509', () => number> = {
+    mitmguard: () => timeIt(() => {
+      for (let i = 0; i < perRound; i++) once();
+    }, perRound),
+    // openssl verify, one process validating N copies of the leaf (same work per certificate, one start-up).
+    opensslBatch: () => timeIt(() => {
+      const r = spawnSync('openssl', [...opensslArgs, ...Array.from({ length: perRound }, () => leafFile)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      if (r.status !== 0) throw new Error(`openssl verify failed: ${r.stderr}`);
+    }, perRound),
+    // openssl verify, one process per validation: what a script calling the CLI pays.
+    opensslSpawn: () => timeIt(() => {
+      for (let i = 0; i < Math.max(1, Math.floor(SPAWN / ROUNDS)); i++) {
+        if (spawnSync('openssl', [...opensslArgs, leafFile]).status !== 0) throw new Error('openssl verify failed');
+      }
+    }, Math.max(1, Math.floor(SPAWN / ROUNDS))),
+    // Node's X509Certificate: two signature checks and a host check (no path building, no profile rules).
+    nodeX509: () => timeIt(() => {
+      for (let i = 0; i < perRound; i++) {
+        const l = new X509Certificate(leaf.der);
+        const c = new X509Certificate(ica.cert.der);
+        if (!l.verify(c.publicKey) || !c.verify(rootX.publicKey) || !l.checkHost('bench.example.test')) throw new Error('node verify failed');
+      }
+    }, perRound),
+  };
+  // Interleave the contenders round by round and take medians, so load from other processes hits all of them alike.
+  const rates: Record<keyof typeof contenders, number[]> = { mitmguard: [], opensslBatch: [], opensslSpawn: [], nodeX509: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of Object.keys(contenders) as Array<keyof typeof contenders>) rates[name].push(contenders[name]());
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const mitmguard = median(rates.mitmguard);
+  const opensslBatch = median(rates.opensslBatch);
+  const opensslSpawn = median(rates.opensslSpawn);
+  const nodeX509 = median(rates.nodeX509);
   return { key: label, mitmguard, opensslBatch, opensslSpawn, nodeX509 };
 }
 
@@ -93,7 +105,7 @@ const rows = [benchKey('ecdsa-p256', { type: 'ec', curve: 'P-256' }), benchKey('
 rmSync(dir, { recursive: true, force: true });
 
 const fmt = (x: number) => x.toFixed(0).padStart(8);
-console.log(`x509 path validation, 3-certificate chain, ${N} validations (${SPAWN} for openssl per-process), ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+console.log(`x509 path validation, 3-certificate chain, ${N} validations in ${ROUNDS} interleaved rounds (${SPAWN} for openssl per-process), medians; ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 console.log('key          mitmguard/s  openssl-batch/s  openssl-spawn/s  node-X509/s   vs batch  vs spawn  vs node');
 for (const r of rows) {
   console.log(
@@ -112,7 +124,9 @@ writeFileSync(
       node: process.version,
       cpu: cpus()[0]?.model ?? 'unknown',
       validations: N,
+      rounds: ROUNDS,
       opensslSpawnRuns: SPAWN,
+      statistic: 'median rate over interleaved rounds',
       results: rows.map((r) => ({
         ...r,
         ratioVsOpensslBatch: r.mitmguard / r.opensslBatch,
