@@ -84,6 +84,22 @@ describe('spoofed answers for a signed zone', () => {
     assert.equal(await delvVia(editedMany, 'www.many.test'), 'BOGUS');
   });
 
+  it('asks each zone its own server and DS questions the parent side (--server zone=ip:port)', async () => {
+    // This relay refuses the DS question for ec.test.: if it went to the child's server, the chain would break.
+    const isDsOfChild = (m: { questions: { name: string; type: number }[] }) => m.questions[0]?.type === RR_TYPES.DS && m.questions[0].name.toLowerCase() === 'ec.test.';
+    const childOnly = await startSpoofProxy(real, (m) => (isDsOfChild(m) ? { ...m, rcode: 2, answers: [], authorities: [] } : m));
+    try {
+      const zones = [{ zone: 'test.', server: { host: real.host, port: real.port } }, { zone: 'ec.test.', server: { host: childOnly.host, port: childOnly.port } }];
+      const r = await checkName('www.ec.test.', RR_TYPES.A, { servers: { default: null, zones }, anchors: anchors(), query: { timeoutMs: 5000 } });
+      assert.equal(r.verdict, 'SECURE', r.reason?.text);
+      const spoofedChild = [zones[0]!, { zone: 'ec.test.', server: { host: edited.host, port: edited.port } }];
+      const s = await checkName('www.ec.test.', RR_TYPES.A, { servers: { default: null, zones: spoofedChild }, anchors: anchors(), query: { timeoutMs: 5000 } });
+      assert.equal(s.verdict, 'BOGUS');
+    } finally {
+      await childOnly.stop();
+    }
+  });
+
   it('leaves untouched names of the relayed zone SECURE (the attack is targeted)', async () => {
     const r = await checkName('other.ec.test.', RR_TYPES.A, via(edited));
     assert.equal(r.verdict, 'SECURE');
