@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { scanTarget } from '../../src/scan/index.js';
-import { dhParamsPem, startNodeTlsServer, clientCa } from '../helpers/tls-servers.js';
+import { scanTarget, scanTargets } from '../../src/scan/index.js';
+import { dhParamsPem, freePort, startNodeTlsServer, clientCa } from '../helpers/tls-servers.js';
 
 const OPTIONS = { timeoutMs: 10_000 };
 const sha256 = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
@@ -110,5 +110,31 @@ describe('scan of node:tls servers', () => {
     assert.equal(r.tls!.protocols['TLSv1.2'], true);
     assert.equal(r.tls!.clientCertificateRequested, true);
     assert.equal(r.tls!.certificates.length, 2);
+  });
+
+  it('scans several targets into one document in the order given, reporting progress for each', async (t) => {
+    const a = await startNodeTlsServer({ minVersion: 'TLSv1.3' });
+    const b = await startNodeTlsServer({ maxVersion: 'TLSv1.2' });
+    t.after(() => Promise.all([a.close(), b.close()]));
+    const closed = `127.0.0.1:${await freePort()}`;
+    const seen: string[] = [];
+    const doc = await scanTargets([a.target, closed, b.target], { ...OPTIONS, onProgress: (r, done, total) => seen.push(`${r.target} ${done}/${total}`) });
+    assert.equal(doc.tool, 'mitmguard');
+    assert.deepEqual(doc.targets.map((r) => r.target), [a.target, closed, b.target]);
+    assert.deepEqual(doc.targets.map((r) => r.ok), [true, false, true]);
+    assert.equal(doc.targets[0]!.tls!.protocols['TLSv1.3'], true);
+    assert.equal(doc.targets[2]!.tls!.protocols['TLSv1.3'], false);
+    assert.equal(seen.length, 3);
+    assert.ok(seen.some((s) => s.endsWith('3/3')));
+  });
+
+  it('stops a scan when its AbortSignal fires and reports MG_ERR_ABORTED', async (t) => {
+    const server = await startNodeTlsServer({});
+    t.after(() => server.close());
+    const controller = new AbortController();
+    controller.abort();
+    const r = await scanTarget(server.target, { ...OPTIONS, signal: controller.signal });
+    assert.equal(r.ok, false);
+    assert.equal(r.error?.code, 'MG_ERR_ABORTED');
   });
 });
