@@ -105,6 +105,9 @@ test('cert verify exits 2 on usage errors: bad purpose, bad time, missing file',
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /MG_ERR_USAGE/);
   }
+  const notCa = await cli('cert', 'verify', bundlePem, '--ca', file('empty.pem', 'no certificates here\n'));
+  assert.equal(notCa.code, 2);
+  assert.match(notCa.stderr, /MG_ERR_CONFIG: no usable trust anchor/);
 });
 
 test('cert show host:port fetches the presented chain from a live server and analyses it', async () => {

@@ -104,6 +104,11 @@ export function register(program: Command): void {
       const anchors = opts.ca?.length || opts.system
         ? x.loadTrustStore({ paths: opts.ca ?? [], system: Boolean(opts.system) })
         : x.nodeTrustStore();
+      // An empty --ca would make every chain "untrusted" for a reason that is really a typo: say so instead.
+      if (anchors.size === 0) {
+        const why = anchors.rejected.map((r) => `${r.source}: ${r.reason}`).join('; ');
+        throw new MitmError('MG_ERR_CONFIG', `no usable trust anchor in ${(opts.ca ?? []).join(', ') || 'the system store'}${why ? ` (${why})` : ''}`);
+      }
       const crls = (opts.crl ?? []).flatMap((f) => x.parseCrls(readInput(f)));
       const a = x.assessServerChain(presented, {
         anchors, purpose, profile, crls, ...(at ? { at } : {}), ...(host !== undefined ? { host } : {}),
