@@ -64,3 +64,36 @@ test('names that cannot be a host are refused with MG_ERR_TARGET', () => {
     assert.throws(() => minter.mint(bad), (e) => isMitmError(e, 'MG_ERR_TARGET'));
   }
 });
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPair } from './builder.js';
+
+test('fast-path leaves pass strict openssl verification for a TLS server, from EC and RSA issuers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mg-mint-'));
+  try {
+    for (const key of [generateKeyPair({ type: 'ec', curve: 'P-256' }), generateKeyPair({ type: 'rsa', bits: 2048 })]) {
+      const ca = createAuthority([['CN', 'mint strict CA'], ['O', 'mitmguard']], { key });
+      const m = new CertificateMinter({ issuer: ca }).mint('www.strict.test');
+      writeFileSync(join(dir, 'ca.pem'), ca.cert.pem);
+      writeFileSync(join(dir, 'leaf.pem'), m.cert.pem);
+      const out = execFileSync('openssl', ['verify', '-x509_strict', '-purpose', 'sslserver', '-verify_hostname', 'api.strict.test', '-CAfile', join(dir, 'ca.pem'), join(dir, 'leaf.pem')], { encoding: 'utf8' });
+      assert.match(out, /leaf\.pem: OK/);
+      const x = new X509Certificate(m.cert.pem);
+      assert.equal(x.subject, 'CN=www.strict.test');
+      assert.equal(x.issuer, 'CN=mint strict CA\nO=mitmguard');
+      assert.ok(new Date(x.validTo) > new Date());
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('IP addresses are minted as iPAddress names', () => {
+  const minter = new CertificateMinter({ issuer });
+  assert.equal(new X509Certificate(minter.mint('127.0.0.1').cert.pem).checkIP('127.0.0.1'), '127.0.0.1');
+  assert.equal(new X509Certificate(minter.mint('::1').cert.pem).checkIP('::1'), '::1');
+  assert.equal(new X509Certificate(minter.mint('fd00::1:2').cert.pem).checkIP('fd00::1:2'), 'fd00::1:2');
+});

@@ -4,10 +4,17 @@
  * lookup so `a.example.com` and `b.example.com` share the `*.example.com` certificate — the lessons of mitmproxy's
  * certs.py. Minted leaves carry no subjectKeyIdentifier: SChannel mis-builds paths when a leaf's SKI equals its CA's.
  */
+import 'reflect-metadata';
 import { isIP } from 'node:net';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import * as x from '@peculiar/asn1-x509';
 import { MitmError } from '../errors.js';
+import { encodePem } from '../x509/pem.js';
 import { generateKeyPair, type BuiltCertificate, type KeyPair } from './builder.js';
 import { issueLeaf, type Authority, type LeafOptions } from './ca.js';
+import { encodeServerLeaf } from './mint-der.js';
+
+const DAY = 24 * 60 * 60 * 1000;
 
 /** Default capacity, as mitmproxy's STORE_CAP: enough for a browsing session, small enough to never matter. */
 export const MINT_CACHE_CAPACITY = 100;
@@ -81,12 +88,46 @@ export interface MinterOptions {
 export class CertificateMinter {
   private readonly cache: BoundedCache<MintedCertificate>;
   private readonly key: KeyPair;
+  /** Bytes prepared once for the DER fast path (absent when `leaf` options ask for the general builder). */
+  private readonly fast: { issuerName: Uint8Array; spki: Uint8Array } | undefined;
   /** Counters, for benchmarks and the proxy's status line. */
   readonly stats = { minted: 0, hits: 0 };
 
   constructor(private readonly options: MinterOptions) {
     this.cache = new BoundedCache(options.capacity ?? MINT_CACHE_CAPACITY);
     this.key = options.leafKey ?? generateKeyPair({ type: 'ec', curve: 'P-256' });
+    const issuerType = options.issuer.key.privateKey.asymmetricKeyType;
+    const fastIssuer = issuerType === 'ec' || issuerType === 'rsa' || issuerType === 'ed25519';
+    this.fast = options.leaf === undefined && fastIssuer
+      ? {
+          issuerName: new Uint8Array(AsnConvert.serialize(AsnConvert.parse(options.issuer.cert.der, x.Certificate).tbsCertificate.subject)),
+          spki: new Uint8Array(this.key.publicKey.export({ type: 'spki', format: 'der' })),
+        }
+      : undefined;
+  }
+
+  private build(names: string[]): BuiltCertificate {
+    if (this.fast) {
+      const now = Date.now();
+      const der = encodeServerLeaf({
+        names,
+        issuerName: this.fast.issuerName,
+        ...(this.options.issuer.cert.ski ? { issuerKeyId: this.options.issuer.cert.ski } : {}),
+        issuerKey: this.options.issuer.key.privateKey,
+        subjectPublicKeyInfo: this.fast.spki,
+        notBefore: new Date(now - DAY),
+        notAfter: new Date(now + 30 * DAY),
+      });
+      return { der, pem: encodePem('CERTIFICATE', der), keyPair: this.key };
+    }
+    return issueLeaf(this.options.issuer, {
+      names,
+      // RFC 5280 §4.1.2.6: with the name in the SAN the subject could be empty; a CN keeps old clients working.
+      subject: names[0]!,
+      ...this.options.leaf,
+      key: this.key,
+      extensions: { ...this.options.leaf?.extensions, subjectKeyIdentifier: false },
+    });
   }
 
   /** The certificate for `name`: from the cache (exact or wildcard) or minted now. */
@@ -100,14 +141,7 @@ export class CertificateMinter {
       }
     }
     const names = candidates.length > 1 ? candidates : [candidates[0]!];
-    const cert = issueLeaf(this.options.issuer, {
-      names,
-      // RFC 5280 §4.1.2.6: with the name in the SAN the subject could be empty; a CN keeps old clients working.
-      subject: names[0]!,
-      ...this.options.leaf,
-      key: this.key,
-      extensions: { ...this.options.leaf?.extensions, subjectKeyIdentifier: false },
-    });
+    const cert = this.build(names);
     const minted: MintedCertificate = { names, cert, chain: [cert, this.options.issuer.cert], key: this.key };
     this.stats.minted++;
     for (const c of candidates) this.cache.set(c, minted);
