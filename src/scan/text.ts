@@ -46,7 +46,7 @@ function renderTarget(r: TargetReport, st: TextStyle): string[] {
   const lines = [head];
   lines.push(
     '  protocols  ' +
-      PROTOCOL_NAMES.map((v) => (t.protocols[v] ? (LEGACY.has(v) ? st.red(v) : st.green(v)) : st.dim(v.replace(/^/, '-')))).join('  '),
+      PROTOCOL_NAMES.map((v) => (t.protocols[v] ? (LEGACY.has(v) ? st.red(v) : st.green(v)) : st.dim(`-${v}`))).join('  '),
   );
   for (const v of PROTOCOL_NAMES) {
     const suites = t.cipherSuites[v];
