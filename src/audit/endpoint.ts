@@ -15,7 +15,7 @@ import type { ScenarioDefinition, ServedChain } from './scenarios/types.js';
 import type { AppEvent, ConnectionRecord } from './types.js';
 import { acceptProxyConnection } from './proxy.js';
 import { redactSecret } from './redact.js';
-import { BoundedCache, cacheCandidates, MINT_CACHE_CAPACITY } from '../pki/mint.js';
+import { BoundedCache, cacheCandidates, CertificateMinter, MINT_CACHE_CAPACITY } from '../pki/mint.js';
 
 export interface EndpointLimits extends ConnectionLimits {
   /** Connections recorded per scenario; later ones are closed at once (a flooding client cannot grow memory). */
@@ -72,6 +72,25 @@ export function servedTlsFor(s: ScenarioDefinition, chain: ServedChain): ServedT
   return { context: createSecureContext(options), options };
 }
 
+/**
+ * Proxy mode: the TLS to serve for a requested name under a scenario, kept in a bounded cache. Scenarios that are a
+ * plain leaf from one issuer go through the fast `CertificateMinter` (one signature per new name, wildcard reuse);
+ * the others rebuild their recipe for the name.
+ */
+export function proxyTlsFactory(s: ScenarioDefinition, lab: AuditLab, capacity = MINT_CACHE_CAPACITY): (name: string) => ServedTls {
+  const cache = new BoundedCache<ServedTls>(capacity);
+  const minter = s.mintIssuer ? new CertificateMinter({ issuer: s.mintIssuer(lab), leafKey: lab.leafKey, capacity }) : undefined;
+  return function tlsForName(name: string): ServedTls {
+    const key = cacheCandidates(name)[0]!;
+    let served = cache.get(key);
+    if (!served) {
+      const chain: ServedChain = minter ? (({ chain: certs, key: k }) => ({ certs, key: k }))(minter.mint(key)) : s.chain!({ ...lab, host: key });
+      cache.set(key, (served = servedTlsFor(s, chain)));
+    }
+    return served;
+  };
+}
+
 async function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
@@ -113,15 +132,8 @@ export class HostileEndpoint {
 
   private async serve(s: ScenarioDefinition, bind: string): Promise<void> {
     const context = s.chain ? servedTlsFor(s, s.chain(this.lab)) : undefined;
-    // Proxy mode: one context per requested name, minted from the scenario's recipe and kept in a bounded cache.
-    const minted = new BoundedCache<ServedTls>(this.mintCapacity);
-    const contextFor = (name: string | undefined): ServedTls => {
-      if (!name || !s.chain || name === this.lab.host) return context!;
-      const key = cacheCandidates(name)[0]!;
-      let ctx = minted.get(key);
-      if (!ctx) minted.set(key, (ctx = servedTlsFor(s, s.chain({ ...this.lab, host: key }))));
-      return ctx;
-    };
+    const perName = context ? proxyTlsFactory(s, this.lab, this.mintCapacity) : undefined;
+    const contextFor = (name: string | undefined): ServedTls => (!name || !perName || name === this.lab.host ? context! : perName(name));
     const state: ScenarioState = { served: undefined as unknown as ServedScenario, servers: [], records: [], open: new Set(), dropped: 0 };
     const onConnection = (socket: Socket) => {
       if (this.closed || state.records.length >= this.limits.maxConnectionsPerScenario) {

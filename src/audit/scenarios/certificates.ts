@@ -52,6 +52,7 @@ const scenarios: CertScenario[] = [
     remediation: VALIDATE,
     references: PATH,
     chain: (lab) => leaf(lab, lab.untrustedRoot, {}, [lab.untrustedRoot]),
+    mintIssuer: (lab) => lab.untrustedRoot,
   },
   {
     id: 'wrong-host',
@@ -250,6 +251,7 @@ const scenarios: CertScenario[] = [
     remediation: VALIDATE,
     references: PATH,
     chain: (lab) => leaf(lab, lab.labCaTwin, {}, [lab.labCaTwin]),
+    mintIssuer: (lab) => lab.labCaTwin,
   },
   {
     id: 'pin-mismatch',
@@ -280,6 +282,7 @@ export const CERTIFICATE_SCENARIOS: ScenarioDefinition[] = [
     transport: 'tls',
     expect: 'accept',
     chain: (lab) => leaf(lab, lab.labCa),
+    mintIssuer: (lab) => lab.labCa,
   },
   ...scenarios.map((s): ScenarioDefinition => ({ pillar: 'certificates', ...s, transport: 'tls', expect: 'reject' })),
 ];

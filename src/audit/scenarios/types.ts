@@ -3,7 +3,7 @@
  * it means when a client accepts it (the finding). The chain is built from the run's lab (`./lab.ts`).
  */
 import type { Pillar, Severity } from '../../checks/types.js';
-import type { BuiltCertificate, KeyPair } from '../../pki/index.js';
+import type { Authority, BuiltCertificate, KeyPair } from '../../pki/index.js';
 import type { AppProtocol } from '../protocols/index.js';
 import type { AuditLab } from './lab.js';
 
@@ -44,6 +44,11 @@ export interface ScenarioDefinition {
   /** Protocols the scenario applies to; absent: every protocol. */
   protocols?: readonly AppProtocol[];
   chain?: (lab: AuditLab) => ServedChain;
+  /**
+   * When the scenario is nothing but a server leaf for the host from one issuer, that issuer: proxy mode then mints
+   * per requested name with the fast minter instead of rebuilding the recipe.
+   */
+  mintIssuer?: (lab: AuditLab) => Authority;
   tls?: ScenarioTlsOptions;
   /** Only meaningful when the client was given a pin (`--pin`): a valid certificate with another key. */
   requiresPin?: boolean;
