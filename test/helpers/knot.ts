@@ -37,6 +37,8 @@ export interface ZoneSpec {
   wrongDs?: boolean;
   /** Publish the DS with this algorithm number instead (e.g. 253, private: unsupported by validators). */
   dsAlgorithm?: number;
+  /** DS digest type published in the parent: 2 (SHA-256, default) or 4 (SHA-384). */
+  dsDigestType?: 2 | 4;
 }
 
 export interface KnotServer {
@@ -146,7 +148,8 @@ async function startIn(dir: string, zones: ZoneSpec[], host: string): Promise<Kn
   for (const z of zones.filter((x) => x.signing !== 'unsigned')) {
     for (const args of ALG[z.signing as Exclude<ZoneSigning, 'unsigned'>]) await run(KEYMGR, ['-c', confPath, z.name, 'generate', ...args]);
     const { stdout } = await run(KEYMGR, ['-c', confPath, z.name, 'ds']);
-    ds.set(z.name, stdout.trim().split('\n').filter((l) => / DS \d+ \d+ 2 /.test(l)));
+    const digestType = z.dsDigestType ?? 2;
+    ds.set(z.name, stdout.trim().split('\n').filter((l) => l.split(/\s+/)[4] === String(digestType)));
   }
   for (const z of zones) {
     const lines = ['$TTL 300', `@ SOA ns.${z.name} hostmaster.${z.name} 1 3600 600 86400 300`, `@ NS ns.${z.name}`, `ns A ${host}`];

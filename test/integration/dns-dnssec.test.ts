@@ -24,6 +24,7 @@ const HIERARCHY: ZoneSpec[] = [
   { name: 'nods.test.', signing: 'ecdsa', omitDs: true, records: ['www A 192.0.2.13'] },
   { name: 'broken.test.', signing: 'ecdsa', wrongDs: true, records: ['www A 192.0.2.11'] },
   { name: 'unk.test.', signing: 'ecdsa', dsAlgorithm: 253, records: ['www A 192.0.2.14'] },
+  { name: 'sha384.test.', signing: 'ed25519', dsDigestType: 4, records: ['www A 192.0.2.16'] },
   { name: 'n3many.test.', signing: 'ecdsa', nsec3: { optOut: false, iterations: 200 }, records: ['www A 192.0.2.15'] },
 ];
 
@@ -60,6 +61,7 @@ const CASES: [string, string, Verdict, string][] = [
   ['ec.test.', 'DNSKEY', 'SECURE', 'DNSKEY at a zone apex'],
   ['mx.ec.test.', 'MX', 'SECURE', 'MX record'],
   ['www.dn.n3.test.', 'A', 'SECURE', 'signed DNAME into another signed zone'],
+  ['www.sha384.test.', 'A', 'SECURE', 'child vouched for by a SHA-384 DS'],
   ['www.unk.test.', 'A', 'INSECURE', 'DS only with an algorithm no validator supports'],
   ['www.n3many.test.', 'A', 'SECURE', 'signed answer in a zone with 200 NSEC3 iterations'],
   ['nope.n3many.test.', 'A', 'INSECURE', 'NSEC3 denial with more iterations than RFC 9276 allows'],
@@ -138,6 +140,11 @@ describe('DNSSEC chain validation against knotd', () => {
     const r = await validate('www.example.', 'A');
     assert.equal(r.verdict, 'INDETERMINATE');
     assert.match(r.reason!.text, /no trust anchor covers www\.example\./);
+  });
+
+  it('trusts an Ed25519 child through a SHA-384 DS and shows the digest in the chain', async () => {
+    const r = await validate('www.sha384.test.', 'A');
+    assert.deepEqual(r.chain[1]?.ds.map((d) => [d.algorithm, d.digestType]), [['ED25519', 'SHA-384']]);
   });
 
   it('accepts a trust anchor given as DNSKEY records instead of DS', async () => {
