@@ -21,14 +21,12 @@ export interface ProtocolSpec {
   session: SessionFactory;
   /** The `{url}` a client is given; `{host}` and `{port}` are filled in. */
   url: string;
-  /** ALPN protocols offered by the endpoint (HTTP only: h2 is served through node:http2). */
-  alpn?: string[];
   /** The scheme of the plaintext URL, for the HSTS scenario (https only). */
   plainUrl?: string;
 }
 
 export const PROTOCOLS: Record<AppProtocol, ProtocolSpec> = {
-  https: { tls: 'implicit', session: httpSession, url: 'https://{host}:{port}/', alpn: ['h2', 'http/1.1'], plainUrl: 'http://{host}:{port}/' },
+  https: { tls: 'implicit', session: httpSession, url: 'https://{host}:{port}/', plainUrl: 'http://{host}:{port}/' },
   smtp: { tls: 'upgrade', session: smtpSession, url: 'smtp://{host}:{port}' },
   smtps: { tls: 'implicit', session: smtpSession, url: 'smtps://{host}:{port}' },
   imap: { tls: 'upgrade', session: imapSession, url: 'imap://{host}:{port}/' },

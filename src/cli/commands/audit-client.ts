@@ -85,7 +85,7 @@ export function register(program: Command): void {
       const format = parseFormat(opts.format, ['text', 'json', 'sarif']);
       if (opts.list) {
         if (format === 'json') printJson(SCENARIOS.map((s) => ({ id: s.id, title: s.title, transport: s.transport, protocols: s.protocols ?? 'all', severity: s.severity })));
-        else for (const s of SCENARIOS) process.stdout.write(`${s.id.padEnd(34)} ${s.title}\n`);
+        else process.stdout.write(SCENARIOS.map((s) => `${s.id.padEnd(34)} ${s.title}\n`).join(''));
         return;
       }
       if (!isAppProtocol(opts.protocol)) throw new MitmError('MG_ERR_USAGE', `--protocol must be one of ${APP_PROTOCOLS.join(', ')}`);
