@@ -79,7 +79,8 @@ export function servedTlsFor(s: ScenarioDefinition, chain: ServedChain): ServedT
  */
 export function proxyTlsFactory(s: ScenarioDefinition, lab: AuditLab, capacity = MINT_CACHE_CAPACITY): (name: string) => ServedTls {
   const cache = new BoundedCache<ServedTls>(capacity);
-  const minter = s.mintIssuer ? new CertificateMinter({ issuer: s.mintIssuer(lab), leafKey: lab.leafKey, capacity }) : undefined;
+  const issuer = s.mintIssuer?.(lab);
+  const minter = issuer ? new CertificateMinter({ issuer, leafKey: lab.leafKey, capacity }) : undefined;
   return function tlsForName(name: string): ServedTls {
     const key = cacheCandidates(name)[0]!;
     let served = cache.get(key);

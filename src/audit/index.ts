@@ -21,6 +21,7 @@ import { HostileEndpoint, type EndpointLimits } from './endpoint.js';
 import { planScenarios, type PlannedScenario } from './plan.js';
 import type { AppProtocol } from './protocols/index.js';
 import { createAuditLab, spkiPin, type AuditLab } from './scenarios/index.js';
+import { upstreamTemplate } from './scenarios/upstream.js';
 import { cleanEnvironment, fillCommand, runClient, type Placeholder } from './runner.js';
 import { applyBaseline, forgedAccepted, judgeScenario } from './verdict.js';
 import type { ClientRunFacts, ScenarioResult } from './types.js';
@@ -39,6 +40,8 @@ export interface AuditOptions {
   /** Serve every scenario as an explicit HTTP proxy instead of a server. */
   proxy?: boolean;
   limits?: Partial<EndpointLimits>;
+  /** The real server's certificate (PEM or DER) for the mimic-upstream scenario to copy. */
+  mimic?: string | Uint8Array;
   /** The canary token ({token}); random per run when not given. Only its hash ever appears in reports. */
   token?: string;
   /** Where `ca.pem` and the client HOME go (default: a fresh temp directory, removed by `finish`). */
@@ -97,7 +100,7 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
   const host = options.host ?? 'localhost';
   if (!/^[A-Za-z0-9.-]{1,253}$|^[0-9a-fA-F:]+$/.test(host)) throw new MitmError('MG_ERR_USAGE', `--host must be a DNS name or an IP address`);
   const plan = planScenarios({ protocol: options.protocol, only: options.only, exclude: options.exclude, pin: options.pin, proxy: options.proxy });
-  const lab = createAuditLab(host);
+  const lab = createAuditLab(host, options.mimic === undefined ? {} : { upstream: upstreamTemplate(options.mimic) });
   const ownDir = options.workDir === undefined;
   const dir = options.workDir ?? mkdtempSync(join(tmpdir(), 'mitmguard-audit-'));
   const homeDir = join(dir, 'home');

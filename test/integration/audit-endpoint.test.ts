@@ -179,3 +179,22 @@ test('the CLI writes SARIF with one result per accepted forged scenario', async 
   const results = sarif.runs[0].results as Array<{ ruleId: string }>;
   assert.deepEqual(results.map((r) => r.ruleId), ['audit.client.expired']);
 });
+
+test('--mimic: the endpoint serves a look-alike of the real certificate, and a client that ignores verification accepts it', async () => {
+  const { createAuthority, generateKeyPair, issueLeaf } = await import('../../src/pki/index.js');
+  const realIssuer = createAuthority([['O', 'Real Trust Services'], ['CN', 'Real Issuing CA 7']], { key: generateKeyPair({ type: 'ec', curve: 'P-256' }) });
+  const real = issueLeaf(realIssuer, { names: ['www.real.test'], key: generateKeyPair({ type: 'ec', curve: 'P-256' }) });
+  const s = await open({ protocol: 'tls', host: 'www.real.test', mimic: real.pem, only: ['mimic-upstream'] });
+  const seen = await new Promise<{ issuer: string; subject: string }>((resolve, reject) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port: portOf(s, 'mimic-upstream'), servername: 'www.real.test', rejectUnauthorized: false }, () => {
+      const peer = socket.getPeerCertificate();
+      socket.end(`token=${s.token}\n`);
+      resolve({ issuer: String(peer.issuer.CN), subject: String(peer.subject.CN) });
+    });
+    socket.on('error', reject);
+    socket.resume();
+  });
+  assert.deepEqual(seen, { issuer: 'Real Issuing CA 7', subject: 'www.real.test' });
+  await s.endpoint.settle('mimic-upstream', 2000);
+  assert.equal(s.results().find((r) => r.scenario === 'mimic-upstream')!.verdict, 'accepted');
+});

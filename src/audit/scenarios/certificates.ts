@@ -2,8 +2,9 @@
  * Scenarios that forge the certificate: every way a chain can look plausible and still be wrong (RFC 5280 path
  * validation, RFC 6125 / RFC 9525 name matching). The TLS itself is modern; only the chain lies.
  */
-import { cachedKeyPair, createAuthority, EKU, issueLeaf, type Authority, type LeafOptions } from '../../pki/index.js';
+import { buildCertificate, cachedKeyPair, createAuthority, EKU, issueLeaf, type Authority, type LeafOptions } from '../../pki/index.js';
 import type { AuditLab } from './lab.js';
+import type { UpstreamTemplate } from './upstream.js';
 import type { ScenarioDefinition, ServedChain } from './types.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -250,8 +251,9 @@ const scenarios: CertScenario[] = [
     severity: 'critical',
     remediation: VALIDATE,
     references: PATH,
-    chain: (lab) => leaf(lab, lab.labCaTwin, {}, [lab.labCaTwin]),
-    mintIssuer: (lab) => lab.labCaTwin,
+    chain: (lab) => (lab.upstream ? mimicUpstream(lab, lab.upstream) : leaf(lab, lab.labCaTwin, {}, [lab.labCaTwin])),
+    // With a real certificate to copy, every name gets the copy (that is the forgery); otherwise mint per name.
+    mintIssuer: (lab) => (lab.upstream ? undefined : lab.labCaTwin),
   },
   {
     id: 'pin-mismatch',
@@ -264,6 +266,27 @@ const scenarios: CertScenario[] = [
     chain: (lab) => leaf(lab, lab.labCa, { key: lab.otherKey }),
   },
 ];
+
+/** The real certificate's subject, names, validity and serial, re-signed by the twin of its issuer. */
+function mimicUpstream(lab: AuditLab, up: UpstreamTemplate): ServedChain {
+  const cert = buildCertificate({
+    subject: up.subject,
+    issuer: lab.labCaTwin.name,
+    subjectKey: lab.leafKey,
+    signingKey: lab.labCaTwin.key,
+    serial: up.serial,
+    notBefore: up.notBefore,
+    notAfter: up.notAfter,
+    extensions: {
+      basicConstraints: { ca: false },
+      keyUsage: { usages: ['digitalSignature'] },
+      extKeyUsage: { oids: [EKU.serverAuth] },
+      ...(up.sans.length ? { subjectAltName: { entries: up.sans } } : {}),
+      ...(lab.labCaTwin.cert.ski ? { authorityKeyIdentifier: lab.labCaTwin.cert.ski } : {}),
+    },
+  });
+  return { certs: [cert, lab.labCaTwin.cert], key: lab.leafKey };
+}
 
 function cachedRsa(bits: number) {
   return cachedKeyPair({ type: 'rsa', bits }, 'audit-weak-leaf');

@@ -5,6 +5,7 @@
  */
 import { createAuthority, generateKeyPair, cachedKeyPair, type Authority, type KeyPair } from '../../pki/index.js';
 import { createHash } from 'node:crypto';
+import type { UpstreamTemplate } from './upstream.js';
 
 export interface AuditLab {
   /** The name certificates are issued for: what the client connects to. */
@@ -19,6 +20,8 @@ export interface AuditLab {
   otherKey: KeyPair;
   /** RSA-2048 leaf key, for suites with RSA key exchange (NULL-SHA256). */
   rsaLeafKey: KeyPair;
+  /** The real server's certificate to copy in the mimic scenario (`--mimic`); absent: the baseline is copied. */
+  upstream?: UpstreamTemplate;
   createdAt: number;
 }
 
@@ -28,14 +31,16 @@ export const LAB_CA_NAME = [['CN', 'mitmguard Audit Lab CA'], ['O', 'mitmguard c
  * Build the lab for one run. The lab CA is RSA so that MD5 and SHA-1 signed leaves can be made with it (ECDSA with MD5
  * has no algorithm identifier); leaves default to P-256 for speed.
  */
-export function createAuditLab(host: string): AuditLab {
+export function createAuditLab(host: string, options: { upstream?: UpstreamTemplate } = {}): AuditLab {
   const rsa = () => generateKeyPair({ type: 'rsa', bits: 2048 });
   const labCa = createAuthority(LAB_CA_NAME, { key: rsa() });
   return {
     host,
     labCa,
     untrustedRoot: createAuthority([['CN', 'mitmguard Audit Untrusted Root'], ['O', 'mitmguard client audit']], { key: generateKeyPair({ type: 'ec', curve: 'P-256' }) }),
-    labCaTwin: createAuthority(LAB_CA_NAME, { key: rsa() }),
+    // The twin carries the name of the issuer being impersonated: the real one's when mimicking an upstream.
+    labCaTwin: createAuthority(options.upstream?.issuer ?? LAB_CA_NAME, { key: rsa() }),
+    ...(options.upstream ? { upstream: options.upstream } : {}),
     leafKey: generateKeyPair({ type: 'ec', curve: 'P-256' }),
     otherKey: generateKeyPair({ type: 'ec', curve: 'P-256' }),
     rsaLeafKey: cachedKeyPair({ type: 'rsa', bits: 2048 }, 'audit-rsa-leaf'),

@@ -48,7 +48,7 @@ export interface ScenarioDefinition {
    * When the scenario is nothing but a server leaf for the host from one issuer, that issuer: proxy mode then mints
    * per requested name with the fast minter instead of rebuilding the recipe.
    */
-  mintIssuer?: (lab: AuditLab) => Authority;
+  mintIssuer?: (lab: AuditLab) => Authority | undefined;
   tls?: ScenarioTlsOptions;
   /** Only meaningful when the client was given a pin (`--pin`): a valid certificate with another key. */
   requiresPin?: boolean;

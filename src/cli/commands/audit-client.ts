@@ -2,6 +2,7 @@
  * `mitmguard audit-client`: play the man in the middle against a client and report what it accepts. Thin: parse,
  * call src/audit, print.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MitmError } from '../../errors.js';
 import { APP_PROTOCOLS, isAppProtocol, runExecAudit, SCENARIOS, startAudit, type AuditOptions, type AuditReport } from '../../audit/index.js';
@@ -19,6 +20,7 @@ interface AuditCliOptions {
   scenario?: string;
   exclude?: string;
   pin?: boolean;
+  mimic?: string;
   timeout: string;
   concurrency: string;
   duration: string;
@@ -38,6 +40,14 @@ function parseEnv(pairs: string[]): Record<string, string> {
     env[p.slice(0, eq)] = p.slice(eq + 1);
   }
   return env;
+}
+
+function readMimic(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (err) {
+    throw new MitmError('MG_ERR_IO', `cannot read --mimic ${path}: ${(err as Error).message}`);
+  }
 }
 
 function printReport(report: AuditReport, format: string): void {
@@ -75,6 +85,7 @@ export function register(program: Command): void {
     .option('--scenario <ids>', 'comma-separated scenario ids to run (the baseline is always added)')
     .option('--exclude <ids>', 'comma-separated scenario ids to leave out')
     .option('--pin', 'the client pins the baseline key ({pin}): also run the pin-mismatch scenario')
+    .option('--mimic <cert.pem>', 'the real server certificate for mimic-upstream to copy (subject, issuer name, names, validity, serial)')
     .option('--timeout <ms>', 'per-scenario client timeout in --exec mode', '15000')
     .option('--concurrency <n>', 'scenarios run at once in --exec mode', '4')
     .option('--duration <seconds>', 'how long --listen / --proxy wait without --exec', '300')
@@ -100,6 +111,7 @@ export function register(program: Command): void {
         ...(ids(opts.exclude) ? { exclude: ids(opts.exclude)! } : {}),
         pin: opts.pin ?? false,
         proxy: opts.proxy ?? false,
+        ...(opts.mimic ? { mimic: readMimic(opts.mimic) } : {}),
       };
       if (opts.exec) {
         const report = await runExecAudit({
