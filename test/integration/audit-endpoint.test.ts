@@ -198,3 +198,16 @@ test('--mimic: the endpoint serves a look-alike of the real certificate, and a c
   await s.endpoint.settle('mimic-upstream', 2000);
   assert.equal(s.results().find((r) => r.scenario === 'mimic-upstream')!.verdict, 'accepted');
 });
+
+test('a client that stalls in the TLS handshake of a non-HTTP protocol is cut off at the idle limit', async () => {
+  const s = await open({ protocol: 'redis', only: [], limits: { idleMs: 1500 } });
+  // A TLS record header that promises 5 bytes, then silence: the handshake can never finish.
+  assert.equal(await rawClient(portOf(s, 'baseline'), Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05])), 'closed');
+  assert.equal(await rawClient(portOf(s, 'baseline'), null), 'closed');
+  await s.endpoint.settle('baseline', 1000);
+  const records = s.endpoint.records('baseline');
+  assert.equal(records.length, 2);
+  assert.ok(records.every((r) => r.aborted?.code === 'MG_ERR_TIMEOUT'), JSON.stringify(records.map((r) => r.aborted)));
+  // Connections without application data: the baseline is not accepted, so nothing else could be concluded either.
+  assert.equal(s.results()[0]!.verdict, 'rejected');
+});
