@@ -67,3 +67,8 @@ test('rejections become inconclusive when the baseline was not accepted', () => 
   assert.equal(out[2]!.verdict, 'accepted');
   assert.deepEqual(forgedAccepted(out).map((r) => r.scenario), ['self-signed']);
 });
+
+test('proxy-mode evidence names the host the client tunnelled to', () => {
+  const r = judgeScenario(scenario('untrusted-ca'), [conn({ target: 'api.example.com:443', handshake: { completed: false, error: 'tlsv1 alert unknown ca' } })]);
+  assert.match(r.evidence, /proxy tunnel to api\.example\.com:443; TLS handshake failed: tlsv1 alert unknown ca/);
+});

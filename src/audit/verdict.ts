@@ -18,6 +18,7 @@ function describeEvent(e: AppEvent): string {
 /** One sentence per connection: the handshake, then what the client sent. */
 export function describeConnection(r: ConnectionRecord): string {
   const parts: string[] = [];
+  if (r.target) parts.push(`proxy tunnel to ${r.target}`);
   const h = r.handshake;
   if (h?.completed) parts.push(`TLS handshake completed (${[h.protocol, h.cipher, h.alpn && `ALPN ${h.alpn}`, h.sni && `SNI ${h.sni}`].filter(Boolean).join(', ')})`);
   else if (h?.error) parts.push(`TLS handshake failed: ${h.error}`);
