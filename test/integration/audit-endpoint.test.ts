@@ -163,10 +163,15 @@ test('the CLI prints one JSON document and exits 1 when a forged scenario was ac
   assert.deepEqual(doc.findings.map((f: { id: string }) => f.id), ['audit.client.self-signed']);
 });
 
-test('the CLI exits 0 for a verifying client and 2 for a bad scenario id', async () => {
+test('the CLI exits 0 for a verifying client, 2 when the baseline was not accepted, and 2 for a bad scenario id', async () => {
   const ok = await cli(['audit-client', '--exec', 'curl -sS --max-time 10 --cacert {ca} {url}', '--scenario', 'self-signed,wrong-host']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /No forged or degraded scenario was accepted/);
+  // A client that does not trust {ca} rejects even the baseline: the run proves nothing and must not pass a CI job.
+  const blind = await cli(['audit-client', '--exec', 'curl -sS --max-time 10 {url}', '--scenario', 'self-signed']);
+  assert.equal(blind.code, 2, blind.stderr);
+  assert.match(blind.stderr, /the baseline was rejected/);
+  assert.match(blind.stdout, /inconclusive\s+self-signed/);
   const bad = await cli(['audit-client', '--exec', 'true', '--scenario', 'no-such-scenario']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /MG_ERR_USAGE: unknown scenario/);

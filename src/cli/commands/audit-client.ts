@@ -54,7 +54,14 @@ function printReport(report: AuditReport, format: string): void {
   if (format === 'json') printJson(report);
   else if (format === 'sarif') printJson(findingsToSarif(report.findings, { toolName: 'mitmguard', version: report.version }));
   else process.stdout.write(renderAuditText(report, colors));
-  process.exitCode = report.summary.forgedAccepted > 0 ? EXIT.FINDINGS : EXIT.OK;
+  const baseline = report.results.find((r) => r.scenario === 'baseline');
+  if (report.summary.forgedAccepted > 0) process.exitCode = EXIT.FINDINGS;
+  else if (baseline && baseline.verdict !== 'accepted') {
+    // Nothing forged was accepted, but the client did not accept the valid baseline either: the run proves nothing,
+    // and a CI job must not pass on it.
+    process.stderr.write(`mitmguard: the baseline was ${baseline.verdict}: the client never completed a valid exchange, so no rejection means anything (check {ca} and {url} in the command)\n`);
+    process.exitCode = EXIT.ERROR;
+  } else process.exitCode = EXIT.OK;
 }
 
 /** Wait for the duration or an interrupt, whichever comes first. */
