@@ -243,3 +243,4 @@ export { planScenarios, type PlannedScenario } from './plan.js';
 export { SCENARIOS, scenarioById } from './scenarios/index.js';
 export { APP_PROTOCOLS, isAppProtocol, type AppProtocol } from './protocols/index.js';
 export type { ScenarioResult, Verdict, ConnectionRecord } from './types.js';
+export { renderAuditText, renderAddresses } from './report.js';
