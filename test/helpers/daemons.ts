@@ -198,12 +198,15 @@ async function startSimple(name: string, dir: string, tls: TlsFiles, cmd: string
 
 export interface RedisOptions {
   tls?: boolean;
+  /** requirepass: commands need AUTH first (the password still crosses the plain port in clear). */
+  password?: string;
 }
 export async function startRedis(options: RedisOptions = {}): Promise<Daemon> {
   const dir = tempDir('redis');
   const tls = writeTlsFiles(dir);
   const ports: Record<string, number> = { plain: await freePort() };
   const args = ['--port', String(ports.plain), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no'];
+  if (options.password) args.push('--requirepass', options.password);
   if (options.tls) {
     ports.tls = await freePort();
     args.push('--tls-port', String(ports.tls), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no');

@@ -104,7 +104,8 @@ describe('posture of databases and caches', () => {
       startRedis({ tls: true }),
       startPostgres({ ssl: false, hba: 'host' }),
     ]);
-    Object.assign(d, { pgStrict: a, pgLoose: b, mariaStrict: c, mariaLoose: e, redis: f, pgPlain: g });
+    const h = await startRedis({ password: 'not-a-secret' });
+    Object.assign(d, { pgStrict: a, pgLoose: b, mariaStrict: c, mariaLoose: e, redis: f, pgPlain: g, redisAuth: h });
     // An account for the plain-text login probe, created over the local socket as the installing root.
     for (const m of [c, e]) {
       await run('mariadb', [`--socket=${m!.dir}/mysqld.sock`, '-u', 'root', '-e', "CREATE USER 'probe'@'%' IDENTIFIED BY 'probe-pass'"]);
@@ -152,6 +153,13 @@ describe('posture of databases and caches', () => {
     const obs = await probePosture({ target: 'redis', host: '127.0.0.1', port: d.redis!.ports.plain!, protocol: 'redis' }, OPTIONS);
     const f = registry.run('posture', obs, 'redis');
     assert.deepEqual(f.map((x) => [x.id, x.severity]), [['posture.plaintext.redis', 'critical']]);
+  });
+
+  test('Redis plain port with requirepass: posture.plaintext.redis at high (the password would travel in clear)', async () => {
+    const obs = await probePosture({ target: 'redis', host: '127.0.0.1', port: d.redisAuth!.ports.plain!, protocol: 'redis' }, OPTIONS);
+    assert.equal(obs.redis?.ping, 'noauth');
+    const f = registry.run('posture', obs, 'redis');
+    assert.deepEqual(f.map((x) => [x.id, x.severity]), [['posture.plaintext.redis', 'high']]);
   });
 
   test('an unnamed Redis plain port is sniffed as Redis, the TLS port as TLS', async () => {
