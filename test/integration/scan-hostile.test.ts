@@ -94,6 +94,20 @@ describe('scan of hostile servers', () => {
     assert.match(r.error!.message, /alert/);
   });
 
+  it('reports MG_ERR_PROTOCOL for a server that picks a cipher suite nobody offered', async (t) => {
+    // A well-formed TLS 1.2 ServerHello choosing the GREASE value 0xFAFA (RFC 8701), which no client offers.
+    const body = [3, 3, ...new Array(32).fill(5), 0, 0xfa, 0xfa, 0];
+    const hello = [2, 0, 0, body.length, ...body];
+    const server = await startHostileServer(onFirstData((s) => s.end(Buffer.from([22, 3, 3, 0, hello.length, ...hello]))));
+    t.after(() => server.close());
+    const r = await scanTarget(server.target, { timeoutMs: TIMEOUT_MS });
+    assert.equal(r.ok, false);
+    assert.equal(r.error?.code, 'MG_ERR_PROTOCOL');
+    // Whichever probe reports first: the TLS 1.2 probe (a suite not offered) or an older-version probe (a newer
+    // version than it asked for) — both are the server breaking RFC 5246 §7.4.1.3.
+    assert.match(r.error!.message, /not offered|answered 303/);
+  });
+
   it('reports MG_ERR_TIMEOUT for a server that accepts and never answers, within the scan limit', async (t) => {
     const server = await startHostileServer(() => {});
     t.after(() => server.close());
