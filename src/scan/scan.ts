@@ -3,8 +3,8 @@
  * scans many under one scan-wide concurrency limit and returns the ScanDocument that `mitmguard scan --format json`
  * prints. Failures become `error` (the target could not be scanned) or `tls.probeErrors` (one probe failed).
  */
-import { catalogue } from '../checks/catalogue.js';
-import type { CheckRegistry } from '../checks/registry.js';
+import { CheckRegistry } from '../checks/registry.js';
+import { tlsChecks } from '../checks/tls.js';
 import { MitmError, toMitmError } from '../errors.js';
 import { ProbeContext } from '../tls/scan/context.js';
 import { Limiter } from '../tls/scan/limiter.js';
@@ -25,7 +25,7 @@ export interface ScanOptions {
   /** The whole scan of one target. Default 10 × timeoutMs. */
   targetTimeoutMs?: number;
   signal?: AbortSignal;
-  /** The checks to run on what was observed; default: the catalogue. */
+  /** The checks to run on what was observed; default: SCAN_CHECKS (the catalogue's `tls` checks). */
   checks?: CheckRegistry;
 }
 
@@ -37,6 +37,13 @@ export interface ScanManyOptions extends ScanOptions {
   /** Called after each target, in completion order. */
   onProgress?: (report: TargetReport, done: number, total: number) => void;
 }
+
+/**
+ * The checks a scan runs by default: every check that reads the `tls` observation. They are exactly the catalogue's
+ * `tls` checks (a unit test holds the two equal); importing them alone keeps the scanner from loading every other
+ * area's check modules and their dependencies.
+ */
+export const SCAN_CHECKS = new CheckRegistry(tlsChecks);
 
 export const DEFAULT_SCAN_OPTIONS = { timeoutMs: 5000, concurrency: 12, globalConcurrency: 64, parallelTargets: 8 } as const;
 
@@ -78,7 +85,7 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
   };
   try {
     const tls = await probeTls(ctx);
-    const findings = (options.checks ?? catalogue).run('tls', tls, parsed.input);
+    const findings = (options.checks ?? SCAN_CHECKS).run('tls', tls, parsed.input);
     return { ...base, ok: true, error: null, tls, findings, durationMs: Math.round(performance.now() - started) };
   } catch (err) {
     let e = toMitmError(err);
