@@ -3,6 +3,7 @@
  * scans many under one scan-wide concurrency limit and returns the ScanDocument that `mitmguard scan --format json`
  * prints. Failures become `error` (the target could not be scanned) or `tls.probeErrors` (one probe failed).
  */
+import { setMaxListeners } from 'node:events';
 import { CheckRegistry } from '../checks/registry.js';
 import { tlsChecks } from '../checks/tls.js';
 import { MitmError, toMitmError } from '../errors.js';
@@ -68,6 +69,8 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), options.targetTimeoutMs ?? timeoutMs * 10);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  // Every open probe listens on this signal (and lets go when it ends): up to `concurrency` at once, plus STARTTLS.
+  setMaxListeners(4 * (options.concurrency ?? DEFAULT_SCAN_OPTIONS.concurrency) + 16, signal);
   const sni = options.sni ?? parsed.sni;
   const ctx = new ProbeContext({
     endpoint: { host: parsed.host, port: parsed.port, starttls: parsed.starttls, name: sni ?? parsed.host },

@@ -2,7 +2,8 @@
  * Protocol support and cipher suite enumeration per version, by elimination (the approach sslscan-class tools use,
  * minus the full handshakes): offer every remaining suite, note the one the server picks from its ServerHello, remove
  * it, repeat until the server refuses. The first step doubles as the protocol probe. With server preference the
- * picks come out in the server's order; otherwise in ours, and `serverPreference` says which.
+ * picks come out in the server's order; otherwise in ours, and `serverPreference` says which. Preference is asked as
+ * soon as two suites are known, in parallel with the rest of the elimination.
  */
 import { MitmError } from '../../errors.js';
 import { SSLV2_CIPHER_KINDS } from '../wire/client-hello.js';
@@ -46,57 +47,93 @@ export async function enumerateVersion(ctx: ProbeContext, version: VersionName, 
       onSupport(supported);
     }
   };
+  const all = version === 'TLSv1.3' ? [...TLS13_SUITES] : legacySuitesFor(version);
+  const found: number[] = [];
+  const state: EliminationState = { needDh: version !== 'TLSv1.3', dhBits: null };
   try {
-    const candidates = version === 'TLSv1.3' ? [...TLS13_SUITES] : legacySuitesFor(version);
-    const found: number[] = [];
-    let needDh = version !== 'TLSv1.3';
-    // Read on to the ServerKeyExchange only while we still need a DH prime size.
-    const stop: StopRule = (a) => !(needDh && suiteByCode(a.hello.cipherSuite)?.kx === 'DHE') || a.serverKeyExchange !== null;
-    // Each step removes one suite, so the loop is bounded by the candidate count.
-    for (let step = 0; step <= candidates.length && candidates.length > 0; step++) {
-      const first = step === 0;
-      const raw = await ctx.hello(
-        version,
-        { suites: candidates, statusRequest: first, compression: first && version !== 'TLSv1.3' },
-        first ? STOP_AT_DONE : stop,
-      );
-      const answer = accepts(raw, version);
-      if (!answer) {
-        const answer = raw;
-        if (answer.kind === 'hello' && answer.hello.version > VERSIONS[version]) {
-          ctx.fail(`ciphers ${version}`, new MitmError('MG_ERR_PROTOCOL', `server answered ${answer.hello.version.toString(16)} to a ${version} hello`));
-        }
-        break;
-      }
-      const code = answer.hello.cipherSuite;
-      const at = candidates.indexOf(code);
-      if (at < 0) {
-        ctx.fail(`ciphers ${version}`, new MitmError('MG_ERR_PROTOCOL', `server chose ${suiteName(code)}, which was not offered`));
-        break;
-      }
-      if (first) {
-        result.supported = true;
-        result.first = answer;
-        report(true);
-      }
-      candidates.splice(at, 1);
-      found.push(code);
-      const suite = suiteByCode(code);
-      if (suite?.kx === 'DHE' && answer.serverKeyExchange) {
-        const params = parseServerKeyExchange(answer.serverKeyExchange, 'DHE');
-        if (params.kind === 'dh') result.dhBits = Math.min(result.dhBits ?? Infinity, params.primeBits);
-        needDh = false;
-      }
+    // Step one is the protocol probe: read on to ServerHelloDone for the chain, staple and extensions.
+    const firstAnswer = await step(ctx, version, all, found, state, true);
+    if (firstAnswer) {
+      result.supported = true;
+      result.first = firstAnswer;
     }
     report(result.supported);
-    result.suites = found.map(suiteName);
-    if (found.length >= 2) result.serverPreference = await detectServerPreference(ctx, version, found[0]!, found[1]!);
+    if (firstAnswer) {
+      let remaining = all.filter((c) => !found.includes(c));
+      // Find a second suite, then ask whether the server has its own order.
+      if (remaining.length > 0 && (await step(ctx, version, remaining, found, state, false))) {
+        remaining = all.filter((c) => !found.includes(c));
+        // Asked now, beside the rest of the elimination rather than after it. (Eliminating a client-order server in
+        // parallel slices was tried: against single-threaded s_server it added probes and saved no time.)
+        const [preference] = await Promise.all([
+          detectServerPreference(ctx, version, found[0]!, found[1]!),
+          eliminate(ctx, version, remaining, found, state),
+        ]);
+        result.serverPreference = preference;
+      }
+    }
   } catch (err) {
     ctx.fail(`ciphers ${version}`, err);
     result.error = true;
     report(result.supported);
   }
+  result.suites = found.map(suiteName);
+  result.dhBits = state.dhBits;
   return result;
+}
+
+interface EliminationState {
+  /** Still read a DHE ServerKeyExchange for the prime size. */
+  needDh: boolean;
+  dhBits: number | null;
+}
+
+/**
+ * One elimination step: offer `candidates`, record the server's pick in `found`. Returns the answer when the server
+ * accepted one of them, null when it refused (or broke the protocol, which is recorded).
+ */
+async function step(
+  ctx: ProbeContext,
+  version: VersionName,
+  candidates: readonly number[],
+  found: number[],
+  state: EliminationState,
+  first: boolean,
+): Promise<HelloAnswer | null> {
+  // Read on to the ServerKeyExchange only while we still need a DH prime size.
+  const stop: StopRule = first
+    ? STOP_AT_DONE
+    : (a) => !(state.needDh && suiteByCode(a.hello.cipherSuite)?.kx === 'DHE') || a.serverKeyExchange !== null;
+  const raw = await ctx.hello(version, { suites: candidates, statusRequest: first, compression: first && version !== 'TLSv1.3' }, stop);
+  const answer = accepts(raw, version);
+  if (!answer) {
+    if (raw.kind === 'hello' && raw.hello.version > VERSIONS[version]) {
+      ctx.fail(`ciphers ${version}`, new MitmError('MG_ERR_PROTOCOL', `server answered ${raw.hello.version.toString(16)} to a ${version} hello`));
+    }
+    return null;
+  }
+  const code = answer.hello.cipherSuite;
+  if (!candidates.includes(code)) {
+    ctx.fail(`ciphers ${version}`, new MitmError('MG_ERR_PROTOCOL', `server chose ${suiteName(code)}, which was not offered`));
+    return null;
+  }
+  found.push(code);
+  if (suiteByCode(code)?.kx === 'DHE' && answer.serverKeyExchange) {
+    const params = parseServerKeyExchange(answer.serverKeyExchange, 'DHE');
+    if (params.kind === 'dh') state.dhBits = Math.min(state.dhBits ?? Infinity, params.primeBits);
+    state.needDh = false;
+  }
+  return answer;
+}
+
+/** Eliminate within `candidates` until the server refuses; bounded by the candidate count. */
+async function eliminate(ctx: ProbeContext, version: VersionName, candidates: readonly number[], found: number[], state: EliminationState): Promise<void> {
+  const left = [...candidates];
+  for (let i = 0; i <= candidates.length && left.length > 0; i++) {
+    const answer = await step(ctx, version, left, found, state, false);
+    if (!answer) return;
+    left.splice(left.indexOf(answer.hello.cipherSuite), 1);
+  }
 }
 
 /**
