@@ -107,15 +107,18 @@ export async function waitForPort(host: string, port: number, timeoutMs = SERVER
 
 export interface NodeTlsServerOptions extends Omit<TlsOptions, 'key' | 'cert'> {
   key?: KeySpec;
+  /** Staple these bytes as the OCSP response (RFC 6066 §8) to every client that asks. */
+  ocspResponse?: Buffer;
 }
 
 /** A node:tls server that completes the handshake and closes. Options go to tls.createServer. */
 export async function startNodeTlsServer(options: NodeTlsServerOptions = {}): Promise<TestServer> {
-  const { key, ...tlsOptions } = options;
+  const { key, ocspResponse, ...tlsOptions } = options;
   const creds = writeCredentials(key ? { key } : {});
   const server = createTlsServer({ ...tlsOptions, key: creds.keyPem, cert: creds.chainPem.join('') }, (s) => s.end());
   // Scanners abort handshakes on purpose; those are not test failures.
   server.on('tlsClientError', () => {});
+  if (ocspResponse) server.on('OCSPRequest', (_cert: Buffer, _issuer: Buffer, done: (err: Error | null, resp?: Buffer) => void) => done(null, ocspResponse));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   return {

@@ -137,4 +137,17 @@ describe('scan of node:tls servers', () => {
     assert.equal(r.ok, false);
     assert.equal(r.error?.code, 'MG_ERR_ABORTED');
   });
+
+  it('reports a stapled OCSP response over TLS 1.2 and over a TLS 1.3-only handshake', async (t) => {
+    // node:tls staples whatever bytes the server hands it; the scanner reports that a staple came, not its validity.
+    const staple = Buffer.from([0x30, 0x03, 0x0a, 0x01, 0x00]);
+    const tls12 = await startNodeTlsServer({ maxVersion: 'TLSv1.2', ocspResponse: staple });
+    const tls13 = await startNodeTlsServer({ minVersion: 'TLSv1.3', ocspResponse: staple });
+    const plain = await startNodeTlsServer({ maxVersion: 'TLSv1.2' });
+    t.after(() => Promise.all([tls12.close(), tls13.close(), plain.close()]));
+    const [a, b, c] = await Promise.all([tls12, tls13, plain].map((s) => scanTarget(s.target, OPTIONS)));
+    assert.equal(a!.tls!.ocspStapled, true);
+    assert.equal(b!.tls!.ocspStapled, true);
+    assert.equal(c!.tls!.ocspStapled, false);
+  });
 });
