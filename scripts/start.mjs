@@ -1,23 +1,18 @@
 #!/usr/bin/env node
-// The main job (`npm start`): until the embedded lab lands, start one local TLS server on loopback and scan it.
-// The lab (`mitmguard lab run`) replaces this with the full set of deliberately flawed endpoints.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:tls';
+// The main job (`npm start`): start the embedded lab on 127.0.0.1, scan it with the default policy, print the terminal
+// report, write mitmguard-report.html and mitmguard-report.json in the current directory, and stop the lab.
+// Extra arguments go to `mitmguard lab scan` (e.g. `npm start -- --policy modern`). See docs/lab.md.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const { createAuthority, issueLeaf, privateKeyPem } = await import('../dist/pki.js').catch(() => ({}));
-if (!createAuthority) {
-  console.error('start: dist/pki.js is missing; run `npm run build`');
-  process.exit(2);
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+// `npm ci` builds dist/ through the prepare script; build here only when someone deleted it.
+if (!existsSync(here('../dist/cli.js'))) {
+  const b = spawnSync(process.execPath, [here('./build.mjs')], { stdio: 'inherit', cwd: here('..') });
+  if (b.status !== 0) process.exit(2);
 }
-const root = createAuthority('mitmguard demo CA');
-const leaf = issueLeaf(root, { names: ['localhost', '127.0.0.1'] });
-const server = createServer({ cert: leaf.pem + root.cert.pem, key: privateKeyPem(leaf.keyPair), minVersion: 'TLSv1.2' }, (s) => s.end());
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const target = `127.0.0.1:${server.address().port}`;
-const bin = fileURLToPath(new URL('../bin/mitmguard.js', import.meta.url));
-// Asynchronous on purpose: the server above lives in this process and must keep answering while the scan runs.
-const child = spawn(process.execPath, [bin, 'scan', target, ...process.argv.slice(2)], { stdio: 'inherit' });
-const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 2)));
-server.close();
-process.exit(status);
+const args = ['lab', 'scan', '--html', 'mitmguard-report.html', '--json', 'mitmguard-report.json', ...process.argv.slice(2)];
+const r = spawnSync(process.execPath, [here('../bin/mitmguard.js'), ...args], { stdio: 'inherit' });
+process.exit(r.status ?? 2);

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Pillar } from '../../src/checks/types.js';
+import { LAB_ENDPOINTS } from '../../src/lab/endpoints.js';
+import { findingsToSarif, type ReportDocument } from '../../src/report/index.js';
+import { CLI_TIMEOUT_MS, ROOT } from '../e2e/helpers.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/** `npm start` as a user runs it (after `npm ci`, which builds dist/), in a scratch directory for its two files. */
+function npmStart(cwd: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs')], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+test('the main job starts the lab, finds every lab flaw under its pillar, prints the report and writes HTML and JSON', { timeout: CLI_TIMEOUT_MS + 10_000 }, async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'mg-main-job-'));
+  const r = await npmStart(cwd);
+  process.stderr.write(`main job: ${r.ms} ms\n`);
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stderr, /lab: every expected flaw was found under its pillar/);
+
+  // The terminal report: summary first, then details.
+  const reachable = LAB_ENDPOINTS.filter((e) => !e.expected.scanError).length;
+  assert.match(r.stdout, new RegExp(`policy intermediate — ${LAB_ENDPOINTS.length} target\\(s\\), ${reachable} reachable`));
+  assert.match(r.stdout, /Overall grade {2}T/);
+  for (const title of ['Encryption everywhere', 'Certificate validation', 'Network security', 'Mutual authentication']) assert.match(r.stdout, new RegExp(title));
+  assert.ok(r.stdout.indexOf('Overall grade') < r.stdout.indexOf('Details ('));
+
+  // The JSON report: every expectation of every lab endpoint, checked here independently of the CLI's own check.
+  const report = JSON.parse(readFileSync(join(cwd, 'mitmguard-report.json'), 'utf8')) as ReportDocument;
+  assert.equal(report.report.targets.length, LAB_ENDPOINTS.length);
+  for (const e of LAB_ENDPOINTS) {
+    const t = report.report.targets.find((x) => x.name === e.name);
+    assert.ok(t, `${e.name} is in the report`);
+    assert.equal(t.ok ? null : t.error?.code, e.expected.scanError ?? null, `${e.name} was scanned: ${JSON.stringify(t.error)}`);
+    for (const id of e.expected.findings) {
+      const f = t.findings.find((x) => x.id === id);
+      assert.ok(f, `${e.name}: ${id} found (got ${t.findings.map((x) => x.id).join(', ') || 'none'})`);
+    }
+    for (const [pillar, grade] of Object.entries(e.expected.grades)) assert.equal(t.grades.pillars[pillar as Pillar].grade, grade, `${e.name}: ${pillar} grade`);
+    if (e.pillar && e.expected.findings.length) {
+      assert.ok(t.findings.some((f) => f.pillar === e.pillar && e.expected.findings.includes(f.id)), `${e.name}: the flaw shows under ${e.pillar}`);
+    }
+    if (!e.pillar) assert.ok(!t.findings.some((f) => f.severity === 'critical' || f.severity === 'high'), `${e.name}: a good endpoint has no high finding`);
+  }
+
+  // The same findings as SARIF validate against the SARIF 2.1.0 schema.
+  const schema = JSON.parse(readFileSync(join(ROOT, 'test/data/sarif-2.1.0.schema.json'), 'utf8'));
+  const validate = addFormats(new Ajv({ allErrors: true, strict: false })).compile(schema);
+  const sarif = findingsToSarif(report.report.findings);
+  assert.ok(validate(sarif), JSON.stringify(validate.errors));
+
+  // The HTML report is written and self-contained.
+  const html = readFileSync(join(cwd, 'mitmguard-report.html'), 'utf8');
+  assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+  assert.match(html, /id="cert-timeline"/);
+  assert.ok(existsSync(join(cwd, 'mitmguard-report.json')));
+});
