@@ -11,7 +11,9 @@ import { ProbeContext } from '../tls/scan/context.js';
 import { Limiter } from '../tls/scan/limiter.js';
 import { probeTls } from '../tls/scan/probe-tls.js';
 import { VERSION } from '../version.js';
-import { parseTarget, type ParsedTarget } from './target.js';
+import { sortFindings } from '../checks/registry.js';
+import { probeBeyondHandshake, type BeyondHandshakeOptions } from './beyond-handshake.js';
+import { parseTarget, SCHEMES, type ParsedTarget } from './target.js';
 import type { ScanDocument, TargetReport } from './types.js';
 
 export interface ScanOptions {
@@ -28,6 +30,11 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** The checks to run on what was observed; default: SCAN_CHECKS (the catalogue's `tls` checks). */
   checks?: CheckRegistry;
+  /**
+   * After the TLS probes: judge the chain, probe posture, HTTP and mTLS (src/scan/beyond-handshake.ts). Default on;
+   * `false` gives the TLS facts alone (the benchmark's like-for-like comparison with sslscan).
+   */
+  beyondHandshake?: boolean | Omit<BeyondHandshakeOptions, 'timeoutMs' | 'signal'>;
 }
 
 export interface ScanManyOptions extends ScanOptions {
@@ -86,14 +93,36 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
     ...(sni ? { sni } : {}),
     starttls: parsed.starttls,
   };
+  const beyond = options.beyondHandshake ?? true;
+  const finish = async (tls: TargetReport['tls'], error: TargetReport['error'], findings: TargetReport['findings']): Promise<TargetReport> => {
+    const report: TargetReport = { ...base, ok: error === null, error, tls, findings, durationMs: 0 };
+    if (beyond !== false && !options.signal?.aborted) {
+      const extra = await probeBeyondHandshake(parsed, tls, { ...(beyond === true ? {} : beyond), timeoutMs, signal });
+      report.certificateValidation = extra.certificateValidation;
+      report.posture = extra.posture;
+      report.http = extra.http;
+      report.mtls = extra.mtls;
+      report.dns = extra.dns;
+      report.findings = sortFindings([...findings, ...extra.findings]);
+      // A plain-text target answered: the scan succeeded, and what it found is in the findings.
+      if (!tls && extra.posture && !extra.posture.error && SCHEMES[parsed.scheme ?? '']?.plaintext) {
+        report.ok = true;
+        report.error = null;
+      }
+    }
+    report.durationMs = Math.round(performance.now() - started);
+    return report;
+  };
   try {
+    if (SCHEMES[parsed.scheme ?? '']?.plaintext) return await finish(null, { code: 'MG_ERR_PROTOCOL', message: `${parsed.scheme}:// is a plain-text service: nothing to scan for TLS` }, []);
     const tls = await probeTls(ctx);
-    const findings = (options.checks ?? SCAN_CHECKS).run('tls', tls, parsed.input);
-    return { ...base, ok: true, error: null, tls, findings, durationMs: Math.round(performance.now() - started) };
+    return await finish(tls, null, (options.checks ?? SCAN_CHECKS).run('tls', tls, parsed.input));
   } catch (err) {
     let e = toMitmError(err);
     if (deadline.signal.aborted && !options.signal?.aborted) e = new MitmError('MG_ERR_TIMEOUT', `the scan of ${parsed.input} exceeded its time limit`);
-    return { ...base, ok: false, error: { code: e.code, message: e.message }, tls: null, findings: [], durationMs: Math.round(performance.now() - started) };
+    return await finish(null, { code: e.code, message: e.message }, []).catch(() => ({
+      ...base, ok: false, error: { code: e.code, message: e.message }, tls: null, findings: [], durationMs: Math.round(performance.now() - started),
+    }));
   } finally {
     clearTimeout(timer);
   }

@@ -10,6 +10,8 @@ interface SchemeInfo {
   port: number;
   /** null: TLS from the first byte; otherwise the STARTTLS protocol to run first. */
   starttls: StartTlsProtocol | null;
+  /** A plain-text service (http://, redis://): no TLS scan, only what speaks there and what it accepts in the clear. */
+  plaintext?: true;
 }
 
 /** Schemes by name (IANA service names and URI schemes). */
@@ -35,6 +37,9 @@ export const SCHEMES: Readonly<Record<string, SchemeInfo>> = {
   postgres: { port: 5432, starttls: 'postgres' },
   postgresql: { port: 5432, starttls: 'postgres' },
   mysql: { port: 3306, starttls: 'mysql' },
+  rediss: { port: 6380, starttls: null },
+  http: { port: 80, starttls: null, plaintext: true },
+  redis: { port: 6379, starttls: null, plaintext: true },
 };
 
 export const DEFAULT_PORT = 443;

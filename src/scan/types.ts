@@ -65,6 +65,16 @@ export interface TargetReport {
   findings: Finding[];
   /** Wall time of this target's scan in milliseconds. */
   durationMs: number;
+  /** The presented chain judged by the strict validator (src/x509): trusted, complete, for this name, now. */
+  certificateValidation?: import('../x509/assess.js').ChainAssessment | null;
+  /** What speaks on the port and what it accepts in the clear (STARTTLS and plain-text targets; src/posture). */
+  posture?: import('../posture/types.js').PostureObservation | null;
+  /** HTTPS landing page and the plain-HTTP redirect chain: HSTS, redirects, cookies (web targets; src/posture). */
+  http?: import('../posture/http.js').HttpObservation | null;
+  /** Whether a client certificate is requested, required, and checked (src/posture/mtls.ts). */
+  mtls?: import('../posture/mtls.js').MtlsObservation | null;
+  /** DNSSEC, CAA and TLSA of the target's name, when the scan was given a resolver (src/dns). */
+  dns?: import('../dns/index.js').TargetDnsAssessment | null;
 }
 
 export interface ScanDocument {

@@ -258,3 +258,22 @@ export async function startHostileServer(behave: (socket: Socket) => void): Prom
     },
   };
 }
+
+/**
+ * The test server's CA (the last certificate it serves) as a trust store, as a user passes a private CA with `--ca`:
+ * without it the strict validator rightly reports `cert.chain.untrusted-root` for every test server.
+ */
+export async function serverAnchors(server: TestServer): Promise<{ extraAnchors: import('../../src/x509/trust-store.js').TrustStore }> {
+  const { TrustStore } = await import('../../src/x509/trust-store.js');
+  const store = new TrustStore();
+  store.addPemOrDer(server.chainPem.at(-1)!, 'test CA');
+  return { extraAnchors: store };
+}
+
+/** The test server's CA written to a file, for `mitmguard scan --ca FILE`. */
+export function serverCaFile(server: TestServer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mg-ca-'));
+  const file = join(dir, 'ca.pem');
+  writeFileSync(file, server.chainPem.at(-1)!);
+  return file;
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { freePort, startNodeTlsServer, startOpenSslServer } from '../helpers/tls-servers.js';
+import { freePort, serverCaFile, startNodeTlsServer, startOpenSslServer } from '../helpers/tls-servers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -22,7 +22,7 @@ describe('mitmguard scan command', () => {
   it('prints one JSON document with the contract fields and exits 0 for a clean server', async (t) => {
     const server = await startNodeTlsServer({ minVersion: 'TLSv1.2', ciphers: 'TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256', honorCipherOrder: true });
     t.after(() => server.close());
-    const r = await cli(['scan', server.target, '--format', 'json', '--timeout', '10000']);
+    const r = await cli(['scan', server.target, '--ca', serverCaFile(server), '--format', 'json', '--timeout', '10000']);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.tool, 'mitmguard');
@@ -46,11 +46,11 @@ describe('mitmguard scan command', () => {
     // TLS 1.2 only with a static-RSA CBC suite: medium and low findings, nothing high.
     const server = await startNodeTlsServer({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA', honorCipherOrder: true });
     t.after(() => server.close());
-    const below = await cli(['scan', server.target, '--format', 'json', '--timeout', '10000']);
+    const below = await cli(['scan', server.target, '--ca', serverCaFile(server), '--format', 'json', '--timeout', '10000']);
     assert.equal(below.code, 0, below.stderr);
     const ids = JSON.parse(below.stdout).targets[0].findings.map((f: { id: string }) => f.id);
     assert.ok(ids.includes('tls.cipher.no-forward-secrecy'));
-    const reached = await cli(['scan', server.target, '--format', 'json', '--fail-on', 'medium', '--timeout', '10000']);
+    const reached = await cli(['scan', server.target, '--ca', serverCaFile(server), '--format', 'json', '--fail-on', 'medium', '--timeout', '10000']);
     assert.equal(reached.code, 1, reached.stderr);
   });
 

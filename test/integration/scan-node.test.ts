@@ -7,6 +7,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { scanTarget, scanTargets } from '../../src/scan/index.js';
 import { dhParamsPem, freePort, startNodeTlsServer, clientCa } from '../helpers/tls-servers.js';
+import { serverAnchors } from '../helpers/tls-servers.js';
 
 const OPTIONS = { timeoutMs: 10_000 };
 const sha256 = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
@@ -20,7 +21,7 @@ describe('scan of node:tls servers', () => {
       ecdhCurve: 'X25519:P-256',
     });
     t.after(() => server.close());
-    const r = await scanTarget(server.target, OPTIONS);
+    const r = await scanTarget(server.target, { ...OPTIONS, beyondHandshake: await serverAnchors(server) });
     assert.equal(r.ok, true, JSON.stringify(r.error));
     assert.deepEqual(r.tls!.protocols, { SSLv2: false, SSLv3: false, 'TLSv1.0': false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': true });
     assert.deepEqual(r.tls!.cipherSuites['TLSv1.2'], [
@@ -43,6 +44,10 @@ describe('scan of node:tls servers', () => {
     assert.equal(r.tls!.compression, false);
     assert.deepEqual(r.tls!.probeErrors, []);
     assert.deepEqual(r.findings.map((f) => f.id), []);
+    assert.equal(r.certificateValidation?.valid, true, 'the chain validates to the test CA given as an anchor');
+    // Without the private CA as an anchor, the same chain is one a client would refuse.
+    const unanchored = await scanTarget(server.target, OPTIONS);
+    assert.deepEqual(unanchored.findings.map((f) => f.id), ['cert.chain.untrusted-root']);
   });
 
   it('reads the certificate and ALPN of a TLS 1.3-only server through a real handshake', async (t) => {

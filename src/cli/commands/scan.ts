@@ -15,6 +15,29 @@ export interface ScanCommandOptions {
   timeout: string;
   concurrency: string;
   failOn: string;
+  ca?: string[];
+  mtls?: boolean;
+  dnsResolver?: string;
+  tlsOnly?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** What the scan does after the TLS probes, from the command line (src/scan/beyond-handshake.ts). */
+async function beyondHandshakeFromOptions(opts: ScanCommandOptions): Promise<import('../../scan/scan.js').ScanOptions['beyondHandshake']> {
+  if (opts.tlsOnly) return false;
+  const out: Exclude<import('../../scan/scan.js').ScanOptions['beyondHandshake'], boolean | undefined> = { mtls: opts.mtls ? 'always' : 'auto' };
+  if (opts.ca?.length) {
+    const { loadTrustStore } = await import('../../x509/trust-store.js');
+    const store = loadTrustStore({ paths: opts.ca });
+    if (store.size === 0) throw new MitmError('MG_ERR_CONFIG', `--ca ${opts.ca.join(', ')}: no usable CA certificate found`);
+    out.extraAnchors = store;
+  }
+  if (opts.dnsResolver) {
+    const { buildServerMap } = await import('../../dns/servers.js');
+    out.dns = { servers: buildServerMap(opts.dnsResolver, []) };
+  }
+  return out;
 }
 
 function parseSeverity(value: string): Severity {
@@ -32,13 +55,25 @@ export function register(program: Command): void {
     .option('--format <format>', 'text or json; with an inventory or policy also sarif, junit or html', 'text')
     .option('--timeout <ms>', 'per-connection timeout in milliseconds', '5000')
     .option('--concurrency <n>', 'connections at once per target', '12')
-    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', 'high');
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', 'high')
+    .option('--ca <file|dir>', 'also trust this CA (PEM/DER file or directory), e.g. an organisation\'s private CA; repeatable', collect)
+    .option('--mtls', 'probe the client-certificate requirement even when the server does not ask for one')
+    .option('--dns-resolver <ip[:port]>', 'also check DNSSEC, CAA and TLSA of each target name through this resolver')
+    .option('--tls-only', 'TLS facts only: skip certificate validation, posture, HTTP and mTLS probes');
   addInventoryOptions(cmd)
     .action(async (targets: string[], opts: ScanCommandOptions & InventoryCliOptions) => {
       if (wantsInventoryRun(opts)) {
         const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
         const { scanTarget } = await import('../../scan/index.js');
-        process.exitCode = await runScanWithInventory(targets, opts, (t, o) => scanTarget(t, { ...o, timeoutMs, concurrency: parsePositiveInt('--concurrency', opts.concurrency, 256) }));
+        const beyond = await beyondHandshakeFromOptions(opts);
+        process.exitCode = await runScanWithInventory(targets, opts, (t, o) =>
+          scanTarget(t, {
+            ...o,
+            timeoutMs,
+            concurrency: parsePositiveInt('--concurrency', opts.concurrency, 256),
+            beyondHandshake: beyond === false ? false : { ...(typeof beyond === 'object' ? beyond : {}), ...(typeof o.beyondHandshake === 'object' ? o.beyondHandshake : {}) },
+          }),
+        );
         return;
       }
       if (targets.length === 0) throw new MitmError('MG_ERR_USAGE', 'name at least one target, or an --inventory file');
@@ -53,6 +88,7 @@ export function register(program: Command): void {
       const doc = await scanTargets(parsed, {
         timeoutMs,
         concurrency,
+        beyondHandshake: await beyondHandshakeFromOptions(opts),
         ...(opts.sni ? { sni: opts.sni } : {}),
         onProgress: (r, done, total) => {
           if (process.stderr.isTTY && format === 'text') process.stderr.write(colors.dim(`scanned ${r.target} (${done}/${total})\n`));

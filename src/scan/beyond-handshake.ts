@@ -1,0 +1,129 @@
+/**
+ * What a scan learns about a target beyond the TLS probes, each from the area that owns it:
+ * the presented chain judged by the strict validator (src/x509), the service's posture when TLS did not start at once
+ * (STARTTLS refused, plain text; src/posture), HTTP/HSTS/redirects for web targets, the client-certificate requirement
+ * (mutual authentication), and, when a resolver is given, the name's DNSSEC/CAA/TLSA status (src/dns).
+ * Every probe here records its own failures; none throws past the scan.
+ */
+import { CheckRegistry } from '../checks/registry.js';
+import type { Finding } from '../checks/types.js';
+import { certificateChecks } from '../checks/certificates.js';
+import { plaintextChecks } from '../checks/posture.js';
+import { starttlsChecks } from '../checks/starttls.js';
+import { httpChecks } from '../posture/http-checks.js';
+import { mtlsChecks } from '../posture/mtls-checks.js';
+import { probeHttp, probeMtls, probePosture, type HttpObservation, type MtlsObservation, type PostureObservation } from '../posture/index.js';
+import type { PostureProtocol } from '../posture/probe.js';
+import { assessServerChain, type ChainAssessment } from '../x509/assess.js';
+import { decodePem } from '../x509/pem.js';
+import type { TrustStore } from '../x509/trust-store.js';
+import type { ParsedTarget } from './target.js';
+import type { TlsFacts } from './types.js';
+
+/** The checks run on what these probes observe; the TLS checks stay in SCAN_CHECKS. */
+export const BEYOND_HANDSHAKE_CHECKS = new CheckRegistry([...certificateChecks, ...plaintextChecks, ...starttlsChecks, ...httpChecks, ...mtlsChecks]);
+
+/** Schemes that name a plain-text service: no TLS scan, only the posture probe. */
+export const PLAINTEXT_SCHEMES: Readonly<Record<string, PostureProtocol | 'http'>> = { http: 'http', redis: 'redis' };
+
+export interface BeyondHandshakeOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Trust anchors added to Node's bundled roots (`--ca`). */
+  extraAnchors?: TrustStore;
+  /** Replace Node's bundled roots as the base store (tests, private PKIs). */
+  anchors?: TrustStore;
+  /** When to probe the client-certificate requirement: `auto` when the server asked for one, `always`, `never`. */
+  mtls?: 'auto' | 'always' | 'never';
+  /** Plain-HTTP port whose redirect chain to follow for a web target; default 80 for https on 443, else none. */
+  httpPort?: number | null;
+  /** Resolver settings for DNS checks of the target's name; absent: no DNS checks. */
+  dns?: import('../dns/check.js').CheckNameOptions;
+  /** The checks to run; default BEYOND_HANDSHAKE_CHECKS. */
+  checks?: CheckRegistry;
+}
+
+export interface BeyondHandshake {
+  certificateValidation: ChainAssessment | null;
+  posture: PostureObservation | null;
+  http: HttpObservation | null;
+  mtls: MtlsObservation | null;
+  dns: import('../dns/index.js').TargetDnsAssessment | null;
+  findings: Finding[];
+}
+
+/** The posture of an http:// target as its first plain-HTTP answer shows it. */
+function postureFromHttp(target: ParsedTarget, http: HttpObservation): PostureObservation {
+  const first = http.httpChain[0];
+  const answered = first !== undefined && first.status !== null;
+  return {
+    target: target.input, host: target.host, port: target.port, starttls: null, postgres: null, mysql: null, redis: null,
+    service: answered ? { protocol: 'http', encrypted: false, via: 'http-request', banner: `HTTP ${first.status}` } : null,
+    error: answered ? null : (first?.error ?? { code: 'MG_ERR_PROTOCOL', message: 'no HTTP answer' }),
+  };
+}
+
+const isWeb = (t: ParsedTarget) => t.scheme === 'https' || (t.scheme === null && t.starttls === null && t.port === 443);
+
+/**
+ * Run the probes that follow the TLS scan of one target. `tls` is null when the TLS scan failed.
+ *
+ * @example
+ * const extra = await probeBeyondHandshake(parsed, report.tls, { timeoutMs: 5000, signal });
+ */
+export async function probeBeyondHandshake(target: ParsedTarget, tls: TlsFacts | null, options: BeyondHandshakeOptions): Promise<BeyondHandshake> {
+  const checks = options.checks ?? BEYOND_HANDSHAKE_CHECKS;
+  const name = target.sni ?? target.host;
+  const out: BeyondHandshake = { certificateValidation: null, posture: null, http: null, mtls: null, dns: null, findings: [] };
+  const { timeoutMs, signal } = options;
+
+  if (tls && tls.certificates.length) {
+    const presented = tls.certificates.flatMap((c) => decodePem(c.pem, 'CERTIFICATE').map((b) => b.der));
+    out.certificateValidation = assessServerChain(presented, {
+      host: name,
+      ...(options.extraAnchors ? { extraAnchors: options.extraAnchors } : {}),
+      ...(options.anchors ? { anchors: options.anchors } : {}),
+    });
+    out.findings.push(...checks.run('certificate-chain', out.certificateValidation, target.input));
+  }
+
+  const plainScheme = target.scheme ? PLAINTEXT_SCHEMES[target.scheme] : undefined;
+  if ((tls && isWeb(target)) || plainScheme === 'http') {
+    const httpPort = plainScheme === 'http' ? target.port : options.httpPort !== undefined ? options.httpPort : target.port === 443 ? 80 : null;
+    out.http = await probeHttp(
+      { target: target.input, host: target.host, name, httpsPort: plainScheme === 'http' ? null : target.port, httpPort },
+      { timeoutMs, signal },
+    );
+    out.findings.push(...checks.run('http', out.http, target.input));
+  }
+
+  // Posture: a STARTTLS target (was the upgrade offered? AUTH before it?), a plain-text scheme, or a target without a
+  // scheme whose TLS scan failed (what speaks there, and is it encrypted?). For http:// the HTTP probe's first answer
+  // already says it: one request per target, not two.
+  if (plainScheme === 'http' && out.http) {
+    out.posture = postureFromHttp(target, out.http);
+  } else if (target.starttls || plainScheme || (!tls && target.scheme === null)) {
+    const protocol: PostureProtocol | null = target.starttls ?? (plainScheme === 'redis' ? 'redis' : null);
+    out.posture = await probePosture({ target: target.input, host: target.host, port: target.port, name, protocol }, { timeoutMs, signal });
+  }
+  if (out.posture) {
+    out.findings.push(...checks.run('posture', out.posture, target.input));
+    if (out.posture.starttls) out.findings.push(...checks.run('starttls', out.posture.starttls, target.input));
+  }
+
+  const mtls = options.mtls ?? 'auto';
+  if (tls && (mtls === 'always' || (mtls === 'auto' && tls.clientCertificateRequested === true))) {
+    out.mtls = await probeMtls(
+      { target: target.input, host: target.host, port: target.port, name, starttls: target.starttls },
+      { timeoutMs, signal, http: target.starttls === null && (target.scheme === null || target.scheme === 'https') },
+    );
+    out.findings.push(...checks.run('mtls', out.mtls, target.input));
+  }
+
+  if (options.dns) {
+    const { assessTargetDns } = await import('../dns/index.js');
+    out.dns = await assessTargetDns(target.host, target.port, { ...options.dns, target: target.input }).catch(() => null);
+    if (out.dns) out.findings.push(...out.dns.findings);
+  }
+  return out;
+}
