@@ -8,7 +8,6 @@ import { presetPolicy } from '../policy/load.js';
 import { rulesFor } from '../policy/apply.js';
 import type { TargetReport } from '../scan/types.js';
 import { inventoryLabels, parseInventory, policyWithExpectations } from './file.js';
-import { parseHsts } from './http-probe.js';
 import { appendJournal, readJournal, startJournal } from './journal.js';
 import { createProgress } from './progress.js';
 
@@ -111,12 +110,4 @@ test('on a TTY, progress redraws a block with counts, ETA and the running target
   assert.match(all, /⋯ b:2/);
   assert.match(all, /\x1b\[\d+A\x1b\[0J/, 'moves up and clears to redraw in place');
   assert.match(all, /interrupted: 2 of 4 target\(s\) done/);
-});
-
-test('HSTS header parsing follows RFC 6797 §6.1', () => {
-  assert.deepEqual(parseHsts('max-age=63072000; includeSubDomains; preload'), { maxAge: 63072000, includeSubDomains: true, preload: true });
-  assert.deepEqual(parseHsts('Max-Age="300"'), { maxAge: 300, includeSubDomains: false, preload: false });
-  assert.equal(parseHsts('includeSubDomains'), null, 'max-age is required');
-  assert.equal(parseHsts(undefined), null);
-  assert.equal(parseHsts('max-age=abc'), null);
 });

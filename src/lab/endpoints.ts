@@ -1,7 +1,6 @@
 /**
  * The lab endpoints as data: what each serves, the flaw it carries, and what a scan of it must show. The e2e test and
- * the main job read `expected`; when another area's checks are wired into the scanner, add their ids to `findings`
- * (ids listed under `pending` are what those checks should produce, kept here so the gap is visible).
+ * the main job read `expected`: each endpoint's flaw must show as these finding ids, under its pillar, with these grades.
  */
 import type { Pillar } from '../checks/types.js';
 import type { Grade } from '../policy/grade.js';
@@ -38,8 +37,6 @@ export interface LabEndpoint {
     findings: string[];
     /** Pillar grades the report must give this endpoint. */
     grades: Partial<Record<Pillar, Grade>>;
-    /** Ids the x509/scanner checks are expected to add once wired in (not asserted yet). */
-    pending?: string[];
     /** The scan is expected to end with this error code (a plaintext service that refuses STARTTLS). */
     scanError?: string;
   };
@@ -85,7 +82,7 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     pillar: 'certificates',
     tls: { leaf: 'expired', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
     tags: ['web'],
-    expected: { findings: ['policy.cert.expired'], grades: { certificates: 'T' } },
+    expected: { findings: ['cert.chain.expired', 'policy.cert.expired'], grades: { certificates: 'T' } },
   },
   {
     name: 'self-signed',
@@ -94,7 +91,7 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     pillar: 'certificates',
     tls: { leaf: 'self-signed', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
     tags: ['web'],
-    expected: { findings: [], grades: { encryption: 'A+', certificates: 'T' }, pending: ['x509 self-signed / untrusted chain'] },
+    expected: { findings: ['cert.chain.self-signed'], grades: { encryption: 'A+', certificates: 'T' } },
   },
   {
     name: 'wrong-host',
@@ -103,7 +100,7 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     pillar: 'certificates',
     tls: { leaf: 'wrong-host', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
     tags: ['web'],
-    expected: { findings: [], grades: { encryption: 'A+', certificates: 'T' }, pending: ['x509 hostname mismatch'] },
+    expected: { findings: ['cert.chain.hostname-mismatch'], grades: { encryption: 'A+', certificates: 'T' } },
   },
   {
     name: 'incomplete-chain',
@@ -112,7 +109,7 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     pillar: 'certificates',
     tls: { leaf: 'incomplete-chain', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
     tags: ['web'],
-    expected: { findings: [], grades: {}, pending: ['x509 incomplete chain'] },
+    expected: { findings: ['cert.chain.incomplete'], grades: { encryption: 'A+', certificates: 'T' } },
   },
   {
     name: 'weak-key',
@@ -121,7 +118,7 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     pillar: 'certificates',
     tls: { leaf: 'weak-key', minVersion: 'TLSv1.2', ciphers: `${MODERN12_RSA}:${SECLEVEL0}`, hsts: true },
     tags: ['web'],
-    expected: { findings: ['policy.cert.key-too-small'], grades: { certificates: 'C' } },
+    expected: { findings: ['cert.chain.weak-key', 'policy.cert.key-too-small'], grades: { certificates: 'C' } },
   },
   {
     name: 'sha1',
@@ -130,7 +127,7 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     pillar: 'certificates',
     tls: { leaf: 'sha1', minVersion: 'TLSv1.2', ciphers: `${MODERN12_RSA}:${SECLEVEL0}`, hsts: true },
     tags: ['web'],
-    expected: { findings: ['policy.cert.signature-hash'], grades: { certificates: 'C' } },
+    expected: { findings: ['cert.chain.weak-signature', 'policy.cert.signature-hash'], grades: { certificates: 'C' } },
   },
   {
     name: 'mtls-requested',
@@ -140,7 +137,7 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     tls: { leaf: 'good', minVersion: 'TLSv1.2', ciphers: MODERN12, clientAuth: 'requested', hsts: true },
     tags: ['api', 'mtls-zone'],
     expect: { mtls: true },
-    expected: { findings: ['policy.mtls.not-required'], grades: { 'mutual-auth': 'C' } },
+    expected: { findings: ['mtls.untrusted-client-certificate-accepted', 'mtls.client-certificate-optional', 'policy.mtls.not-required'], grades: { 'mutual-auth': 'F' } },
   },
   {
     name: 'mtls-required',
@@ -151,7 +148,7 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     tags: ['api', 'mtls-zone'],
     expect: { mtls: true },
     // Encryption stays A: the HSTS header cannot be read without a client certificate.
-    expected: { findings: [], grades: { encryption: 'A', 'mutual-auth': 'A+' } },
+    expected: { findings: ['mtls.client-certificate-required'], grades: { encryption: 'A', 'mutual-auth': 'A+' } },
   },
   {
     name: 'plain-http',
@@ -159,7 +156,7 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     kind: 'http',
     pillar: 'encryption',
     tags: ['web'],
-    expected: { findings: ['policy.tls.plaintext'], grades: { encryption: 'F' } },
+    expected: { findings: ['posture.plaintext.http', 'http.redirect.missing', 'policy.tls.plaintext'], grades: { encryption: 'F' } },
   },
   {
     name: 'http-redirect',
@@ -167,7 +164,7 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     kind: 'http-redirect',
     pillar: 'encryption',
     tags: ['web'],
-    expected: { findings: ['policy.tls.plaintext'], grades: { encryption: 'B' } },
+    expected: { findings: ['posture.plaintext.http', 'policy.tls.plaintext'], grades: { encryption: 'B' } },
   },
   {
     name: 'smtp-starttls',
@@ -188,6 +185,6 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     smtp: { starttls: false },
     tags: ['mail'],
     expect: { starttls: true },
-    expected: { findings: ['policy.tls.plaintext', 'policy.tls.starttls-required'], grades: { encryption: 'F' }, scanError: 'MG_ERR_STARTTLS' },
+    expected: { findings: ['starttls.not-offered', 'starttls.auth-before-tls', 'policy.tls.plaintext', 'policy.tls.starttls-required'], grades: { encryption: 'F' }, scanError: 'MG_ERR_STARTTLS' },
   },
 ];

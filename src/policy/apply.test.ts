@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { parseHsts } from '../posture/hsts.js';
 import assert from 'node:assert/strict';
 import 'reflect-metadata';
 import type { Finding } from '../checks/types.js';
@@ -88,6 +89,18 @@ test('certificate rules: small key, SHA-1, expired, expiring, long lifetime', ()
   assert.equal(tiny[0]!.severity, 'critical', 'a key under 1024 bits is critical');
 });
 
+/** An HttpObservation (src/posture/http.ts) with one HTTPS answer and an optional plain-HTTP hop. */
+function httpSeen(opts: { hsts?: string | null; plainLocation?: string }): TargetReport['http'] {
+  const hop = (url: string, status: number, location: string | null, hsts: string | null) =>
+    ({ url, status, location, hsts, cookies: [], error: null, policy: hsts === null ? null : parseHsts(hsts), mixedContent: [] });
+  return {
+    target: 't',
+    host: '127.0.0.1',
+    https: opts.plainLocation ? null : hop('https://127.0.0.1:8443/', 200, null, opts.hsts ?? null),
+    httpChain: opts.plainLocation ? [hop('http://127.0.0.1:8080/', 301, opts.plainLocation, null)] : [],
+  };
+}
+
 test('a plaintext HTTP target is a critical encryption finding', () => {
   const f = evaluatePolicy(report({ target: 'http://127.0.0.1:8080', tls: null }), presetPolicy('intermediate'), { now: NOW });
   assert.deepEqual(ids(f), ['policy.tls.plaintext']);
@@ -95,7 +108,7 @@ test('a plaintext HTTP target is a critical encryption finding', () => {
 });
 
 test('plain HTTP that redirects to HTTPS is a medium finding, not critical', () => {
-  const r = { ...report({ target: 'http://127.0.0.1:8080', tls: null }), http: { status: 301, location: 'https://127.0.0.1:8443/' } } as TargetReport;
+  const r = { ...report({ target: 'http://127.0.0.1:8080', tls: null }), http: httpSeen({ plainLocation: 'https://127.0.0.1:8443/' }) } as TargetReport;
   const f = evaluatePolicy(r, presetPolicy('intermediate'), { now: NOW });
   assert.deepEqual(ids(f), ['policy.tls.plaintext']);
   assert.equal(f[0]!.severity, 'medium');
@@ -104,21 +117,26 @@ test('plain HTTP that redirects to HTTPS is a medium finding, not critical', () 
 
 test('HSTS is judged only when the scan looked at HTTP, and then against the policy minimum', () => {
   const p = presetPolicy('intermediate');
-  const withHsts = (h: unknown) => ids(evaluatePolicy({ ...report(), http: { hsts: h } } as TargetReport, p, { now: NOW }));
+  const withHsts = (h: string | null) => ids(evaluatePolicy({ ...report(), http: httpSeen({ hsts: h }) } as TargetReport, p, { now: NOW }));
   assert.deepEqual(withHsts(null), ['policy.tls.hsts-missing']);
-  assert.deepEqual(withHsts({ maxAge: 300 }), ['policy.tls.hsts-missing']);
-  assert.deepEqual(withHsts({ maxAge: 63072000 }), []);
+  assert.deepEqual(withHsts('max-age=300'), ['policy.tls.hsts-missing']);
+  assert.deepEqual(withHsts('includeSubDomains'), ['policy.tls.hsts-missing'], 'an invalid header is ignored (RFC 6797 §8.1)');
+  assert.deepEqual(withHsts('max-age=63072000'), []);
   assert.deepEqual(ids(evaluatePolicy(report(), p, { now: NOW })), [], 'no HTTP facts: not judged');
 });
 
 test('mTLS zones by tag: a server that does not require a client certificate is a mutual-auth finding', () => {
   const p = parsePolicy('targets:\n  - tags: [payments]\n    requireMtls: true\n');
-  const r = { ...report(), tls: { ...report().tls!, clientAuth: 'requested' } } as TargetReport;
+  const mtls = (requested: boolean, required: boolean): TargetReport['mtls'] => ({
+    target: 'svc.test:443', host: 'svc.test', port: 443, certificateRequest: null, requestedOnTls12: requested,
+    withoutCertificate: [], untrustedCertificate: null, required, requested, error: null,
+  });
+  const r = { ...report(), mtls: mtls(true, false) } as TargetReport;
   assert.deepEqual(ids(evaluatePolicy(r, p, { now: NOW, tags: ['web'] })), []);
   const f = evaluatePolicy(r, p, { now: NOW, tags: ['payments'] });
   assert.deepEqual(ids(f), ['policy.mtls.not-required']);
   assert.equal(f[0]!.pillar, 'mutual-auth');
-  const required = { ...report(), tls: { ...report().tls!, clientAuth: 'required' } } as TargetReport;
+  const required = { ...report(), mtls: mtls(true, true) } as TargetReport;
   assert.deepEqual(ids(evaluatePolicy(required, p, { now: NOW, tags: ['payments'] })), []);
 });
 
@@ -136,7 +154,11 @@ test('SPKI pins: the right pin passes, any other is a critical finding', () => {
 
 test('STARTTLS required: a plaintext answer from a mail service is a finding', () => {
   const p = parsePolicy('targets:\n  - pattern: "smtp://*"\n    requireStarttls: true\n');
-  assert.deepEqual(ids(evaluatePolicy(report({ target: 'smtp://127.0.0.1:2525', tls: null, plaintext: true } as Partial<TargetReport>), p, { now: NOW })), [
+  const posture: TargetReport['posture'] = {
+    target: 'smtp://127.0.0.1:2525', host: '127.0.0.1', port: 2525, starttls: null, postgres: null, mysql: null, redis: null, error: null,
+    service: { protocol: 'smtp', encrypted: false, via: 'banner', banner: '220 mail.test ESMTP' },
+  };
+  assert.deepEqual(ids(evaluatePolicy(report({ target: 'smtp://127.0.0.1:2525', tls: null, posture }), p, { now: NOW })), [
     'policy.tls.plaintext',
     'policy.tls.starttls-required',
   ]);

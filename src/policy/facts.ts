@@ -46,35 +46,47 @@ const get = (o: unknown, ...path: string[]): unknown =>
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 const PLAINTEXT_SCHEMES = new Set(['http', 'ftp', 'smtp-plain', 'plain', 'tcp']);
 
+/** HSTS as the HTTPS answer sent it (src/posture probeHttp); undefined when the scan did not look at HTTP. */
 function readHsts(report: TargetReport): HstsFacts | null | undefined {
-  const http = get(report, 'http');
-  const h = http && typeof http === 'object' && 'hsts' in http ? (http as Loose).hsts : get(report, 'hsts');
-  if (h === undefined) return undefined;
-  if (h === null || h === false) return null;
-  const maxAge = Number(get(h, 'maxAge') ?? get(h, 'max-age'));
-  return { maxAge: Number.isFinite(maxAge) ? maxAge : 0, includeSubDomains: get(h, 'includeSubDomains') === true, preload: get(h, 'preload') === true };
+  const https = report.http?.https;
+  if (!report.http || !https || https.status === null) return undefined;
+  const p = https.policy;
+  if (!p) return null;
+  // RFC 6797 §8.1: a UA ignores an invalid header entirely.
+  return p.valid && p.maxAge !== null ? { maxAge: p.maxAge, includeSubDomains: p.includeSubDomains, preload: p.preload } : null;
 }
 
 /**
- * Client-certificate mode. `tls.clientAuth` (from the inventory's handshake-without-certificate probe) knows
- * "required"; the scanner's `clientCertificateRequested` (a CertificateRequest was seen) only knows "asked".
+ * Client-certificate mode from the mTLS probe (src/posture/mtls.ts), which knows "required"; without it, the
+ * scanner's `clientCertificateRequested` (no CertificateRequest seen on TLS ≤ 1.2) can only say "none".
  */
 function readClientAuth(report: TargetReport): ClientAuthMode | null {
-  const v = get(report, 'tls', 'clientAuth') ?? get(report, 'clientAuth');
-  if (v === 'none' || v === 'requested' || v === 'required') return v;
-  const asked = get(report, 'tls', 'clientCertificateRequested');
-  if (asked === false) return 'none';
+  const m = report.mtls;
+  if (m && !m.error) {
+    if (m.required === true) return 'required';
+    if (m.requested === true) return 'requested';
+    if (m.requested === false) return 'none';
+  }
+  if (report.tls?.clientCertificateRequested === false) return 'none';
   return null;
+}
+
+/** The first plain-HTTP answer redirects to https:// (the first request still travelled in the clear). */
+function redirectsToHttps(report: TargetReport): boolean {
+  const first = report.http?.httpChain[0];
+  return Boolean(first?.location && /^https:\/\//i.test(new URL(first.location, first.url).href));
 }
 
 /** Facts of one target, read defensively from the scan document. */
 export function deriveFacts(report: TargetReport): DerivedFacts {
   const tls = report.tls;
   const scheme = SCHEME.exec(report.target)?.[1]?.toLowerCase();
-  const plainFlag = get(report, 'plaintext');
-  // MG_ERR_STARTTLS: the service spoke its protocol in the clear and then did not upgrade, so it is plaintext.
+  // Plain text: the posture probe found a service that is not encrypted, a plain-text scheme answered, or a STARTTLS
+  // service spoke its protocol in the clear and then did not upgrade.
   const plaintext =
-    plainFlag === true || (report.ok && !tls && scheme !== undefined && PLAINTEXT_SCHEMES.has(scheme)) || (!tls && report.error?.code === 'MG_ERR_STARTTLS');
+    (!tls && report.posture?.service?.encrypted === false) ||
+    (report.ok && !tls && scheme !== undefined && PLAINTEXT_SCHEMES.has(scheme)) ||
+    (!tls && report.error?.code === 'MG_ERR_STARTTLS');
   const suites = tls ? [...new Set(Object.values(tls.cipherSuites).flat())].filter((s): s is string => typeof s === 'string').map(suiteTraits) : [];
   const starttlsFlag = get(report, 'starttls');
   return {
@@ -93,7 +105,7 @@ export function deriveFacts(report: TargetReport): DerivedFacts {
     fallbackScsv: tls?.fallbackScsv ?? null,
     // HSTS sent over plain HTTP is ignored by browsers (RFC 6797 §8.1): only a TLS answer's header counts.
     hsts: plaintext ? undefined : readHsts(report),
-    redirectsToHttps: plaintext && /^https:\/\//i.test(String(get(report, 'http', 'location') ?? '')),
+    redirectsToHttps: plaintext && redirectsToHttps(report),
     clientAuth: readClientAuth(report),
     // The scanner records the STARTTLS protocol it ran (a string), null when TLS started at once; absent: unknown.
     // It ran *and* upgraded only when TLS facts followed.

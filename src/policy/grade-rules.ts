@@ -10,8 +10,22 @@ import type { Grade, GradeContext, GradeRule } from './grade-types.js';
 import { keyExchangeBits, keyStrength } from './grade-score.js';
 
 
-/** Certificate-pillar finding ids from other areas that mean "a client would not trust this chain". */
-export const TRUST_FINDING_PATTERN = /(untrusted|self-signed|incomplete|unknown-(ca|issuer)|name-mismatch|hostname|expired|not-yet-valid|revoked|bad-signature|path)/;
+/**
+ * Finding ids that mean "a client would not trust this chain" (SSL Labs' T): the strict validator's verdicts
+ * (src/checks/certificates.ts), a pin the policy mandates, and the policy's own expiry check.
+ */
+export const TRUST_FINDING_IDS: ReadonlySet<string> = new Set([
+  'cert.chain.expired',
+  'cert.chain.not-yet-valid',
+  'cert.chain.self-signed',
+  'cert.chain.untrusted-root',
+  'cert.chain.incomplete',
+  'cert.chain.hostname-mismatch',
+  'cert.chain.revoked',
+  'cert.chain.invalid',
+  'policy.cert.expired',
+  'policy.cert.pin-mismatch',
+]);
 
 export const SEVERITY_CAP: Record<Severity, Grade | null> = { critical: 'F', high: 'C', medium: 'B', low: 'A', info: null };
 const protocolOn = (f: DerivedFacts, p: string) => f.protocols.includes(p as never);
@@ -159,7 +173,7 @@ const SPECIFIC_RULES: GradeRule[] = [
       cap: 'T',
       title: 'A finding that a client would not trust the chain is T',
       test: (c) => {
-        const f = c.findings.find((x) => x.pillar === 'certificates' && TRUST_FINDING_PATTERN.test(x.id));
+        const f = c.findings.find((x) => x.pillar === 'certificates' && TRUST_FINDING_IDS.has(x.id));
         return f ? `${f.id}: ${f.evidence}` : null;
       },
     },

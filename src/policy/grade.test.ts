@@ -84,7 +84,7 @@ const CASES: Record<string, { ctx: GradeContext; pillar: keyof ReturnType<typeof
   'certificates.expired': { ctx: ctx(good({ leaf: cert({ notAfter: new Date(NOW.getTime() - DAY).toISOString() }) })), pillar: 'certificates', grade: 'T' },
   'certificates.self-signed': { ctx: ctx(good({ leaf: cert({ issuer: 'CN=good.test' }), chain: [cert({ issuer: 'CN=good.test' })] })), pillar: 'certificates', grade: 'T' },
   'certificates.name-mismatch': { ctx: ctx(good({ host: 'other.test' })), pillar: 'certificates', grade: 'T' },
-  'certificates.untrusted': { ctx: ctx(good(), [finding({ id: 'x509.chain.untrusted', pillar: 'certificates', severity: 'info' })]), pillar: 'certificates', grade: 'T' },
+  'certificates.untrusted': { ctx: ctx(good(), [finding({ id: 'cert.chain.untrusted-root', pillar: 'certificates', severity: 'info' })]), pillar: 'certificates', grade: 'T' },
   'certificates.md5-signature': { ctx: ctx(good({ chain: [cert({ signatureAlgorithm: 'md5WithRSAEncryption' })] })), pillar: 'certificates', grade: 'F' },
   'certificates.sha1-signature': { ctx: ctx(good({ chain: [cert({ signatureAlgorithm: 'sha1WithRSAEncryption' })] })), pillar: 'certificates', grade: 'C' },
   'certificates.key-below-1024': { ctx: ctx(good({ leaf: cert({ keyType: 'RSA', keyBits: 512 }) })), pillar: 'certificates', grade: 'F' },

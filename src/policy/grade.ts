@@ -11,7 +11,7 @@ import { encryptionScore, keyStrength, SEVERITY_PENALTY, scoreToGrade, strengthS
 import { gradeRank, worseOf, type AppliedCap, type Grade, type GradeContext, type PillarGrade, type TargetGrades } from './grade-types.js';
 
 export * from './grade-types.js';
-export { GRADE_RULES, A_PLUS_RULES, TRUST_FINDING_PATTERN, SEVERITY_CAP } from './grade-rules.js';
+export { GRADE_RULES, A_PLUS_RULES, TRUST_FINDING_IDS, SEVERITY_CAP } from './grade-rules.js';
 export { encryptionScore, keyExchangeBits, keyStrength, scoreToGrade, SEVERITY_PENALTY } from './grade-score.js';
 
 /** Whether a pillar was assessed for a target at all (else the grade is n/a). */

@@ -2,6 +2,7 @@
  * A small recorded scan (three endpoints, as the lab's modern, legacy and expired endpoints answered) for unit tests
  * of the renderers and for trying `mitmguard report` without a network. Certificate PEMs are omitted.
  */
+import { parseHsts } from '../posture/hsts.js';
 import type { CertificateFacts, ScanDocument, TargetReport, TlsFacts } from '../scan/types.js';
 
 const DAY = 86_400_000;
@@ -45,7 +46,12 @@ export function sampleScanDocument(now = new Date()): ScanDocument {
       tls: tls({ certificates: [cert(now, {})] }),
       findings: [],
       durationMs: 410,
-      http: { status: 200, location: null, hsts: { maxAge: 63072000, includeSubDomains: true, preload: false }, server: null },
+      http: {
+        target: 'https://127.0.0.1:8443',
+        host: '127.0.0.1',
+        https: { url: 'https://127.0.0.1:8443/', status: 200, location: null, hsts: 'max-age=63072000; includeSubDomains', cookies: [], error: null, policy: parseHsts('max-age=63072000; includeSubDomains'), mixedContent: [] },
+        httpChain: [],
+      },
     } as TargetReport,
     {
       target: 'https://127.0.0.1:8444',

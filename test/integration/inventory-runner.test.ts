@@ -10,7 +10,7 @@ import { runInventory } from '../../src/inventory/runner.js';
 import { inventoryScanner } from '../../src/inventory/scan-one.js';
 import { scanTarget } from '../../src/scan/index.js';
 
-/** Plain HTTP targets go through the inventory's own HTTP probe, so the runner is exercised without the TLS scanner. */
+/** Plain HTTP targets take the scanner's plain-text path (one GET each), so the runner is exercised without TLS probes. */
 const COUNT = 30;
 const servers: Server[] = [];
 const hits = new Map<number, number>();
@@ -47,7 +47,7 @@ test('the runner keeps at most --parallel targets in flight and reports every ta
   const run = await runInventory(entries, { scan: inventoryScanner(scanTarget), concurrency: 4 });
   assert.equal(run.interrupted, false);
   assert.deepEqual(run.document.targets.map((t) => t.target), entries.map((e) => e.target));
-  assert.ok(run.document.targets.every((t) => t.ok && (t as { plaintext?: boolean }).plaintext === true));
+  assert.ok(run.document.targets.every((t) => t.ok && t.posture?.service?.encrypted === false && t.findings.some((f) => f.id === 'posture.plaintext.http')));
   assert.ok(maxActive <= 4, `at most 4 in flight (saw ${maxActive})`);
   assert.ok(maxActive >= 2, 'targets really ran concurrently');
 });
