@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { MitmError } from '../errors.js';
 
 export const DEFAULT_LAB_STATE = resolve('.mitmguard', 'lab.json');
@@ -18,9 +18,14 @@ export interface LabState {
   endpoints: Array<{ name: string; title: string; target: string; port: number; pillar: string | null }>;
 }
 
+/** The lab root certificate beside the state file, for `scan --ca`, `cert verify --ca` or a client's CA option. */
+export const labRootPath = (statePath: string): string => join(dirname(statePath), 'lab-root.pem');
+
 export function writeLabState(path: string, state: LabState): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  // A certificate, not a key: public by nature.
+  writeFileSync(labRootPath(path), state.rootPem);
 }
 
 export function readLabState(path: string): LabState | null {
@@ -38,6 +43,7 @@ export function readLabState(path: string): LabState | null {
 
 export function removeLabState(path: string): void {
   rmSync(path, { force: true });
+  rmSync(labRootPath(path), { force: true });
 }
 
 /** Whether a process exists (signal 0 checks without sending anything). */

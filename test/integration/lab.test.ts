@@ -2,7 +2,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EKU, issueLeaf, privateKeyPem } from '../../src/pki/index.js';
@@ -126,6 +126,12 @@ test('`mitmguard lab up` runs the lab in the background, `status` lists it, `dow
     const s = JSON.parse(status.stdout) as { running: boolean; endpoints: Array<{ listening: boolean }> };
     assert.equal(s.running, true);
     assert.ok(s.endpoints.every((e) => e.listening), 'every endpoint answers');
+    // The lab root, written beside the state file, serves as a private CA for `scan --ca`.
+    const modern = started.endpoints.find((e) => e.name === 'modern')!;
+    const scanned = await runCli(['scan', '--format', 'json', '--ca', join(dir, 'lab-root.pem'), `127.0.0.1:${modern.port}`]);
+    const t0 = JSON.parse(scanned.stdout).targets[0];
+    assert.equal(t0.certificateValidation.valid, true, scanned.stderr);
+    assert.deepEqual(t0.findings.filter((f: { id: string }) => f.id.startsWith('cert.')), []);
     const again = await runCli(['lab', 'up', '--state', state]);
     assert.equal(again.code, 2, 'a second lab up is a usage error');
     assert.match(again.stderr, /already running/);
@@ -134,6 +140,7 @@ test('`mitmguard lab up` runs the lab in the background, `status` lists it, `dow
     assert.equal(down.code, 0, down.stderr);
     assert.match(down.stdout, new RegExp(`lab stopped \\(pid ${started.pid}\\)`));
   }
+  assert.equal(existsSync(join(dir, 'lab-root.pem')), false, 'lab down removes the root file with the state');
   const after = await runCli(['lab', 'status', '--state', state]);
   assert.equal(after.code, 1);
   assert.match(after.stdout, /not running/);
