@@ -3,9 +3,12 @@
  * place that knows where each fact lives, so grading rules stay pure and small. Optional facts absent from the
  * document read as `null` (unknown), never as "bad".
  */
-import { X509Certificate, createHash } from 'node:crypto';
 import type { CertificateFacts, ProtocolName, TargetReport } from '../scan/types.js';
 import { PROTOCOL_NAMES } from '../scan/types.js';
+import { spkiSha256 } from '../x509/analysis.js';
+import { parseCertificates } from '../x509/certificate.js';
+import { parseIp, type GeneralName } from '../x509/general-name.js';
+import { matchesIdentity, referenceIdentity } from '../x509/hostname.js';
 import { suiteTraits, type SuiteTraits } from './suites.js';
 
 export interface HstsFacts {
@@ -113,11 +116,14 @@ export function deriveFacts(report: TargetReport): DerivedFacts {
   };
 }
 
-/** `sha256/<base64>` of the certificate's SubjectPublicKeyInfo (RFC 7469 §2.4), or null when the PEM does not parse. */
+/**
+ * `sha256/<base64>` of the certificate's SubjectPublicKeyInfo (RFC 7469 §2.4), the policy's pin syntax, or null when
+ * the PEM does not parse. The hash is src/x509's (over the SPKI bytes the certificate holds); only the prefix is ours.
+ */
 export function spkiPin(pem: string): string | null {
   try {
-    const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
-    return `sha256/${createHash('sha256').update(spki).digest('base64')}`;
+    const [cert] = parseCertificates(pem);
+    return cert ? `sha256/${spkiSha256(cert)}` : null;
   } catch {
     return null;
   }
@@ -137,15 +143,18 @@ export function validityDays(cert: CertificateFacts, now: Date): { lifetime: num
   return { lifetime: Math.round((to - from) / DAY), remaining: Math.floor((to - now.getTime()) / DAY), notYetValid: from > now.getTime() };
 }
 
-/** RFC 6125 §6.4: does a SAN entry match the host? One left-most wildcard label at most; IPs compare exactly. */
+/** A SAN as the scan document records it (`a.test`, `127.0.0.1`, or with node's `DNS:` / `IP Address:` prefix). */
+function generalNameOf(raw: string): GeneralName | undefined {
+  const m = /^(DNS|IP Address|IP):(.*)$/i.exec(raw.trim());
+  const kind = m?.[1]!.toUpperCase();
+  const text = (m ? m[2]! : raw).trim();
+  const ip = kind === 'DNS' ? undefined : parseIp(text);
+  if (ip) return { type: 'ip', text, bytes: ip };
+  return kind === undefined || kind === 'DNS' ? { type: 'dns', text: text.replace(/\.$/, ''), bytes: new Uint8Array() } : undefined;
+}
+
+/** Does a SAN name the host? src/x509's RFC 6125/9525 matching (strict wildcards, no CN, IPs byte for byte). */
 export function nameMatches(host: string, sans: readonly string[]): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-  return sans.some((raw) => {
-    const san = raw.replace(/^(DNS|IP Address|IP):/i, '').trim().toLowerCase().replace(/\.$/, '');
-    if (san === h) return true;
-    if (!san.startsWith('*.')) return false;
-    const rest = san.slice(2);
-    const dot = h.indexOf('.');
-    return dot > 0 && h.slice(dot + 1) === rest && rest.includes('.');
-  });
+  const ref = referenceIdentity(host);
+  return ref !== undefined && matchesIdentity(sans.map(generalNameOf).filter((n): n is GeneralName => n !== undefined), ref);
 }

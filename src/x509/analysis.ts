@@ -57,9 +57,14 @@ export interface CertificateAnalysis {
   lints: LintResult[];
 }
 
+/** RFC 7469 §2.4 pin-sha256 value: base64 of SHA-256 over the SubjectPublicKeyInfo DER exactly as the certificate holds it. */
+export function spkiSha256(cert: Certificate): string {
+  return createHash('sha256').update(cert.spki.der).digest('base64');
+}
+
 /** SPKI pin of a certificate in curl --pinnedpubkey syntax, `sha256//<base64>` (the base64 is RFC 7469's pin-sha256). */
 export function spkiPin(cert: Certificate): string {
-  return `sha256//${createHash('sha256').update(cert.spki.der).digest('base64')}`;
+  return `sha256//${spkiSha256(cert)}`;
 }
 
 type LintRule = (c: Certificate, a: Omit<CertificateAnalysis, 'lints'>, at: Date, isLeaf: boolean) => LintResult | undefined;
