@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { MitmError, toMitmError } from '../errors.js';
-import type { Severity } from '../checks/types.js';
+import { SEVERITIES, type Severity } from '../checks/types.js';
 
 /** Exit codes (DESIGN.md): 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or runtime error. */
 export const EXIT = { OK: 0, FINDINGS: 1, ERROR: 2 } as const;
@@ -27,6 +27,15 @@ export function parseFormat(value: string, allowed: readonly string[] = ['text',
   if (!allowed.includes(value)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${allowed.join(', ')}`);
   return value;
 }
+
+/** `--fail-on <severity>`: one of SEVERITIES, else a usage error. */
+export function parseSeverity(value: string): Severity {
+  if (!(SEVERITIES as readonly string[]).includes(value)) throw new MitmError('MG_ERR_USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')}`);
+  return value as Severity;
+}
+
+/** Commander accumulator for a repeatable option: `--ca a --ca b` gives `['a', 'b']`. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function parsePositiveInt(name: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value);

@@ -3,7 +3,7 @@
  * `addInventoryOptions(cmd)` and, in its action, `if (wantsInventoryRun(opts)) return runScanWithInventory(...)`.
  */
 import type { Command } from 'commander';
-import { SEVERITIES, type Severity } from '../checks/types.js';
+import { parseSeverity } from '../cli/output.js';
 import { MitmError } from '../errors.js';
 import type { ReportFormat } from '../report/index.js';
 import type { InventoryEntry } from './file.js';
@@ -48,7 +48,7 @@ export function wantsInventoryRun(opts: InventoryCliOptions): boolean {
  */
 export async function runScanWithInventory(targets: readonly string[], opts: InventoryCliOptions, scanTarget: ScanTargetFn): Promise<number> {
   if (!(REPORT_FORMATS as readonly string[]).includes(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${REPORT_FORMATS.join(', ')}`);
-  if (opts.failOn && !(SEVERITIES as readonly string[]).includes(opts.failOn)) throw new MitmError('MG_ERR_USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')}`);
+  const failOn = opts.failOn ? parseSeverity(opts.failOn) : undefined;
   const parallel = Number(opts.parallel ?? '8');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 256) throw new MitmError('MG_ERR_USAGE', '--parallel must be an integer from 1 to 256');
   const { loadInventory } = await import('./file.js');
@@ -67,7 +67,7 @@ export async function runScanWithInventory(targets: readonly string[], opts: Inv
     ...(opts.policy ? { policy: opts.policy } : {}),
     ...(opts.output ? { output: opts.output } : {}),
     ...(opts.journal ? { journal: opts.journal } : {}),
-    ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
+    ...(failOn ? { failOn } : {}),
   });
   return result.exitCode;
 }

@@ -8,7 +8,7 @@ import { MitmError } from '../../errors.js';
 import { APP_PROTOCOLS, isAppProtocol, runExecAudit, SCENARIOS, startAudit, type AuditOptions, type AuditReport } from '../../audit/index.js';
 import { renderAddresses, renderAuditText } from '../../audit/report.js';
 import { findingsToSarif } from '../../report/sarif.js';
-import { colors, EXIT, parseFormat, parsePositiveInt, printJson } from '../output.js';
+import { collect, colors, EXIT, parseFormat, parsePositiveInt, printJson } from '../output.js';
 
 interface AuditCliOptions {
   exec?: string;
@@ -29,7 +29,6 @@ interface AuditCliOptions {
   list?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 const ids = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
 
 function parseEnv(pairs: string[]): Record<string, string> {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import { MitmError } from '../../errors.js';
-import { colors, EXIT, parseFormat, parsePositiveInt, printJson } from '../output.js';
+import { collect, colors, EXIT, parseFormat, parsePositiveInt, printJson } from '../output.js';
 
 interface VerifyOptions {
   chain?: string[];
@@ -27,8 +27,6 @@ interface SourceOptions {
   sni?: string;
   timeout: string;
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function readInput(path: string): Buffer {
   if (!existsSync(path)) throw new MitmError('MG_ERR_USAGE', `no such file: ${path}`);

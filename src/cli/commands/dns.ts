@@ -17,7 +17,7 @@ import { buildServerMap } from '../../dns/servers.js';
 import { typeNumber } from '../../dns/types.js';
 import { watchNames } from '../../dns/watch.js';
 import { TOOL_NAME, VERSION } from '../../version.js';
-import { colors, EXIT, parseFormat, parsePositiveInt, printJson, SEVERITY_COLOR } from '../output.js';
+import { collect, colors, EXIT, parseFormat, parsePositiveInt, parseSeverity, printJson, SEVERITY_COLOR } from '../output.js';
 
 interface CommonOptions {
   resolver?: string;
@@ -30,7 +30,6 @@ interface CommonOptions {
   failOn: string;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 const VERDICT_COLOR: Record<string, (s: string) => string> = {
   SECURE: colors.green, INSECURE: colors.yellow, BOGUS: (s) => colors.bold(colors.red(s)), INDETERMINATE: colors.dim,
@@ -58,8 +57,7 @@ function systemResolver(): string | undefined {
 }
 
 function commonOptions(o: CommonOptions): CheckNameOptions & { failOn: Severity; format: string } {
-  const failOn = o.failOn as Severity;
-  if (!SEVERITIES.includes(failOn)) throw new MitmError('MG_ERR_USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')}`);
+  const failOn = parseSeverity(o.failOn);
   const servers = buildServerMap(o.resolver ?? (o.server?.length ? undefined : systemResolver()), o.server ?? []);
   return {
     servers,

@@ -4,9 +4,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { SEVERITIES, type Severity } from '../../checks/types.js';
+import { SEVERITIES } from '../../checks/types.js';
 import { MitmError, toMitmError } from '../../errors.js';
-import { colors, EXIT } from '../output.js';
+import { colors, EXIT, parseSeverity } from '../output.js';
 
 interface ReportCommandOptions {
   format: string;
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')} (default: the policy's failOn)`)
     .action(async (file: string, opts: ReportCommandOptions) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${FORMATS.join(', ')}`);
-      if (opts.failOn && !(SEVERITIES as readonly string[]).includes(opts.failOn)) throw new MitmError('MG_ERR_USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')}`);
+      const failOnOption = opts.failOn ? parseSeverity(opts.failOn) : undefined;
       const { buildReport, parseScanDocument, renderReport, failsAt } = await import('../../report/index.js');
       const { loadPolicy } = await import('../../policy/load.js');
       const { loadInventory, policyWithExpectations, inventoryLabels } = await import('../../inventory/file.js');
@@ -44,7 +44,7 @@ export function register(program: Command): void {
       const entries = opts.inventory ? loadInventory(opts.inventory) : [];
       const policy = policyWithExpectations(loadPolicy(opts.policy), entries);
       const report = buildReport(scan, policy, inventoryLabels(entries));
-      const failOn = (opts.failOn as Severity | undefined) ?? policy.failOn;
+      const failOn = failOnOption ?? policy.failOn;
       const out = renderReport(report, opts.format as (typeof FORMATS)[number], { color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, failOn });
       if (opts.output) {
         writeFileSync(opts.output, out);

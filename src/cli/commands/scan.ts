@@ -3,9 +3,8 @@
  * The scanner itself is loaded on first use so that other commands start fast.
  */
 import type { Command } from 'commander';
-import { SEVERITIES, type Severity } from '../../checks/types.js';
 import { MitmError } from '../../errors.js';
-import { colors, EXIT, parseFormat, parsePositiveInt, printJson, SEVERITY_COLOR } from '../output.js';
+import { collect, colors, EXIT, parseFormat, parsePositiveInt, parseSeverity, printJson, SEVERITY_COLOR } from '../output.js';
 import { addInventoryOptions, runScanWithInventory, wantsInventoryRun, type InventoryCliOptions } from '../../inventory/cli-options.js';
 
 export interface ScanCommandOptions {
@@ -21,7 +20,6 @@ export interface ScanCommandOptions {
   tlsOnly?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** What the scan does after the TLS probes, from the command line (src/scan/beyond-handshake.ts). */
 async function beyondHandshakeFromOptions(opts: ScanCommandOptions): Promise<import('../../scan/scan.js').ScanOptions['beyondHandshake']> {
@@ -38,11 +36,6 @@ async function beyondHandshakeFromOptions(opts: ScanCommandOptions): Promise<imp
     out.dns = { servers: buildServerMap(opts.dnsResolver, []) };
   }
   return out;
-}
-
-function parseSeverity(value: string): Severity {
-  if (!(SEVERITIES as readonly string[]).includes(value)) throw new MitmError('MG_ERR_USAGE', `--fail-on must be one of ${SEVERITIES.join(', ')}`);
-  return value as Severity;
 }
 
 export function register(program: Command): void {
