@@ -49,6 +49,17 @@ function choice<T extends string>(name: string, value: string, allowed: readonly
   return value as T;
 }
 
+/** `cert show` and `cert pin`: one `<source>` (file or host:port) with the options to fetch it and the output format. */
+function sourceCommand(parent: Command, name: string, description: string): Command {
+  return parent
+    .command(name)
+    .description(description)
+    .argument('<source>', 'PEM/DER file or host:port')
+    .option('--sni <name>', 'server name to send when fetching')
+    .option('--timeout <ms>', 'connection timeout in milliseconds', '10000')
+    .option('--format <format>', 'text or json', 'text');
+}
+
 /** A file (PEM bundle or DER) or `host:port` to fetch the presented chain from. */
 async function loadSource(source: string, opts: SourceOptions): Promise<Uint8Array[]> {
   const { certificatesFromPemOrDer } = await import('../../x509/pem.js');
@@ -126,13 +137,7 @@ export function register(program: Command): void {
       process.exitCode = a.valid ? EXIT.OK : EXIT.FINDINGS;
     });
 
-  cert
-    .command('show')
-    .description('Show each certificate of a PEM file or of the chain a server presents (host:port)')
-    .argument('<source>', 'PEM/DER file or host:port')
-    .option('--sni <name>', 'server name to send when fetching')
-    .option('--timeout <ms>', 'connection timeout in milliseconds', '10000')
-    .option('--format <format>', 'text or json', 'text')
+  sourceCommand(cert, 'show', 'Show each certificate of a PEM file or of the chain a server presents (host:port)')
     .action(async (source: string, opts: SourceOptions) => {
       const format = parseFormat(opts.format);
       const ders = await loadSource(source, opts);
@@ -159,13 +164,7 @@ export function register(program: Command): void {
       process.stdout.write(out.join('\n') + '\n');
     });
 
-  cert
-    .command('pin')
-    .description('Print the SPKI pin (sha256//<base64>: curl --pinnedpubkey syntax; the base64 is the HPKP pin-sha256) of each certificate')
-    .argument('<source>', 'PEM/DER file or host:port')
-    .option('--sni <name>', 'server name to send when fetching')
-    .option('--timeout <ms>', 'connection timeout in milliseconds', '10000')
-    .option('--format <format>', 'text or json', 'text')
+  sourceCommand(cert, 'pin', 'Print the SPKI pin (sha256//<base64>: curl --pinnedpubkey syntax; the base64 is the HPKP pin-sha256) of each certificate')
     .action(async (source: string, opts: SourceOptions) => {
       const format = parseFormat(opts.format);
       const ders = await loadSource(source, opts);
