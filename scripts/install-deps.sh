@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian peers the tests run against, when they are missing. Idempotent and quiet when all are present.
-# One line per peer: the command that proves it is installed, and the Debian package that brings it.
+# One line per peer: the command the tests run, and the Debian package that brings it (the package's status decides,
+# so two packages behind one command, like dovecot-imapd and dovecot-pop3d, are each installed).
 set -euo pipefail
 
 PEERS=(
@@ -39,7 +40,11 @@ missing=()
 for entry in "${PEERS[@]}"; do
   cmd=${entry%% *}
   pkg=${entry#* }
-  if ! command -v "$cmd" >/dev/null 2>&1 && ! [ -x "/usr/sbin/$cmd" ]; then missing+=("$pkg"); fi
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  elif ! command -v "$cmd" >/dev/null 2>&1 && ! [ -x "/usr/sbin/$cmd" ]; then
+    echo "install-deps: $pkg is installed but $cmd is not on PATH" >&2
+  fi
 done
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
