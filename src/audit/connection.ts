@@ -144,25 +144,39 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
     apply(session.receive(chunk), isProtected);
   };
 
+  /** SNICallback of either TLS server: note the name the client sent and answer with that name's certificate. */
+  const sniCallback = (tlsFor: (name: string | undefined) => ServedTls) => (name: string, cb: (err: Error | null, context?: SecureContext) => void) => {
+    if (record.handshake) record.handshake.sni = name;
+    try {
+      cb(null, tlsFor(name).context);
+    } catch (err) {
+      cb(err as Error, undefined);
+    }
+  };
+
+  /** The handshake completed: record what was negotiated. */
+  const recordSecured = (tls: TLSSocket) => {
+    const cipher = tls.getCipher();
+    record.handshake = {
+      ...record.handshake,
+      completed: true,
+      protocol: tls.getProtocol() ?? 'unknown',
+      cipher: cipher?.standardName ?? cipher?.name ?? 'unknown',
+      ...(tls.alpnProtocol ? { alpn: tls.alpnProtocol } : {}),
+    };
+  };
+
   function startTls(raw: Socket, firstChunk?: Buffer): void {
     if (!ctx.tls) return abort(new MitmError('MG_ERR_INTERNAL', 'scenario has no certificate to serve'));
     const tlsFor = ctx.tls;
     raw.removeAllListeners('data');
     raw.setTimeout(0);
     if (ctx.protocol === 'https') return serveHttps(firstChunk ? replay(raw, firstChunk) : raw, tlsFor);
-    const contextFor = (name: string | undefined) => tlsFor(name).context;
     record.handshake = { completed: false };
     const tls = new TLSSocket(firstChunk ? replay(raw, firstChunk) : raw, {
       isServer: true,
-      secureContext: contextFor(undefined),
-      SNICallback: (name, cb) => {
-        if (record.handshake) record.handshake.sni = name;
-        try {
-          cb(null, contextFor(name));
-        } catch (err) {
-          cb(err as Error, undefined);
-        }
-      },
+      secureContext: tlsFor(undefined).context,
+      SNICallback: sniCallback(tlsFor),
     });
     current = tls;
     tls.setTimeout(limits.idleMs, () => abort(new MitmError('MG_ERR_TIMEOUT', `no data for ${limits.idleMs} ms`)));
@@ -173,14 +187,7 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
     });
     tls.on('close', finish);
     tls.on('secure', () => {
-      const cipher = tls.getCipher();
-      record.handshake = {
-        ...record.handshake,
-        completed: true,
-        protocol: tls.getProtocol() ?? 'unknown',
-        cipher: cipher?.standardName ?? cipher?.name ?? 'unknown',
-        ...(tls.alpnProtocol ? { alpn: tls.alpnProtocol } : {}),
-      };
+      recordSecured(tls);
       policy.tls = true;
       tls.on('data', onData(true));
       if (!session) {
@@ -204,28 +211,14 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
       handshakeTimeout: limits.idleMs,
       maxHeaderListPairs: 256,
       maxSessionMemory: 4,
-      SNICallback: (name, cb) => {
-        if (record.handshake) record.handshake.sni = name;
-        try {
-          cb(null, tlsFor(name).context);
-        } catch (err) {
-          cb(err as Error, undefined);
-        }
-      },
+      SNICallback: sniCallback(tlsFor),
     });
     server.on('tlsClientError', (err) => {
       if (record.handshake && !record.handshake.completed) record.handshake.error = opensslReason(err.message);
       raw.destroy();
     });
     server.on('secureConnection', (tls: TLSSocket) => {
-      const cipher = tls.getCipher();
-      record.handshake = {
-        ...record.handshake,
-        completed: true,
-        protocol: tls.getProtocol() ?? 'unknown',
-        cipher: cipher?.standardName ?? cipher?.name ?? 'unknown',
-        ...(tls.alpnProtocol ? { alpn: tls.alpnProtocol } : {}),
-      };
+      recordSecured(tls);
       current = tls;
       tls.setTimeout(limits.idleMs, () => abort(new MitmError('MG_ERR_TIMEOUT', `no data for ${limits.idleMs} ms`)));
       tls.on('close', finish);
