@@ -95,6 +95,23 @@ function policyId(z: ZoneSpec): string {
   return `p-${z.signing}${z.nsec3 ? (z.nsec3.optOut ? '-n3o' : '-n3') + (z.nsec3.iterations ?? 0) : ''}`;
 }
 
+/**
+ * A daemon in the foreground (not detached), its stderr kept for error messages; `stop` sends SIGTERM, then SIGKILL
+ * when it has not exited within 5 s.
+ */
+function runForeground(cmd: string, args: string[]): { child: ChildProcess; stderr: () => string; stop: () => Promise<void> } {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  return { child, stderr: () => stderr, stop };
+}
+
 /** Start knotd serving `zones` on `host` (default: a random 127.x address) and a free port. */
 export async function startKnot(zones: ZoneSpec[], host = loopbackAddress()): Promise<KnotServer> {
   const dir = mkdtempSync(join(tmpdir(), 'mitmguard-knot-'));
@@ -178,26 +195,18 @@ async function startIn(dir: string, zones: ZoneSpec[], host: string): Promise<Kn
         return `  "${owner}" static-ds ${tag} ${alg} ${dt} "${digest}";`;
       }).join('\n') + '\n};\n',
   );
-  const child: ChildProcess = spawn(KNOTD, ['-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
+  const { child, stderr, stop } = runForeground(KNOTD, ['-c', confPath]);
   // Ready when every zone answers its SOA authoritatively and, when signed, with a signature (bounded wait).
   try {
     for (const z of zones) {
       for (let i = 0; ; i++) {
-        if (child.exitCode !== null) throw new Error(`knotd exited: ${stderr}`);
+        if (child.exitCode !== null) throw new Error(`knotd exited: ${stderr()}`);
         const ok = await query({ host, port }, z.name, RR_TYPES.SOA, { timeoutMs: 500, retries: 0, randomizeCase: false }).then(
           (r) => r.message.aa && r.message.rcode === 0 && (z.signing === 'unsigned' || r.message.answers.some((a) => a.type === RR_TYPES.RRSIG)),
           () => false,
         );
         if (ok) break;
-        if (i > 100) throw new Error(`knotd did not serve ${z.name} in time: ${stderr}`);
+        if (i > 100) throw new Error(`knotd did not serve ${z.name} in time: ${stderr()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     }
@@ -341,22 +350,18 @@ export async function startUnbound(knot: KnotServer, stubZone = 'test.', host = 
   ].join('\n');
   const confPath = join(dir, 'unbound.conf');
   writeFileSync(confPath, conf, { mode: 0o600 });
-  const child = spawn(UNBOUND, ['-d', '-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const daemon = runForeground(UNBOUND, ['-d', '-c', confPath]);
+  const { child, stderr } = daemon;
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await daemon.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`unbound exited: ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`unbound exited: ${stderr()}`);
       const ok = await query({ host, port }, stubZone, RR_TYPES.SOA, { timeoutMs: 1000, retries: 0 }).then((r) => r.message.rcode === 0, () => false);
       if (ok) break;
-      if (i > 50) throw new Error(`unbound did not answer in time: ${stderr}`);
+      if (i > 50) throw new Error(`unbound did not answer in time: ${stderr()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   } catch (err) {
