@@ -105,6 +105,24 @@ export async function waitForPort(host: string, port: number, timeoutMs = SERVER
   throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
 }
 
+/** An in-process server listening on 127.0.0.1 and a free port; `close` runs `before`, closes the server, then `after`. */
+async function listenOnLoopback(server: NetServer, chainPem: string[], hooks: { before?: () => void; after?: () => void } = {}): Promise<TestServer> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    host: '127.0.0.1',
+    port,
+    target: `127.0.0.1:${port}`,
+    chainPem,
+    log: () => '',
+    close: async () => {
+      hooks.before?.();
+      await new Promise<void>((r) => server.close(() => r()));
+      hooks.after?.();
+    },
+  };
+}
+
 export interface NodeTlsServerOptions extends Omit<TlsOptions, 'key' | 'cert'> {
   key?: KeySpec;
   /** Staple these bytes as the OCSP response (RFC 6066 §8) to every client that asks. */
@@ -119,19 +137,7 @@ export async function startNodeTlsServer(options: NodeTlsServerOptions = {}): Pr
   // Scanners abort handshakes on purpose; those are not test failures.
   server.on('tlsClientError', () => {});
   if (ocspResponse) server.on('OCSPRequest', (_cert: Buffer, _issuer: Buffer, done: (err: Error | null, resp?: Buffer) => void) => done(null, ocspResponse));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    host: '127.0.0.1',
-    port,
-    target: `127.0.0.1:${port}`,
-    chainPem: creds.chainPem,
-    log: () => '',
-    close: async () => {
-      await new Promise<void>((r) => server.close(() => r()));
-      rmSync(creds.dir, { recursive: true, force: true });
-    },
-  };
+  return listenOnLoopback(server, creds.chainPem, { after: () => rmSync(creds.dir, { recursive: true, force: true }) });
 }
 
 function spawnServer(command: string, args: string[], dir: string, host: string, port: number, chainPem: string[]): Promise<TestServer> {
@@ -244,19 +250,11 @@ export async function startHostileServer(behave: (socket: Socket) => void): Prom
     s.on('error', () => {});
     behave(s);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    host: '127.0.0.1',
-    port,
-    target: `127.0.0.1:${port}`,
-    chainPem: [],
-    log: () => '',
-    close: async () => {
+  return listenOnLoopback(server, [], {
+    before: () => {
       for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
     },
-  };
+  });
 }
 
 /**
