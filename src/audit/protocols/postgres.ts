@@ -5,7 +5,7 @@
  */
 import { MitmError } from '../../errors.js';
 import { ByteReader, ByteWriter } from '../../bytes.js';
-import { out, text, type ProtocolSession, type SessionEvent, type SessionFactory, type SessionOutput } from './types.js';
+import { merge, out, text, type ProtocolSession, type SessionEvent, type SessionFactory, type SessionOutput } from './types.js';
 
 /** Startup packets are small; libpq caps them at 10000 bytes (MAX_STARTUP_PACKET_LENGTH in the server). */
 export const MAX_STARTUP_BYTES = 10_000;
@@ -123,14 +123,7 @@ export const postgresSession: SessionFactory = (initial): ProtocolSession => {
         if (o.close) break;
       }
     }
-    const merged = out();
-    for (const o of outputs) {
-      merged.send.push(...o.send);
-      merged.events.push(...o.events);
-      if (o.upgrade) merged.upgrade = true;
-      if (o.close) merged.close = true;
-    }
-    return merged;
+    return merge(outputs);
   }
 
   return {
