@@ -6,6 +6,7 @@
 import { ByteReader } from '../bytes.js';
 import { MitmError, isMitmError } from '../errors.js';
 import { DNS_LIMITS } from './limits.js';
+import { presentationLabels } from './name.js';
 import { decodeRdata, type Rdata } from './rdata.js';
 import { typeName } from './types.js';
 
@@ -149,27 +150,7 @@ function expandRdata(msg: Uint8Array, start: number, length: number, type: numbe
 /** Wire form of a presentation name as produced by readName (escapes undone), case preserved. */
 export function wireOf(name: string): number[] {
   if (name === '.') return [0];
-  const out: number[] = [];
-  let label: number[] = [];
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c === 0x5c) {
-      const d = name.slice(i + 1, i + 4);
-      if (/^\d{3}$/.test(d)) {
-        label.push(Number(d));
-        i += 3;
-      } else {
-        label.push(name.charCodeAt(i + 1));
-        i += 1;
-      }
-    } else if (c === 0x2e) {
-      out.push(label.length, ...label);
-      label = [];
-    } else label.push(c & 0xff);
-  }
-  if (label.length) out.push(label.length, ...label);
-  out.push(0);
-  return out;
+  return [...presentationLabels(name).flatMap((label) => [label.length, ...label]), 0];
 }
 
 function readRecord(msg: Uint8Array, r: ByteReader): DnsRecord {

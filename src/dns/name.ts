@@ -55,27 +55,38 @@ export function isSubdomain(name: string, zone: string): boolean {
   return name === zone || name.endsWith('.' + zone);
 }
 
-/** Label octets of a presentation name, with `\.` and `\DDD` escapes (RFC 1035 §5.1) undone. */
-export function labelBytes(name: string): Buffer[] {
-  const labels: Buffer[] = [];
+/**
+ * Labels of a presentation name as octet values, `\.` and `\DDD` escapes (RFC 1035 §5.1) undone, case preserved: an
+ * empty label wherever two dots meet, none after a trailing dot. Values of escapes are as written (wire encoders
+ * truncate them to octets).
+ */
+export function presentationLabels(name: string): number[][] {
+  const labels: number[][] = [];
   let cur: number[] = [];
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c === 0x5c) {
       const d = name.slice(i + 1, i + 4);
       if (/^\d{3}$/.test(d)) {
-        cur.push(Number(d) & 0xff);
+        cur.push(Number(d));
         i += 3;
       } else {
-        cur.push(name.charCodeAt(i + 1) & 0xff);
+        cur.push(name.charCodeAt(i + 1));
         i += 1;
       }
     } else if (c === 0x2e) {
-      labels.push(Buffer.from(cur));
+      labels.push(cur);
       cur = [];
     } else cur.push(c & 0xff);
   }
-  if (cur.length) labels.push(Buffer.from(cur));
+  if (cur.length) labels.push(cur);
+  return labels;
+}
+
+/** Label octets of a presentation name, with `\.` and `\DDD` escapes (RFC 1035 §5.1) undone. */
+export function labelBytes(name: string): Buffer[] {
+  // Buffer.from keeps the low eight bits of each value.
+  const labels = presentationLabels(name).map((l) => Buffer.from(l));
   return labels.filter((l, i) => l.length > 0 || i < labels.length - 1);
 }
 
