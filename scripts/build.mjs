@@ -1,17 +1,24 @@
 #!/usr/bin/env node
 // Bundles the CLI (and the library entry points scripts use) into dist/ so `mitmguard` starts without a TypeScript
-// loader. Dependencies stay external.
+// loader. `node scripts/build.mjs [outdir]` (default dist/).
+//
+// Start-up is a large share of a one-endpoint `mitmguard scan`, so (figures in docs/scan.md):
+// - splitting: each command module (src/cli/commands/index.ts loads them with import()) and the library code behind it
+//   is its own chunk; dist/cli.js loads only commander and the command it runs.
+// - dependencies are bundled too: Node resolving and reading the many files of zod, yaml, @peculiar/* and commander
+//   from node_modules cost more than reading them from a few chunks. The CommonJS ones call require() for Node's own
+//   modules, which an ES module has not got, so every chunk defines one through createRequire.
 import { build } from 'esbuild';
 
 await build({
   entryPoints: { cli: 'src/cli/main.ts', pki: 'src/pki/index.ts' },
-  outdir: 'dist',
+  outdir: process.argv[2] ?? 'dist',
   bundle: true,
   splitting: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  packages: 'external',
+  banner: { js: "import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'warning',
 });

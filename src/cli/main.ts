@@ -1,24 +1,43 @@
-import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands/index.js';
+import { commands, type CommandEntry } from './commands/index.js';
 import { EXIT, reportError } from './output.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 
+/**
+ * Which command modules this run needs. Start-up is most of a one-endpoint scan, so only the named command's module
+ * (and its dependencies) is loaded; help, no command, `help`, an unknown command or an option before the command load
+ * every module so help and error text list every command. `--version` first needs none: commander prints it while
+ * parsing the root options, before any command is looked at. The root has no option that takes a value, so the first
+ * argument not starting with `-` is the command, as commander reads it.
+ */
+export function commandsFor(args: readonly string[]): readonly CommandEntry[] {
+  for (const arg of args) {
+    if (arg === '-V' || arg === '--version') return [];
+    if (arg === '--') continue;
+    if (arg.startsWith('-')) return commands;
+    const entry = commands.find((c) => c.name === arg);
+    return entry ? [entry] : commands;
+  }
+  return commands;
+}
+
 /** The CLI is thin: parse, call the library, print. */
-export function buildProgram(): Command {
+export async function buildProgram(args: readonly string[] = process.argv.slice(2)): Promise<Command> {
   const program = new Command(TOOL_NAME)
     .version(VERSION)
     .description('Prove, connection by connection, that a man in the middle could neither read nor alter your traffic.')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of commands) register(program);
+  // Loaded side by side, registered in table order so help lists commands in the same order every time.
+  const modules = await Promise.all(commandsFor(args).map((c) => c.load()));
+  for (const { register } of modules) register(program);
   for (const sub of program.commands) sub.exitOverride();
   return program;
 }
 
 async function main(): Promise<void> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram();
     await program.parseAsync(process.argv);
   } catch (err) {
     if (err instanceof CommanderError) {

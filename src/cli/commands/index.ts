@@ -1,20 +1,21 @@
 import type { Command } from 'commander';
-import { register as auditClient } from './audit-client.js';
-import { register as cert } from './cert.js';
-import { register as dns } from './dns.js';
-import { register as lab } from './lab.js';
-import { register as report } from './report.js';
-import { register as scan } from './scan.js';
 
-/** Each command module exports `register(program)`; one line per command here. */
-type Register = (program: Command) => void;
+/** Each command module exports `register(program)`. */
+export type Register = (program: Command) => void;
 
-export const commands: Register[] = [
-  cert,
-  dns,
-  scan,
-  lab,
-  report,
-  auditClient,
-  // scan, cert, dns, audit-client, lab, report ...
+export interface CommandEntry {
+  /** The name the module gives `program.command(...)`; `main.ts` matches it against the first argument. */
+  readonly name: string;
+  /** Loaded only when this command runs, or for help and errors, so one command's dependencies never slow another. */
+  readonly load: () => Promise<{ register: Register }>;
+}
+
+/** One line per command, in the order help lists them. Keep every module out of static imports. */
+export const commands: readonly CommandEntry[] = [
+  { name: 'cert', load: () => import('./cert.js') },
+  { name: 'dns', load: () => import('./dns.js') },
+  { name: 'scan', load: () => import('./scan.js') },
+  { name: 'lab', load: () => import('./lab.js') },
+  { name: 'report', load: () => import('./report.js') },
+  { name: 'audit-client', load: () => import('./audit-client.js') },
 ];
