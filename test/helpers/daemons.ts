@@ -218,18 +218,28 @@ export async function startRedis(options: RedisOptions = {}): Promise<Daemon> {
 // PostgreSQL: initdb once per process into a template dir, copied per start (initdb costs seconds).
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
-let pgTemplate: string | undefined;
 
-async function postgresTemplate(): Promise<string> {
-  if (pgTemplate && existsSync(pgTemplate)) return pgTemplate;
-  const dir = tempDir('pg-template');
-  const { uid, gid } = userIds('postgres');
-  chownSync(dir, uid, gid);
-  await run('runuser', ['-u', 'postgres', '--', `${PG_BIN}/initdb`, '-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], { timeout: 120_000 });
-  pgTemplate = dir;
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+/**
+ * A data directory made once per process: a temporary directory owned by `user`, filled by `init`, removed at exit;
+ * made again if something removed it.
+ */
+function templateOnce(label: string, user: string, init: (dir: string) => Promise<unknown>): () => Promise<string> {
+  let template: string | undefined;
+  return async () => {
+    if (template && existsSync(template)) return template;
+    const dir = tempDir(label);
+    const { uid, gid } = userIds(user);
+    chownSync(dir, uid, gid);
+    await init(dir);
+    template = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  };
 }
+
+const postgresTemplate = templateOnce('pg-template', 'postgres', (dir) =>
+  run('runuser', ['-u', 'postgres', '--', `${PG_BIN}/initdb`, '-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], { timeout: 120_000 }),
+);
 
 export interface PostgresOptions {
   ssl: boolean;
@@ -259,17 +269,9 @@ export async function startPostgres(options: PostgresOptions): Promise<Daemon> {
 // ---------------------------------------------------------------------------------------------------------------
 // MariaDB: mariadb-install-db once per process, copied per start.
 
-let mariaTemplate: string | undefined;
-async function mariadbTemplate(): Promise<string> {
-  if (mariaTemplate && existsSync(mariaTemplate)) return mariaTemplate;
-  const dir = tempDir('maria-template');
-  const { uid, gid } = userIds('mysql');
-  chownSync(dir, uid, gid);
-  await run('mariadb-install-db', ['--no-defaults', `--datadir=${join(dir, 'data')}`, '--user=mysql', '--skip-test-db', '--auth-root-authentication-method=normal'], { timeout: 120_000 });
-  mariaTemplate = dir;
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const mariadbTemplate = templateOnce('maria-template', 'mysql', (dir) =>
+  run('mariadb-install-db', ['--no-defaults', `--datadir=${join(dir, 'data')}`, '--user=mysql', '--skip-test-db', '--auth-root-authentication-method=normal'], { timeout: 120_000 }),
+);
 
 export interface MariadbOptions {
   ssl: boolean;
