@@ -13,7 +13,7 @@ import { createLabSmtpServer } from './smtp.js';
 /** Loopback only: the lab must never be reachable from another machine. */
 export const LAB_HOST = '127.0.0.1';
 /** HSTS the good endpoints send: two years (Mozilla's recommendation; above the 180 days A+ needs). */
-export const LAB_HSTS = 'max-age=63072000; includeSubDomains';
+export const LAB_HSTS = 'max-age=63072000; includeSubDomains; preload';
 
 export interface RunningEndpoint {
   spec: LabEndpoint;

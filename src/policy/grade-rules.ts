@@ -12,7 +12,7 @@ import { keyExchangeBits, keyStrength } from './grade-score.js';
 
 /**
  * Finding ids that mean "a client would not trust this chain" (SSL Labs' T): the strict validator's verdicts
- * (src/checks/certificates.ts), a pin the policy mandates, and the policy's own expiry check.
+ * (src/checks/certificates.ts) and the policy's own expiry check. A pin mismatch is not here: it is critical, so F.
  */
 export const TRUST_FINDING_IDS: ReadonlySet<string> = new Set([
   'cert.chain.expired',
@@ -24,7 +24,6 @@ export const TRUST_FINDING_IDS: ReadonlySet<string> = new Set([
   'cert.chain.revoked',
   'cert.chain.invalid',
   'policy.cert.expired',
-  'policy.cert.pin-mismatch',
 ]);
 
 export const SEVERITY_CAP: Record<Severity, Grade | null> = { critical: 'F', high: 'C', medium: 'B', low: 'A', info: null };

@@ -44,7 +44,7 @@ test('the modern endpoint serves a valid chain to curl, with HSTS', async () => 
   const r = await curl('modern');
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /^HTTP\/1\.1 200/m);
-  assert.match(r.out, /strict-transport-security: max-age=63072000; includeSubDomains/i);
+  assert.match(r.out, /strict-transport-security: max-age=63072000; includeSubDomains; preload/i);
 });
 
 test('curl refuses the expired, self-signed, wrong-host and incomplete-chain endpoints for the reason each was built with', async () => {

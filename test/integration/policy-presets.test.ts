@@ -10,6 +10,7 @@ import { loadPolicy } from '../../src/policy/load.js';
 import { spkiPin } from '../../src/policy/facts.js';
 import { buildReport, type ReportDocument } from '../../src/report/index.js';
 import { scanTarget } from '../../src/scan/index.js';
+import { TrustStore } from '../../src/x509/trust-store.js';
 import type { ScanDocument } from '../../src/scan/types.js';
 import { runCli } from '../e2e/helpers.js';
 
@@ -20,7 +21,10 @@ let scan: ScanDocument;
 
 before(async () => {
   lab = await startLab({ only: ['modern', 'tls13-only', 'legacy'] });
-  const scanEntry = inventoryScanner((t, o) => scanTarget(t, { ...o, timeoutMs: 10_000 }));
+  // The lab root is the private CA these endpoints chain to, given as an anchor as `scan --ca` does.
+  const extraAnchors = new TrustStore();
+  extraAnchors.addPemOrDer(lab.rootPem, 'lab root');
+  const scanEntry = inventoryScanner((t, o) => scanTarget(t, { ...o, timeoutMs: 10_000, beyondHandshake: { ...(typeof o.beyondHandshake === 'object' ? o.beyondHandshake : {}), extraAnchors } }));
   const signal = new AbortController().signal;
   const targets = await Promise.all(labInventory(lab.endpoints).map((e) => scanEntry(e, signal)));
   scan = { tool: 'mitmguard', version: 'test', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), targets };
@@ -76,7 +80,9 @@ severityOverrides:
 });
 
 test('`scan --policy` with a preset prints the graded report; a bad policy file stops the scan with exit 2 and names the line and column', { timeout: 120_000 }, async () => {
-  const ok = await runCli(['scan', '--policy', 'modern', '--timeout', '10000', target('tls13-only')]);
+  const caFile = join(dir, 'lab-root.pem');
+  writeFileSync(caFile, lab.rootPem);
+  const ok = await runCli(['scan', '--policy', 'modern', '--ca', caFile, '--timeout', '10000', target('tls13-only')]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /policy modern — 1 target\(s\)/);
   assert.match(ok.stdout, /Encryption everywhere +A\+ /, ok.stdout);
