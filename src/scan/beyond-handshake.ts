@@ -23,9 +23,6 @@ import type { TlsFacts } from './types.js';
 /** The checks run on what these probes observe; the TLS checks stay in SCAN_CHECKS. */
 export const BEYOND_HANDSHAKE_CHECKS = new CheckRegistry([...certificateChecks, ...plaintextChecks, ...starttlsChecks, ...httpChecks, ...mtlsChecks]);
 
-/** Schemes that name a plain-text service: no TLS scan, only the posture probe. */
-export const PLAINTEXT_SCHEMES: Readonly<Record<string, PostureProtocol | 'http'>> = { http: 'http', redis: 'redis' };
-
 export interface BeyondHandshakeOptions {
   timeoutMs: number;
   signal: AbortSignal;
@@ -87,7 +84,7 @@ export async function probeBeyondHandshake(target: ParsedTarget, tls: TlsFacts |
     out.findings.push(...checks.run('certificate-chain', out.certificateValidation, target.input));
   }
 
-  const plainScheme = target.scheme ? PLAINTEXT_SCHEMES[target.scheme] : undefined;
+  const plainScheme = target.plaintext;
   if ((tls && isWeb(target)) || plainScheme === 'http') {
     const httpPort = plainScheme === 'http' ? target.port : options.httpPort !== undefined ? options.httpPort : target.port === 443 ? 80 : null;
     out.http = await probeHttp(

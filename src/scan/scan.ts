@@ -13,7 +13,7 @@ import { probeTls } from '../tls/scan/probe-tls.js';
 import { VERSION } from '../version.js';
 import { sortFindings } from '../checks/registry.js';
 import { probeBeyondHandshake, type BeyondHandshakeOptions } from './beyond-handshake.js';
-import { parseTarget, SCHEMES, type ParsedTarget } from './target.js';
+import { parseTarget, type ParsedTarget } from './target.js';
 import type { ScanDocument, TargetReport } from './types.js';
 
 export interface ScanOptions {
@@ -105,7 +105,7 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
       report.dns = extra.dns;
       report.findings = sortFindings([...findings, ...extra.findings]);
       // A plain-text target answered: the scan succeeded, and what it found is in the findings.
-      if (!tls && extra.posture && !extra.posture.error && SCHEMES[parsed.scheme ?? '']?.plaintext) {
+      if (!tls && extra.posture && !extra.posture.error && parsed.plaintext) {
         report.ok = true;
         report.error = null;
       }
@@ -114,7 +114,7 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
     return report;
   };
   try {
-    if (SCHEMES[parsed.scheme ?? '']?.plaintext) return await finish(null, { code: 'MG_ERR_PROTOCOL', message: `${parsed.scheme}:// is a plain-text service: nothing to scan for TLS` }, []);
+    if (parsed.plaintext) return await finish(null, { code: 'MG_ERR_PROTOCOL', message: `${parsed.scheme}:// is a plain-text service: nothing to scan for TLS` }, []);
     const tls = await probeTls(ctx);
     return await finish(tls, null, (options.checks ?? SCAN_CHECKS).run('tls', tls, parsed.input));
   } catch (err) {

@@ -10,8 +10,8 @@ interface SchemeInfo {
   port: number;
   /** null: TLS from the first byte; otherwise the STARTTLS protocol to run first. */
   starttls: StartTlsProtocol | null;
-  /** A plain-text service (http://, redis://): no TLS scan, only what speaks there and what it accepts in the clear. */
-  plaintext?: true;
+  /** A plain-text service (http://, redis://) and the protocol it speaks: no TLS scan, only what it accepts in the clear. */
+  plaintext?: 'http' | 'redis';
 }
 
 /** Schemes by name (IANA service names and URI schemes). */
@@ -38,8 +38,8 @@ export const SCHEMES: Readonly<Record<string, SchemeInfo>> = {
   postgresql: { port: 5432, starttls: 'postgres' },
   mysql: { port: 3306, starttls: 'mysql' },
   rediss: { port: 6380, starttls: null },
-  http: { port: 80, starttls: null, plaintext: true },
-  redis: { port: 6379, starttls: null, plaintext: true },
+  http: { port: 80, starttls: null, plaintext: 'http' },
+  redis: { port: 6379, starttls: null, plaintext: 'redis' },
 };
 
 export const DEFAULT_PORT = 443;
@@ -53,6 +53,8 @@ export interface ParsedTarget {
   starttls: StartTlsProtocol | null;
   /** The name for SNI: the host unless it is an IP address (RFC 6066 §3 forbids literal addresses). */
   sni: string | null;
+  /** Set for plain-text schemes (SchemeInfo.plaintext): the protocol spoken in the clear. */
+  plaintext?: 'http' | 'redis';
 }
 
 const HOST_LABEL = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?$/;
@@ -115,5 +117,8 @@ export function parseTarget(input: string, options: { starttls?: string } = {}):
     if (!isStartTlsProtocol(options.starttls)) fail(input, `unknown STARTTLS protocol ${options.starttls}`);
     starttls = options.starttls;
   }
-  return { input: text, scheme, host, port, starttls, sni: isIP(host) ? null : host.replace(/\.$/, '') };
+  return {
+    input: text, scheme, host, port, starttls, sni: isIP(host) ? null : host.replace(/\.$/, ''),
+    ...(info?.plaintext ? { plaintext: info.plaintext } : {}),
+  };
 }
