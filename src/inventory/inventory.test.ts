@@ -111,3 +111,18 @@ test('on a TTY, progress redraws a block with counts, ETA and the running target
   assert.match(all, /\x1b\[\d+A\x1b\[0J/, 'moves up and clears to redraw in place');
   assert.match(all, /interrupted: 2 of 4 target\(s\) done/);
 });
+
+test('withBeyondHandshake adds options to every scan call; the call wins per key, and false on either side turns the steps off', async () => {
+  const { withBeyondHandshake } = await import('./scan-one.js');
+  const seen: unknown[] = [];
+  const fake = async (_t: string, o: { beyondHandshake?: unknown }) => {
+    seen.push(o.beyondHandshake);
+    return {} as never;
+  };
+  const anchors = {} as never;
+  await withBeyondHandshake(fake, { extraAnchors: anchors, mtls: 'auto' })('a:1', { beyondHandshake: { mtls: 'always' } });
+  await withBeyondHandshake(fake, { extraAnchors: anchors })('a:1', {});
+  await withBeyondHandshake(fake, false)('a:1', { beyondHandshake: { mtls: 'always' } });
+  await withBeyondHandshake(fake, { mtls: 'always' })('a:1', { beyondHandshake: false });
+  assert.deepEqual(seen, [{ extraAnchors: anchors, mtls: 'always' }, { extraAnchors: anchors }, false, false]);
+});

@@ -11,6 +11,21 @@ import type { InventoryEntry } from './file.js';
 /** The scanner's `scanTarget`, as far as the inventory needs it. */
 export type ScanTargetFn = (target: string, options: Pick<ScanOptions, 'sni' | 'signal' | 'beyondHandshake'>) => Promise<TargetReport>;
 
+/**
+ * `scanTarget` with `extra` added to every call's beyond-handshake options: the call's own keys win, and `false` on
+ * either side turns those steps off. The lab adds its root as an anchor this way, the CLI its `--ca` and `--mtls`.
+ *
+ * @example const scan = withBeyondHandshake(scanTarget, { extraAnchors: loadTrustStore({ paths: ['ca.pem'] }) });
+ */
+export function withBeyondHandshake(scanTarget: ScanTargetFn, extra: ScanOptions['beyondHandshake']): ScanTargetFn {
+  return function scanWithExtra(target, options) {
+    const call = options.beyondHandshake;
+    const beyondHandshake =
+      extra === false || call === false ? false : { ...(typeof extra === 'object' ? extra : {}), ...(typeof call === 'object' ? call : {}) };
+    return scanTarget(target, { ...options, beyondHandshake });
+  };
+}
+
 /** Scan one inventory entry; never throws (a failure is a report with `ok: false`). */
 export type ScanEntryFn = (entry: InventoryEntry, signal: AbortSignal) => Promise<TargetReport>;
 

@@ -6,7 +6,7 @@
 import type { Pillar } from '../checks/types.js';
 import { inventoryLabels, policyWithExpectations, type InventoryEntry } from '../inventory/file.js';
 import { runInventory, type ProgressEvent } from '../inventory/runner.js';
-import { inventoryScanner, type ScanTargetFn } from '../inventory/scan-one.js';
+import { inventoryScanner, withBeyondHandshake, type ScanTargetFn } from '../inventory/scan-one.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/schema.js';
 import { buildReport, type ReportDocument } from '../report/model.js';
@@ -67,10 +67,8 @@ export async function scanLab(opts: LabScanOptions): Promise<{ report: ReportDoc
     // The lab's own root is the trust anchor its endpoints chain to, as an organisation's private CA is (`--ca`).
     const labAnchors = new TrustStore();
     labAnchors.addPemOrDer(lab.rootPem, 'mitmguard lab root');
-    const scanTarget: ScanTargetFn = (t, o) =>
-      opts.scanTarget(t, { ...o, beyondHandshake: { ...(typeof o.beyondHandshake === 'object' ? o.beyondHandshake : {}), extraAnchors: labAnchors } });
     const run = await runInventory(entries, {
-      scan: inventoryScanner(scanTarget),
+      scan: inventoryScanner(withBeyondHandshake(opts.scanTarget, { extraAnchors: labAnchors })),
       concurrency: opts.concurrency ?? entries.length,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

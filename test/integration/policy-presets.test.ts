@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labInventory, startLab, type Lab } from '../../src/lab/index.js';
-import { inventoryScanner } from '../../src/inventory/scan-one.js';
+import { inventoryScanner, withBeyondHandshake } from '../../src/inventory/scan-one.js';
 import { loadPolicy } from '../../src/policy/load.js';
 import { spkiPin } from '../../src/policy/facts.js';
 import { buildReport, type ReportDocument } from '../../src/report/index.js';
@@ -24,7 +24,7 @@ before(async () => {
   // The lab root is the private CA these endpoints chain to, given as an anchor as `scan --ca` does.
   const extraAnchors = new TrustStore();
   extraAnchors.addPemOrDer(lab.rootPem, 'lab root');
-  const scanEntry = inventoryScanner((t, o) => scanTarget(t, { ...o, timeoutMs: 10_000, beyondHandshake: { ...(typeof o.beyondHandshake === 'object' ? o.beyondHandshake : {}), extraAnchors } }));
+  const scanEntry = inventoryScanner(withBeyondHandshake((t, o) => scanTarget(t, { ...o, timeoutMs: 10_000 }), { extraAnchors }));
   const signal = new AbortController().signal;
   const targets = await Promise.all(labInventory(lab.endpoints).map((e) => scanEntry(e, signal)));
   scan = { tool: 'mitmguard', version: 'test', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), targets };

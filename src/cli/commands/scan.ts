@@ -57,16 +57,11 @@ export function register(program: Command): void {
     .action(async (targets: string[], opts: ScanCommandOptions & InventoryCliOptions) => {
       if (wantsInventoryRun(opts)) {
         const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
+        const concurrency = parsePositiveInt('--concurrency', opts.concurrency, 256);
         const { scanTarget } = await import('../../scan/index.js');
-        const beyond = await beyondHandshakeFromOptions(opts);
-        process.exitCode = await runScanWithInventory(targets, opts, (t, o) =>
-          scanTarget(t, {
-            ...o,
-            timeoutMs,
-            concurrency: parsePositiveInt('--concurrency', opts.concurrency, 256),
-            beyondHandshake: beyond === false ? false : { ...(typeof beyond === 'object' ? beyond : {}), ...(typeof o.beyondHandshake === 'object' ? o.beyondHandshake : {}) },
-          }),
-        );
+        const { withBeyondHandshake } = await import('../../inventory/scan-one.js');
+        const scan = withBeyondHandshake((t, o) => scanTarget(t, { ...o, timeoutMs, concurrency }), await beyondHandshakeFromOptions(opts));
+        process.exitCode = await runScanWithInventory(targets, opts, scan);
         return;
       }
       if (targets.length === 0) throw new MitmError('MG_ERR_USAGE', 'name at least one target, or an --inventory file');
