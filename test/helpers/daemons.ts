@@ -133,12 +133,41 @@ export function tail(file: string, lines = 30): string {
   }
 }
 
+/**
+ * Every daemon this process started and has not seen exit. A test whose setup fails half-way (one of two daemons
+ * started) never calls stop() on the survivor, so the process kills them all when it ends, and on SIGTERM/SIGINT from
+ * the test runner's per-file deadline. Children are unref'd: a forgotten daemon never keeps a test file alive.
+ */
+const running = new Set<ChildProcess>();
+function killAllDaemons(): void {
+  for (const child of running) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  running.clear();
+}
+process.once('exit', killAllDaemons);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    killAllDaemons();
+    process.exit(128 + (signal === 'SIGTERM' ? 15 : 2));
+  });
+}
+
 /** Spawn a foreground daemon with stdout/stderr into `logFile`, in its own process group so stop() reaches children. */
 export function spawnDaemon(cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
   const fd = openSync(logFile, 'a');
   const child = spawn(cmd, args, { stdio: ['ignore', fd, fd], detached: true, env });
   closeSync(fd);
   child.on('error', () => {});
+  if (child.pid !== undefined) {
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    child.unref();
+  }
   return child;
 }
 
@@ -224,16 +253,24 @@ const PG_BIN = '/usr/lib/postgresql/15/bin';
  * made again if something removed it.
  */
 function templateOnce(label: string, user: string, init: (dir: string) => Promise<unknown>): () => Promise<string> {
-  let template: string | undefined;
+  // The promise is shared, so two daemons started at once (Promise.all) wait for one init instead of running two.
+  let template: Promise<string> | undefined;
+  let made: string | undefined;
   return async () => {
-    if (template && existsSync(template)) return template;
-    const dir = tempDir(label);
-    const { uid, gid } = userIds(user);
-    chownSync(dir, uid, gid);
-    await init(dir);
-    template = dir;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    return dir;
+    if (template && (made === undefined || existsSync(made))) return template;
+    template = (async () => {
+      const dir = tempDir(label);
+      const { uid, gid } = userIds(user);
+      chownSync(dir, uid, gid);
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      await init(dir);
+      made = dir;
+      return dir;
+    })();
+    template.catch(() => {
+      template = undefined;
+    });
+    return template;
   };
 }
 
@@ -269,8 +306,20 @@ export async function startPostgres(options: PostgresOptions): Promise<Daemon> {
 // ---------------------------------------------------------------------------------------------------------------
 // MariaDB: mariadb-install-db once per process, copied per start.
 
+// Each MariaDB gets its own --tmpdir: its temporary tables never live in the shared /tmp, where a CI run once lost one
+// half-way through mariadb-install-db ("Error on delete of '/tmp/#sql-temptable-…'").
+function mariadbTmp(dir: string): string {
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  const { uid, gid } = userIds('mysql');
+  chownSync(tmp, uid, gid);
+  return tmp;
+}
 const mariadbTemplate = templateOnce('maria-template', 'mysql', (dir) =>
-  run('mariadb-install-db', ['--no-defaults', `--datadir=${join(dir, 'data')}`, '--user=mysql', '--skip-test-db', '--auth-root-authentication-method=normal'], { timeout: 120_000 }),
+  run('mariadb-install-db', [
+    '--no-defaults', `--datadir=${join(dir, 'data')}`, `--tmpdir=${mariadbTmp(dir)}`, '--user=mysql', '--skip-test-db',
+    '--auth-root-authentication-method=normal',
+  ], { timeout: 120_000 }),
 );
 
 export interface MariadbOptions {
@@ -288,7 +337,7 @@ export async function startMariadb(options: MariadbOptions): Promise<Daemon> {
   const args = [
     '--no-defaults', `--datadir=${join(dir, 'data')}`, `--socket=${join(dir, 'mysqld.sock')}`, `--pid-file=${join(dir, 'mysqld.pid')}`,
     `--port=${port}`, '--bind-address=127.0.0.1', '--user=mysql', '--skip-log-bin', '--innodb-buffer-pool-size=8M',
-    '--skip-name-resolve', `--log-error=${join(dir, 'error.log')}`,
+    '--skip-name-resolve', `--log-error=${join(dir, 'error.log')}`, `--tmpdir=${mariadbTmp(dir)}`,
   ];
   if (options.ssl) args.push(`--ssl-cert=${tls.certFile}`, `--ssl-key=${tls.keyFile}`, `--ssl-ca=${tls.caFile}`);
   if (options.requireSecureTransport) args.push('--require-secure-transport=ON');
