@@ -8,11 +8,16 @@
 // - dependencies are bundled too: Node resolving and reading the many files of zod, yaml, @peculiar/* and commander
 //   from node_modules cost more than reading them from a few chunks. The CommonJS ones call require() for Node's own
 //   modules, which an ES module has not got, so every chunk defines one through createRequire.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry a content hash, so an old build's chunks would pile up beside the new ones: start empty.
+const outdir = process.argv[2] ?? 'dist';
+rmSync(outdir, { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: 'src/cli/main.ts', pki: 'src/pki/index.ts' },
-  outdir: process.argv[2] ?? 'dist',
+  outdir,
   bundle: true,
   splitting: true,
   platform: 'node',

@@ -12,7 +12,7 @@ import { Limiter } from '../tls/scan/limiter.js';
 import { probeTls } from '../tls/scan/probe-tls.js';
 import { VERSION } from '../version.js';
 import { sortFindings } from '../checks/registry.js';
-import { probeBeyondHandshake, type BeyondHandshakeOptions } from './beyond-handshake.js';
+import type { BeyondHandshakeOptions } from './beyond-handshake.js';
 import { parseTarget, type ParsedTarget } from './target.js';
 import type { ScanDocument, TargetReport } from './types.js';
 
@@ -97,6 +97,8 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
   const finish = async (tls: TargetReport['tls'], error: TargetReport['error'], findings: TargetReport['findings']): Promise<TargetReport> => {
     const report: TargetReport = { ...base, ok: error === null, error, tls, findings, durationMs: 0 };
     if (beyond !== false && !options.signal?.aborted) {
+      // Loaded on first use: certificate validation, posture and DNS are most of the code, and `--tls-only` needs none.
+      const { probeBeyondHandshake } = await import('./beyond-handshake.js');
       const extra = await probeBeyondHandshake(parsed, tls, { ...(beyond === true ? {} : beyond), timeoutMs, signal });
       report.certificateValidation = extra.certificateValidation;
       report.posture = extra.posture;
