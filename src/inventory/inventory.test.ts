@@ -112,7 +112,7 @@ test('on a TTY, progress redraws a block with counts, ETA and the running target
   assert.match(all, /interrupted: 2 of 4 target\(s\) done/);
 });
 
-test('withBeyondHandshake adds options to every scan call; the call wins per key, and false on either side turns the steps off', async () => {
+test('withBeyondHandshake adds options to every scan call; the call wins per key, mtls always wins from either side, and false on either side turns the steps off', async () => {
   const { withBeyondHandshake } = await import('./scan-one.js');
   const seen: unknown[] = [];
   const fake = async (_t: string, o: { beyondHandshake?: unknown }) => {
@@ -124,5 +124,7 @@ test('withBeyondHandshake adds options to every scan call; the call wins per key
   await withBeyondHandshake(fake, { extraAnchors: anchors })('a:1', {});
   await withBeyondHandshake(fake, false)('a:1', { beyondHandshake: { mtls: 'always' } });
   await withBeyondHandshake(fake, { mtls: 'always' })('a:1', { beyondHandshake: false });
-  assert.deepEqual(seen, [{ extraAnchors: anchors, mtls: 'always' }, { extraAnchors: anchors }, false, false]);
+  // `scan --inventory --mtls`: the entry says 'auto' (it does not expect mTLS), the command line says 'always'.
+  await withBeyondHandshake(fake, { mtls: 'always' })('a:1', { beyondHandshake: { mtls: 'auto' } });
+  assert.deepEqual(seen, [{ extraAnchors: anchors, mtls: 'always' }, { extraAnchors: anchors }, false, false, { mtls: 'always' }]);
 });

@@ -13,15 +13,19 @@ export type ScanTargetFn = (target: string, options: Pick<ScanOptions, 'sni' | '
 
 /**
  * `scanTarget` with `extra` added to every call's beyond-handshake options: the call's own keys win, and `false` on
- * either side turns those steps off. The lab adds its root as an anchor this way, the CLI its `--ca` and `--mtls`.
+ * either side turns those steps off — except `mtls: 'always'`, which wins from either side, so `scan --inventory --mtls`
+ * probes every entry even though each entry's call says 'auto' unless it expects mTLS. The lab adds its root as an
+ * anchor this way, the CLI its `--ca` and `--mtls`.
  *
  * @example const scan = withBeyondHandshake(scanTarget, { extraAnchors: loadTrustStore({ paths: ['ca.pem'] }) });
  */
 export function withBeyondHandshake(scanTarget: ScanTargetFn, extra: ScanOptions['beyondHandshake']): ScanTargetFn {
   return function scanWithExtra(target, options) {
     const call = options.beyondHandshake;
+    const e = typeof extra === 'object' ? extra : {};
+    const c = typeof call === 'object' ? call : {};
     const beyondHandshake =
-      extra === false || call === false ? false : { ...(typeof extra === 'object' ? extra : {}), ...(typeof call === 'object' ? call : {}) };
+      extra === false || call === false ? false : { ...e, ...c, ...(e.mtls === 'always' || c.mtls === 'always' ? { mtls: 'always' as const } : {}) };
     return scanTarget(target, { ...options, beyondHandshake });
   };
 }
