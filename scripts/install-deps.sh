@@ -54,5 +54,15 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+started=$SECONDS
+# A mirror that hiccups once must not fail the run: apt retries each download, and the whole step is tried twice.
+for attempt in 1 2; do
+  if apt-get -o Acquire::Retries=3 update -qq >/dev/null &&
+     apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    echo "install-deps: installed ${#missing[@]} package(s) in $((SECONDS - started)) s" >&2
+    exit 0
+  fi
+  echo "install-deps: apt-get failed (attempt $attempt)" >&2
+  sleep 5
+done
+exit 1
