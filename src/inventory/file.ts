@@ -4,6 +4,7 @@
  * must present one of these keys) and are merged into the policy as target rules.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { MitmError, toMitmError } from '../errors.js';
 import type { Policy, TargetRule } from '../policy/schema.js';
@@ -29,6 +30,8 @@ const entrySchema = z.preprocess(
     tags: z.array(z.string().min(1)).optional(),
     owner: z.string().optional(),
     sni: z.string().optional(),
+    /** Connect to this IP address instead of resolving the target's host (as `scan --resolve` does). */
+    address: z.string().refine((a) => isIP(a) !== 0, 'address must be an IPv4 or IPv6 address').optional(),
     expect: expectSchema.optional(),
   }),
 );
@@ -45,6 +48,8 @@ export interface InventoryEntry {
   tags: string[];
   owner: string | null;
   sni: string | null;
+  /** Connect here instead of resolving the target's host; absent or null: resolve it. */
+  address?: string | null;
   expect: z.output<typeof expectSchema>;
 }
 
@@ -66,6 +71,7 @@ export function parseInventory(text: string, file = '<inventory>'): InventoryEnt
       tags: [...new Set([...(inv.defaults?.tags ?? []), ...(o.tags ?? [])])],
       owner: o.owner ?? inv.defaults?.owner ?? null,
       sni: o.sni ?? null,
+      ...(o.address ? { address: o.address } : {}),
       expect: o.expect ?? {},
     };
   });

@@ -9,7 +9,7 @@ import type { ScanOptions } from '../scan/scan.js';
 import type { InventoryEntry } from './file.js';
 
 /** The scanner's `scanTarget`, as far as the inventory needs it. */
-export type ScanTargetFn = (target: string, options: Pick<ScanOptions, 'sni' | 'signal' | 'beyondHandshake'>) => Promise<TargetReport>;
+export type ScanTargetFn = (target: string, options: Pick<ScanOptions, 'sni' | 'signal' | 'beyondHandshake' | 'address'>) => Promise<TargetReport>;
 
 /**
  * `scanTarget` with `extra` added to every call's beyond-handshake options: the call's own keys win, and `false` on
@@ -43,6 +43,7 @@ export function inventoryScanner(scanTarget: ScanTargetFn): ScanEntryFn {
     return scanTarget(entry.target, {
       signal,
       ...(entry.sni ? { sni: entry.sni } : {}),
+      ...(entry.address ? { address: entry.address } : {}),
       beyondHandshake: { mtls: entry.expect.mtls ? 'always' : 'auto' },
     });
   };

@@ -17,7 +17,7 @@ import type { PostureProtocol } from '../posture/probe.js';
 import { assessServerChain, type ChainAssessment } from '../x509/assess.js';
 import { decodePem } from '../x509/pem.js';
 import type { TrustStore } from '../x509/trust-store.js';
-import type { ParsedTarget } from './target.js';
+import { connectHost, type ParsedTarget } from './target.js';
 import type { TlsFacts } from './types.js';
 
 /** The checks run on what these probes observe; the TLS checks stay in SCAN_CHECKS. */
@@ -34,8 +34,11 @@ export interface BeyondHandshakeOptions {
   mtls?: 'auto' | 'always' | 'never';
   /** Plain-HTTP port whose redirect chain to follow for a web target; default 80 for https on 443, else none. */
   httpPort?: number | null;
-  /** Resolver settings for DNS checks of the target's name; absent: no DNS checks. */
-  dns?: import('../dns/check.js').CheckNameOptions;
+  /**
+   * Resolver settings for DNS checks of the target's name; absent: no DNS checks. `caIds` names the CAA issuer
+   * domains of CAs the built-in table does not know (a private CA), as `dns caa --caa-id` does.
+   */
+  dns?: import('../dns/check.js').CheckNameOptions & { caIds?: { match: string; domains: string[] }[] };
   /** The checks to run; default BEYOND_HANDSHAKE_CHECKS. */
   checks?: CheckRegistry;
 }
@@ -71,6 +74,8 @@ const isWeb = (t: ParsedTarget) => t.scheme === 'https' || (t.scheme === null &&
 export async function probeBeyondHandshake(target: ParsedTarget, tls: TlsFacts | null, options: BeyondHandshakeOptions): Promise<BeyondHandshake> {
   const checks = options.checks ?? BEYOND_HANDSHAKE_CHECKS;
   const name = target.sni ?? target.host;
+  // Where to connect: the host, or the address `--resolve` / an inventory `address:` gave for it.
+  const host = connectHost(target);
   const out: BeyondHandshake = { certificateValidation: null, posture: null, http: null, mtls: null, dns: null, findings: [] };
   const { timeoutMs, signal } = options;
 
@@ -88,7 +93,7 @@ export async function probeBeyondHandshake(target: ParsedTarget, tls: TlsFacts |
   if ((tls && isWeb(target)) || plainScheme === 'http') {
     const httpPort = plainScheme === 'http' ? target.port : options.httpPort !== undefined ? options.httpPort : target.port === 443 ? 80 : null;
     out.http = await probeHttp(
-      { target: target.input, host: target.host, name, httpsPort: plainScheme === 'http' ? null : target.port, httpPort },
+      { target: target.input, host, name, httpsPort: plainScheme === 'http' ? null : target.port, httpPort },
       { timeoutMs, signal },
     );
     out.findings.push(...checks.run('http', out.http, target.input));
@@ -101,7 +106,7 @@ export async function probeBeyondHandshake(target: ParsedTarget, tls: TlsFacts |
     out.posture = postureFromHttp(target, out.http);
   } else if (target.starttls || plainScheme || (!tls && target.scheme === null)) {
     const protocol: PostureProtocol | null = target.starttls ?? (plainScheme === 'redis' ? 'redis' : null);
-    out.posture = await probePosture({ target: target.input, host: target.host, port: target.port, name, protocol }, { timeoutMs, signal });
+    out.posture = await probePosture({ target: target.input, host, port: target.port, name, protocol }, { timeoutMs, signal });
   }
   if (out.posture) {
     out.findings.push(...checks.run('posture', out.posture, target.input));
@@ -111,7 +116,7 @@ export async function probeBeyondHandshake(target: ParsedTarget, tls: TlsFacts |
   const mtls = options.mtls ?? 'auto';
   if (tls && (mtls === 'always' || (mtls === 'auto' && tls.clientCertificateRequested === true))) {
     out.mtls = await probeMtls(
-      { target: target.input, host: target.host, port: target.port, name, starttls: target.starttls },
+      { target: target.input, host, port: target.port, name, starttls: target.starttls },
       { timeoutMs, signal, http: target.starttls === null && (target.scheme === null || target.scheme === 'https') },
     );
     out.findings.push(...checks.run('mtls', out.mtls, target.input));
@@ -119,7 +124,7 @@ export async function probeBeyondHandshake(target: ParsedTarget, tls: TlsFacts |
 
   if (options.dns) {
     const { assessTargetDns } = await import('../dns/index.js');
-    out.dns = await assessTargetDns(target.host, target.port, { ...options.dns, target: target.input }).catch(() => null);
+    out.dns = await assessTargetDns(target.host, target.port, { ...options.dns, target: target.input, connect: { host, port: target.port } }).catch(() => null);
     if (out.dns) out.findings.push(...out.dns.findings);
   }
   return out;

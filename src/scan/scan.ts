@@ -13,7 +13,7 @@ import { probeTls } from '../tls/scan/probe-tls.js';
 import { VERSION } from '../version.js';
 import { sortFindings } from '../checks/registry.js';
 import type { BeyondHandshakeOptions } from './beyond-handshake.js';
-import { parseTarget, type ParsedTarget } from './target.js';
+import { applyResolve, connectHost, parseTarget, type ParsedTarget, type ResolveEntry } from './target.js';
 import type { ScanDocument, TargetReport } from './types.js';
 
 export interface ScanOptions {
@@ -21,6 +21,10 @@ export interface ScanOptions {
   sni?: string;
   /** Force a STARTTLS protocol (`smtp`, `imap`, …) for targets without a scheme. */
   starttls?: string;
+  /** Connect to this IP address instead of resolving the target's host (an inventory entry's `address:`). */
+  address?: string;
+  /** `--resolve NAME:PORT:ADDR` entries: a target whose host and port match connects to ADDR. */
+  resolve?: readonly ResolveEntry[];
   /** Per-connection deadline: connect, STARTTLS and the server's answer. Default 5000 ms. */
   timeoutMs?: number;
   /** Connections open at once to one target. Default 12. */
@@ -68,6 +72,8 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
   let parsed: ParsedTarget;
   try {
     parsed = typeof target === 'string' ? parseTarget(target, options.starttls ? { starttls: options.starttls } : {}) : target;
+    if (options.resolve?.length) parsed = applyResolve(parsed, options.resolve);
+    if (options.address) parsed = { ...parsed, address: options.address };
   } catch (err) {
     const e = toMitmError(err, 'MG_ERR_TARGET');
     return { target: input, host: '', port: 0, ok: false, error: { code: e.code, message: e.message }, tls: null, findings: [], durationMs: 0 };
@@ -80,7 +86,7 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
   setMaxListeners(4 * (options.concurrency ?? DEFAULT_SCAN_OPTIONS.concurrency) + 16, signal);
   const sni = options.sni ?? parsed.sni;
   const ctx = new ProbeContext({
-    endpoint: { host: parsed.host, port: parsed.port, starttls: parsed.starttls, name: sni ?? parsed.host },
+    endpoint: { host: connectHost(parsed), port: parsed.port, starttls: parsed.starttls, name: sni ?? parsed.host },
     sni,
     timeoutMs,
     signal,
@@ -91,6 +97,7 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
     host: parsed.host,
     port: parsed.port,
     ...(sni ? { sni } : {}),
+    ...(parsed.address ? { address: parsed.address } : {}),
     starttls: parsed.starttls,
   };
   const beyond = options.beyondHandshake ?? true;

@@ -55,6 +55,18 @@ export interface ParsedTarget {
   sni: string | null;
   /** Set for plain-text schemes (SchemeInfo.plaintext): the protocol spoken in the clear. */
   plaintext?: 'http' | 'redis';
+  /**
+   * Connect to this IP address instead of resolving `host` (curl's `--resolve`, testssl.sh's `--ip`): SNI, the
+   * host-name check and the DNS checks still use `host`. Absent: connect to `host`.
+   */
+  address?: string;
+}
+
+/** One `--resolve NAME:PORT:ADDR` entry (curl syntax): connections to NAME on PORT go to ADDR. */
+export interface ResolveEntry {
+  host: string;
+  port: number;
+  address: string;
 }
 
 const HOST_LABEL = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?$/;
@@ -121,4 +133,38 @@ export function parseTarget(input: string, options: { starttls?: string } = {}):
     input: text, scheme, host, port, starttls, sni: isIP(host) ? null : host.replace(/\.$/, ''),
     ...(info?.plaintext ? { plaintext: info.plaintext } : {}),
   };
+}
+
+/** The address a scan connects to for this target: the `--resolve`/`address:` override, else the host itself. */
+export function connectHost(target: Pick<ParsedTarget, 'host' | 'address'>): string {
+  return target.address ?? target.host;
+}
+
+function usage(why: string): never {
+  throw new MitmError('MG_ERR_USAGE', why);
+}
+
+/**
+ * Parse `NAME:PORT:ADDR` as curl's `--resolve` takes it: NAME a host name, PORT 1–65535, ADDR an IPv4 address or an
+ * IPv6 address with or without brackets. Anything else is MG_ERR_USAGE.
+ *
+ * @example parseResolve('www.example:443:127.0.0.1') // { host: 'www.example', port: 443, address: '127.0.0.1' }
+ */
+export function parseResolve(spec: string): ResolveEntry {
+  const m = /^([^:\s]+):(\d{1,5}):(.+)$/.exec(spec.trim());
+  if (!m) usage(`--resolve must be NAME:PORT:ADDR, got ${JSON.stringify(spec)}`);
+  const [, host, portText, addrText] = m;
+  if (isIP(host!) || !validHost(host!)) usage(`--resolve ${JSON.stringify(spec)}: ${JSON.stringify(host)} is not a host name`);
+  const port = Number(portText);
+  if (port < 1 || port > 65535) usage(`--resolve ${JSON.stringify(spec)}: invalid port ${portText}`);
+  const address = addrText!.startsWith('[') && addrText!.endsWith(']') ? addrText!.slice(1, -1) : addrText!;
+  if (!isIP(address)) usage(`--resolve ${JSON.stringify(spec)}: ${JSON.stringify(addrText)} is not an IP address`);
+  return { host: host!.replace(/\.$/, '').toLowerCase(), port, address };
+}
+
+/** The target with `address` set when a `--resolve` entry names its host and port (host compared without case). */
+export function applyResolve(target: ParsedTarget, entries: readonly ResolveEntry[]): ParsedTarget {
+  const host = target.host.replace(/\.$/, '').toLowerCase();
+  const hit = entries.find((e) => e.host === host && e.port === target.port);
+  return hit ? { ...target, address: hit.address } : target;
 }

@@ -57,6 +57,8 @@ export interface TargetReport {
   host: string;
   port: number;
   sni?: string;
+  /** The IP address connected to instead of resolving `host` (`--resolve`, an inventory entry's `address:`). */
+  address?: string;
   /** The STARTTLS protocol run before the ClientHello, when the target needed one. */
   starttls?: string | null;
   ok: boolean;

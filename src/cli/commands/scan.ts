@@ -18,6 +18,7 @@ export interface ScanCommandOptions {
   mtls?: boolean;
   dnsResolver?: string;
   tlsOnly?: boolean;
+  resolve?: string[];
 }
 
 
@@ -52,15 +53,19 @@ export function register(program: Command): void {
     .option('--ca <file|dir>', 'also trust this CA (PEM/DER file or directory), e.g. an organisation\'s private CA; repeatable', collect)
     .option('--mtls', 'probe the client-certificate requirement even when the server does not ask for one')
     .option('--dns-resolver <ip[:port]>', 'also check DNSSEC, CAA and TLSA of each target name through this resolver')
-    .option('--tls-only', 'TLS facts only: skip certificate validation, posture, HTTP and mTLS probes');
+    .option('--tls-only', 'TLS facts only: skip certificate validation, posture, HTTP and mTLS probes')
+    .option('--resolve <name:port:addr>', 'connect to addr for name on port (curl syntax); SNI, name checks and DNS still use the name; repeatable', collect);
   addInventoryOptions(cmd)
     .action(async (targets: string[], opts: ScanCommandOptions & InventoryCliOptions) => {
+      // A malformed --resolve is a usage error (exit 2) before any connection.
+      const { parseResolve } = await import('../../scan/target.js');
+      const resolve = (opts.resolve ?? []).map(parseResolve);
       if (wantsInventoryRun(opts)) {
         const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
         const concurrency = parsePositiveInt('--concurrency', opts.concurrency, 256);
         const { scanTarget } = await import('../../scan/index.js');
         const { withBeyondHandshake } = await import('../../inventory/scan-one.js');
-        const scan = withBeyondHandshake((t, o) => scanTarget(t, { ...o, timeoutMs, concurrency }), await beyondHandshakeFromOptions(opts));
+        const scan = withBeyondHandshake((t, o) => scanTarget(t, { ...o, timeoutMs, concurrency, ...(resolve.length ? { resolve } : {}) }), await beyondHandshakeFromOptions(opts));
         process.exitCode = await runScanWithInventory(targets, opts, scan);
         return;
       }
@@ -76,6 +81,7 @@ export function register(program: Command): void {
       const doc = await scanTargets(parsed, {
         timeoutMs,
         concurrency,
+        ...(resolve.length ? { resolve } : {}),
         beyondHandshake: await beyondHandshakeFromOptions(opts),
         ...(opts.sni ? { sni: opts.sni } : {}),
         onProgress: (r, done, total) => {
