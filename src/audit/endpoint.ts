@@ -37,6 +37,13 @@ export interface EndpointOptions {
   proxy?: boolean;
   /** Names minted per scenario in proxy mode before the oldest is evicted. */
   mintCapacity?: number;
+  /** Listen on basePort, basePort+1, … in scenario order (0 or absent: ephemeral ports). */
+  basePort?: number;
+  /**
+   * A long-running endpoint (the lab's): at the per-scenario limit, forget the oldest closed connection instead of
+   * refusing the new one, so the endpoint keeps serving while its memory stays bounded.
+   */
+  keepNewest?: boolean;
 }
 
 export interface ServedScenario {
@@ -115,15 +122,18 @@ export class HostileEndpoint {
     private readonly token: string | undefined,
     private readonly proxyMode: boolean,
     private readonly mintCapacity: number,
+    private readonly keepNewest: boolean,
   ) {}
 
   /** Start one listener per scenario (on an ephemeral port) and return once all listen. */
   static async start(options: EndpointOptions): Promise<HostileEndpoint> {
     const limits = { ...DEFAULT_ENDPOINT_LIMITS, ...options.limits };
-    const endpoint = new HostileEndpoint(options.protocol, options.lab, limits, options.token, options.proxy ?? false, options.mintCapacity ?? MINT_CACHE_CAPACITY);
+    const endpoint = new HostileEndpoint(options.protocol, options.lab, limits, options.token, options.proxy ?? false, options.mintCapacity ?? MINT_CACHE_CAPACITY, options.keepNewest ?? false);
     const bind = options.bind ?? '127.0.0.1';
+    const base = options.basePort ?? 0;
+    if (!Number.isInteger(base) || base < 0 || base + options.scenarios.length - 1 > 65_535) throw new MitmError('MG_ERR_USAGE', `base port ${base} leaves no room for ${options.scenarios.length} scenarios`);
     try {
-      for (const s of options.scenarios) await endpoint.serve(s, bind);
+      for (const [i, s] of options.scenarios.entries()) await endpoint.serve(s, bind, base ? base + i : 0);
     } catch (err) {
       await endpoint.close();
       throw err instanceof MitmError ? err : new MitmError('MG_ERR_IO', `cannot start the audit endpoint: ${(err as Error).message}`, { cause: err });
@@ -131,12 +141,16 @@ export class HostileEndpoint {
     return endpoint;
   }
 
-  private async serve(s: ScenarioDefinition, bind: string): Promise<void> {
+  private async serve(s: ScenarioDefinition, bind: string, wantedPort: number): Promise<void> {
     const context = s.chain ? servedTlsFor(s, s.chain(this.lab)) : undefined;
     const perName = context ? proxyTlsFactory(s, this.lab, this.mintCapacity) : undefined;
     const contextFor = (name: string | undefined): ServedTls => (!name || !perName || name === this.lab.host ? context! : perName(name));
     const state: ScenarioState = { served: undefined as unknown as ServedScenario, servers: [], records: [], open: new Set(), dropped: 0 };
     const onConnection = (socket: Socket) => {
+      if (!this.closed && this.keepNewest && state.records.length >= this.limits.maxConnectionsPerScenario) {
+        const oldest = state.records.findIndex((r) => r.closedAt !== undefined);
+        if (oldest >= 0) state.records.splice(oldest, 1);
+      }
       if (this.closed || state.records.length >= this.limits.maxConnectionsPerScenario) {
         state.dropped++;
         socket.destroy();
@@ -182,7 +196,7 @@ export class HostileEndpoint {
       );
     };
     const main = createServer({ pauseOnConnect: false }, onConnection);
-    const port = await listen(main, 0, bind);
+    const port = await listen(main, wantedPort, bind);
     state.servers.push(main);
     // "localhost" resolves to ::1 first for many clients; serve the same port there too when binding loopback.
     if (bind === '127.0.0.1') {

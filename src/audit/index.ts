@@ -23,6 +23,7 @@ import type { AppProtocol } from './protocols/index.js';
 import { createAuditLab, spkiPin, type AuditLab } from './scenarios/index.js';
 import { upstreamTemplate } from './scenarios/upstream.js';
 import { cleanEnvironment, fillCommand, runClient, type Placeholder } from './runner.js';
+import { scrubToken } from './redact.js';
 import { applyBaseline, forgedAccepted, judgeScenario } from './verdict.js';
 import type { ClientRunFacts, ScenarioResult } from './types.js';
 
@@ -46,6 +47,10 @@ export interface AuditOptions {
   token?: string;
   /** Where `ca.pem` and the client HOME go (default: a fresh temp directory, removed by `finish`). */
   workDir?: string;
+  /** Serve the scenarios on basePort, basePort+1, … in catalogue order (absent: ephemeral ports). */
+  basePort?: number;
+  /** A long-running endpoint: keep the newest connection records instead of refusing past the per-scenario limit. */
+  keepNewest?: boolean;
 }
 
 export interface ScenarioAddress {
@@ -118,6 +123,8 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
     ...(options.bind ? { bind: options.bind } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.proxy ? { proxy: true } : {}),
+    ...(options.basePort ? { basePort: options.basePort } : {}),
+    ...(options.keepNewest ? { keepNewest: true } : {}),
   });
   const pin = spkiPin(lab.leafKey);
   const startedAt = new Date();
@@ -208,31 +215,99 @@ export interface ExecOptions extends AuditOptions {
 /** Scenarios run one at a time, in this order, before the rest run concurrently. */
 const SEQUENTIAL_FIRST = ['baseline', 'hsts-downgrade'];
 
-/** `--exec`: run the client once per scenario — the baseline and the HSTS scenario first, then the rest concurrently. */
+interface DriveOptions {
+  concurrency?: number;
+  graceMs?: number;
+  onProgress?: (scenario: string, done: number, total: number) => void;
+}
+
+/**
+ * Run a client once per served scenario — the baseline and the HSTS scenario first and alone (the baseline primes
+ * client state such as an HSTS cache; scenarios that read that state follow it before concurrent clients can rewrite
+ * it: curl rewrites its HSTS file on exit), then the rest concurrently — and let each scenario's connections settle.
+ */
+async function driveClient(session: AuditSession, runOne: (id: string) => Promise<ClientRunFacts>, options: DriveOptions): Promise<Map<string, ClientRunFacts>> {
+  const ids = session.endpoint.served.map((s) => s.scenario.id);
+  const runs = new Map<string, ClientRunFacts>();
+  let done = 0;
+  const one = async (id: string) => {
+    runs.set(id, await runOne(id));
+    await session.endpoint.settle(id, options.graceMs ?? 500);
+    options.onProgress?.(id, ++done, ids.length);
+  };
+  const first = SEQUENTIAL_FIRST.filter((id) => ids.includes(id));
+  for (const id of first) await one(id);
+  const queue = ids.filter((id) => !first.includes(id));
+  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, queue.length)) }, async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) await one(id);
+  });
+  await Promise.all(workers);
+  return runs;
+}
+
+/** `--exec`: run the client command once per scenario, in a clean environment, with a timeout. */
 export async function runExecAudit(options: ExecOptions): Promise<AuditReport> {
   fillCommand(options.command, Object.fromEntries(['url', 'host', 'port', 'sni', 'ca', 'token', 'pin', 'proxy', 'scenario', 'home'].map((k) => [k, 'x'])));
   const session = await startAudit(options);
   try {
-    const ids = session.endpoint.served.map((s) => s.scenario.id);
     const env = cleanEnvironment(session.homeDir, options.env);
-    const runs = new Map<string, ClientRunFacts>();
-    let done = 0;
-    const runOne = async (id: string) => {
-      const command = fillCommand(options.command, session.placeholders(id));
-      runs.set(id, await runClient({ command, env, cwd: session.homeDir, timeoutMs: options.timeoutMs ?? 15_000, token: session.token }));
-      await session.endpoint.settle(id, options.graceMs ?? 500);
-      options.onProgress?.(id, ++done, ids.length);
-    };
-    // The baseline runs first and alone (it primes client state such as an HSTS cache); scenarios that read that state
-    // follow it alone, before concurrent clients can rewrite the shared HOME (curl rewrites its HSTS file on exit).
-    const first = SEQUENTIAL_FIRST.filter((id) => ids.includes(id));
-    for (const id of first) await runOne(id);
-    const queue = ids.filter((id) => !first.includes(id));
-    const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, queue.length)) }, async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await runOne(id);
-    });
-    await Promise.all(workers);
+    const runs = await driveClient(
+      session,
+      (id) => runClient({ command: fillCommand(options.command, session.placeholders(id)), env, cwd: session.homeDir, timeoutMs: options.timeoutMs ?? 15_000, token: session.token }),
+      options,
+    );
     return await session.finish({ mode: options.proxy ? 'proxy' : 'exec', client: options.command, clientRuns: runs });
+  } finally {
+    await session.stop();
+  }
+}
+
+/**
+ * A client as a function in this process (the embedded lab's own clients): given one scenario's placeholder values,
+ * connect, send, and settle. A throw or rejection is the client's failure (its message becomes the stderr tail); the
+ * signal aborts at the timeout. The verdict, as for `--exec`, comes only from what the endpoint received.
+ */
+export type AuditClientFunction = (values: Record<Placeholder, string>, signal: AbortSignal) => Promise<void>;
+
+export interface FunctionAuditOptions extends AuditOptions, DriveOptions {
+  client: AuditClientFunction;
+  /** How the client is named in the report (`client` field and finding target). */
+  clientName: string;
+  /** Per-scenario timeout (default 10 s); the run is marked timed out and the signal aborted. */
+  timeoutMs?: number;
+}
+
+/** Run one in-process client call with a deadline; never throws on the client's failure. */
+export async function runClientFunction(client: AuditClientFunction, values: Record<Placeholder, string>, timeoutMs: number, token?: string): Promise<ClientRunFacts> {
+  const started = Date.now();
+  const controller = new AbortController();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new MitmError('MG_ERR_TIMEOUT', `client did not finish within ${timeoutMs} ms`));
+      resolve('timeout');
+    }, timeoutMs);
+  });
+  let error = '';
+  try {
+    await Promise.race([client(values, controller.signal), deadline]);
+  } catch (err) {
+    error = (err as Error)?.message ?? String(err);
+  } finally {
+    clearTimeout(timer);
+  }
+  const failed = timedOut || error !== '';
+  return { exitCode: failed ? 1 : 0, signal: null, timedOut, durationMs: Date.now() - started, stderrTail: scrubToken(error, token).trim().slice(-600) };
+}
+
+/** Like `--exec`, for a client that is a function in this process. */
+export async function runFunctionAudit(options: FunctionAuditOptions): Promise<AuditReport> {
+  const session = await startAudit(options);
+  try {
+    const runs = await driveClient(session, (id) => runClientFunction(options.client, session.placeholders(id), options.timeoutMs ?? 10_000, session.token), options);
+    return await session.finish({ mode: 'exec', client: options.clientName, clientRuns: runs });
   } finally {
     await session.stop();
   }
@@ -244,3 +319,4 @@ export { SCENARIOS, scenarioById } from './scenarios/index.js';
 export { APP_PROTOCOLS, isAppProtocol, type AppProtocol } from './protocols/index.js';
 export type { ScenarioResult, Verdict, ConnectionRecord } from './types.js';
 export { renderAuditText, renderAddresses } from './report.js';
+export type { Placeholder } from './runner.js';

@@ -12,6 +12,7 @@ import type { Policy } from '../policy/schema.js';
 import { buildReport, type ReportDocument } from '../report/model.js';
 import { TrustStore } from '../x509/trust-store.js';
 import { startLab, type RunningEndpoint, type StartLabOptions } from './server.js';
+import { auditLabClients, checkLabClientExpectations, labClientTarget, type LabClientAudit } from './audit.js';
 
 export interface LabScanOptions extends StartLabOptions {
   scanTarget: ScanTargetFn;
@@ -19,6 +20,8 @@ export interface LabScanOptions extends StartLabOptions {
   concurrency?: number;
   onProgress?: (e: ProgressEvent) => void;
   signal?: AbortSignal;
+  /** Audit the lab clients (LAB_CLIENTS) against the client-audit catalogue too (default true). */
+  clients?: boolean;
 }
 
 /** The lab as an inventory: names, tags and expectations from LAB_ENDPOINTS. */
@@ -60,7 +63,10 @@ export function checkLabExpectations(report: ReportDocument, endpoints: readonly
  *
  * @example const { report, misses } = await scanLab({ scanTarget: (t, o) => scanTarget(t, o) });
  */
-export async function scanLab(opts: LabScanOptions): Promise<{ report: ReportDocument; endpoints: RunningEndpoint[]; misses: ExpectationMiss[]; interrupted: boolean }> {
+export async function scanLab(opts: LabScanOptions): Promise<{ report: ReportDocument; endpoints: RunningEndpoint[]; clients: LabClientAudit[]; misses: ExpectationMiss[]; interrupted: boolean }> {
+  // The lab clients are audited while the servers are scanned: each against its own hostile endpoint (src/lab/audit.ts).
+  const clientAudits = opts.clients === false ? Promise.resolve([]) : auditLabClients();
+  clientAudits.catch(() => undefined);
   const lab = await startLab(opts);
   try {
     const entries = labInventory(lab.endpoints);
@@ -73,8 +79,18 @@ export async function scanLab(opts: LabScanOptions): Promise<{ report: ReportDoc
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
-    const report = buildReport(run.document, policyWithExpectations(opts.policy ?? loadPolicy(), entries), inventoryLabels(entries));
-    return { report, endpoints: lab.endpoints, misses: run.interrupted ? [] : checkLabExpectations(report, lab.endpoints), interrupted: run.interrupted };
+    const clients = await clientAudits;
+    // Each audited client is a target of its own (`client:node-insecure`), its accepted forgeries its findings.
+    const labels = inventoryLabels(entries);
+    for (const a of clients) {
+      run.document.targets.push(labClientTarget(a));
+      labels.tags[a.client.target] = ['client'];
+      labels.owners[a.client.target] = 'mitmguard lab';
+      labels.names[a.client.target] = a.client.name;
+    }
+    const report = buildReport(run.document, policyWithExpectations(opts.policy ?? loadPolicy(), entries), labels);
+    const misses = run.interrupted ? [] : [...checkLabExpectations(report, lab.endpoints), ...checkLabClientExpectations(report, clients)];
+    return { report, endpoints: lab.endpoints, clients, misses, interrupted: run.interrupted };
   } finally {
     await lab.stop();
   }

@@ -3,3 +3,4 @@ export * from './pki.js';
 export * from './server.js';
 export * from './demo.js';
 export * from './state.js';
+export * from './audit.js';

@@ -16,16 +16,21 @@ export interface LabState {
   startedAt: string;
   rootPem: string;
   endpoints: Array<{ name: string; title: string; target: string; port: number; pillar: string | null }>;
+  /** The client-audit hostile endpoint (src/lab/audit.ts): one HTTPS scenario per port, and the CA clients trust. */
+  audit?: { caPem: string; pin: string; scenarios: Array<{ scenario: string; title: string; url: string; port: number }> };
 }
 
 /** The lab root certificate beside the state file, for `scan --ca`, `cert verify --ca` or a client's CA option. */
 export const labRootPath = (statePath: string): string => join(dirname(statePath), 'lab-root.pem');
+/** The client audit's "trusted" CA beside the state file: give it to a client as its CA for the audit scenarios. */
+export const labAuditCaPath = (statePath: string): string => join(dirname(statePath), 'lab-audit-ca.pem');
 
 export function writeLabState(path: string, state: LabState): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   // A certificate, not a key: public by nature.
   writeFileSync(labRootPath(path), state.rootPem);
+  if (state.audit) writeFileSync(labAuditCaPath(path), state.audit.caPem);
 }
 
 export function readLabState(path: string): LabState | null {
@@ -35,6 +40,7 @@ export function readLabState(path: string): LabState | null {
   try {
     const s = JSON.parse(text) as LabState;
     if (!Number.isInteger(s.pid) || !Array.isArray(s.endpoints)) throw new Error('missing pid or endpoints');
+    if (s.audit !== undefined && (typeof s.audit !== 'object' || s.audit === null || !Array.isArray(s.audit.scenarios))) throw new Error('audit without scenarios');
     return s;
   } catch (err) {
     throw new MitmError('MG_ERR_MALFORMED', `${path}: not a lab state file (${(err as Error).message})`, { cause: err });
@@ -44,6 +50,7 @@ export function readLabState(path: string): LabState | null {
 export function removeLabState(path: string): void {
   rmSync(path, { force: true });
   rmSync(labRootPath(path), { force: true });
+  rmSync(labAuditCaPath(path), { force: true });
 }
 
 /** Whether a process exists (signal 0 checks without sending anything). */

@@ -32,6 +32,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long `lab up` waits for the background lab to write its state file. */
 const UP_WAIT_MS = 60_000;
 
+/** The client-audit scenarios of a running lab, one line each, after the CA file clients are to trust. */
+function auditLines(audit: { scenarios: Array<{ scenario: string; url: string; listening?: boolean }> } | undefined, caFile: string): string {
+  if (!audit) return '';
+  const lines = audit.scenarios.map((a) => `  ${a.listening === undefined ? '' : a.listening ? colors.green('up   ') : colors.red('down ')}${a.scenario.padEnd(34)} ${a.url}\n`);
+  return `client-audit scenarios (trust ${caFile}; see docs/lab.md):\n${lines.join('')}`;
+}
+
 function writeOut(path: string, text: string): void {
   mkdirSync(dirname(resolve(path)), { recursive: true });
   writeFileSync(path, text);
@@ -49,23 +56,30 @@ export function register(program: Command): void {
     .option(...stateOption)
     .option('--format <format>', 'text or json', 'text')
     .action(async (opts: UpOptions) => {
-      const { readLabState, processAlive, writeLabState, removeLabState, startLab } = await import('../../lab/index.js');
+      const { readLabState, processAlive, writeLabState, removeLabState, startLab, startLabAudit, labAuditBasePort, labAuditCaPath } = await import('../../lab/index.js');
       const statePath = resolve(opts.state);
       const existing = readLabState(statePath);
       if (existing && processAlive(existing.pid)) throw new MitmError('MG_ERR_USAGE', `the lab is already running (pid ${existing.pid}); run \`mitmguard lab down\` first`);
       const basePort = opts.basePort ? parsePositiveInt('--base-port', opts.basePort, 65_000) : 0;
       if (opts.foreground) {
         const running = await startLab({ basePort });
+        // The client-audit hostile endpoint, on the ports after the lab's servers (src/lab/audit.ts).
+        const audit = await startLabAudit({ basePort: labAuditBasePort(basePort, running.endpoints.map((e) => e.port)) }).catch(async (err) => {
+          await running.stop();
+          throw err;
+        });
         writeLabState(statePath, {
           pid: process.pid,
           startedAt: new Date().toISOString(),
           rootPem: running.rootPem,
           endpoints: running.endpoints.map((e) => ({ name: e.spec.name, title: e.spec.title, target: e.target, port: e.port, pillar: e.spec.pillar })),
+          audit: { caPem: audit.caPem, pin: audit.pin, scenarios: audit.scenarios },
         });
         for (const e of running.endpoints) process.stdout.write(`${e.spec.name.padEnd(18)} ${e.target.padEnd(26)} ${e.spec.title}\n`);
+        process.stdout.write(auditLines(audit, labAuditCaPath(statePath)));
         process.stdout.write(colors.dim('lab running; Ctrl-C or `mitmguard lab down` stops it\n'));
         await new Promise<void>((done) => {
-          const stop = () => void running.stop().then(() => (removeLabState(statePath), done()));
+          const stop = () => void Promise.all([running.stop(), audit.stop()]).then(() => (removeLabState(statePath), done()));
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         });
@@ -82,6 +96,7 @@ export function register(program: Command): void {
           if (opts.format === 'json') printJson(s);
           else {
             for (const e of s.endpoints) process.stdout.write(`${e.name.padEnd(18)} ${e.target.padEnd(26)} ${e.title}\n`);
+            process.stdout.write(auditLines(s.audit, labAuditCaPath(statePath)));
             process.stdout.write(colors.dim(`lab running in the background (pid ${s.pid}); \`mitmguard lab down\` stops it\n`));
           }
           return;
@@ -118,15 +133,19 @@ export function register(program: Command): void {
     .option(...stateOption)
     .option('--format <format>', 'text or json', 'text')
     .action(async (opts: { state: string; format: string }) => {
-      const { readLabState, processAlive, portOpen } = await import('../../lab/index.js');
+      const { readLabState, processAlive, portOpen, labAuditCaPath } = await import('../../lab/index.js');
       const s = readLabState(resolve(opts.state));
       const alive = s ? processAlive(s.pid) : false;
       const endpoints = s ? await Promise.all(s.endpoints.map(async (e) => ({ ...e, listening: alive && (await portOpen(e.port)) }))) : [];
-      if (opts.format === 'json') printJson({ running: alive, pid: s?.pid ?? null, endpoints });
+      const caFile = labAuditCaPath(resolve(opts.state));
+      const scenarios = s?.audit ? await Promise.all(s.audit.scenarios.map(async (a) => ({ ...a, listening: alive && (await portOpen(a.port)) }))) : [];
+      const audit = s?.audit ? { caFile, pin: s.audit.pin, scenarios } : null;
+      if (opts.format === 'json') printJson({ running: alive, pid: s?.pid ?? null, endpoints, audit });
       else if (!alive) process.stdout.write('lab is not running\n');
       else {
         process.stdout.write(`lab running (pid ${s!.pid}, since ${s!.startedAt})\n`);
         for (const e of endpoints) process.stdout.write(`  ${e.listening ? colors.green('up  ') : colors.red('down')} ${e.name.padEnd(18)} ${e.target}\n`);
+        process.stdout.write(auditLines(audit ?? undefined, caFile));
       }
       process.exitCode = alive ? EXIT.OK : EXIT.FINDINGS;
     });
@@ -157,7 +176,7 @@ export function register(program: Command): void {
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
       try {
-        const { report, misses, interrupted } = await scanLab({
+        const { report, misses, interrupted, clients } = await scanLab({
           scanTarget: (t, o) => scanTarget(t, { ...o, timeoutMs }),
           policy: loadPolicy(opts.policy),
           basePort,
@@ -172,6 +191,7 @@ export function register(program: Command): void {
         if (opts.json) writeOut(opts.json, JSON.stringify(report, null, 2) + '\n');
         const wrote = [opts.output, opts.html, opts.json].filter(Boolean);
         if (wrote.length) process.stderr.write(`wrote ${wrote.join(', ')}\n`);
+        for (const c of clients) process.stderr.write(`lab client ${c.client.name}: baseline ${c.report.results.find((r) => r.scenario === 'baseline')?.verdict ?? 'missing'}, ${c.report.summary.forgedAccepted} forged scenario(s) accepted of ${c.report.results.filter((r) => r.scenario !== 'baseline' && (r.verdict === 'accepted' || r.verdict === 'accepted-plaintext' || r.verdict === 'rejected')).length} judged\n`);
         if (interrupted) throw new MitmError('MG_ERR_ABORTED', 'the lab scan was interrupted');
         if (misses.length) {
           process.stderr.write(colors.red(`lab: ${misses.length} expectation(s) not met:\n`) + misses.map((m) => `  ${m.endpoint}: ${m.what}\n`).join(''));
