@@ -71,8 +71,8 @@ export const starttlsChecks = [
     description:
       'The server offers login mechanisms before the TLS upgrade. A man in the middle who strips the STARTTLS advertisement gets the password in clear text (PLAIN and LOGIN are base64, not encryption).',
     remediation:
-      'Offer authentication only after TLS: postfix smtpd_tls_auth_only=yes, dovecot disable_plaintext_auth=yes (or ssl=required), prosody c2s_require_encryption=true, POP3/IMAP without USER/LOGIN before STLS/STARTTLS.',
-    references: ['https://www.rfc-editor.org/rfc/rfc2595#section-2.3', 'https://www.rfc-editor.org/rfc/rfc4954#section-4'],
+      'Offer authentication only after TLS: postfix smtpd_tls_auth_only=yes, dovecot disable_plaintext_auth=yes (or ssl=required), prosody c2s_require_encryption=true, POP3/IMAP without USER/LOGIN before STLS/STARTTLS, FTP refusing USER before AUTH TLS (vsftpd force_local_logins_ssl=YES, ProFTPD TLSRequired on).',
+    references: ['https://www.rfc-editor.org/rfc/rfc2595#section-2.3', 'https://www.rfc-editor.org/rfc/rfc4954#section-4', 'https://www.rfc-editor.org/rfc/rfc4217#section-4'],
     evaluate: (o) =>
       o.observation.authBeforeTls.length > 0
         ? { evidence: `${o.protocol}: offered before TLS: ${[...new Set(o.observation.authBeforeTls)].join(', ')}` }

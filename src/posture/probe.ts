@@ -9,6 +9,7 @@ import { emptyObservation } from '../starttls/types.js';
 import { encodeStartTlsRequest, parseExtendedResponse } from '../starttls/ldap.js';
 import { POSTGRES_SSL_REQUEST } from '../starttls/postgres.js';
 import { exchange, openTcp } from './exchange.js';
+import { probeFtpPlainLogin } from './ftp-plain.js';
 import { encodeLoginPacket, judgeLoginAnswer, readScramble } from './mysql-plain.js';
 import { encodeStartupMessage, judgePlainStartup, MAX_POSTGRES_ANSWER, parseFirstAnswer } from './postgres-plain.js';
 import { judgeRedisReply, REDIS_PING } from './redis-plain.js';
@@ -276,6 +277,13 @@ export async function probePosture(target: PostureTarget, options: PostureOption
       obs.service ??= { protocol: SERVICE_OF[protocol], encrypted: false, via: 'banner', banner: obs.starttls.observation.banner };
       if (protocol === 'postgres') obs.postgres = await probePostgresPlain(target.host, target.port, options);
       if (protocol === 'mysql' && options.mysqlCredentials) obs.mysql = await probeMysqlPlain(target.host, target.port, options.mysqlCredentials, options);
+      if (protocol === 'ftp') {
+        obs.ftp = await probeFtpPlainLogin(target.host, target.port, options);
+        // USER taken before AUTH TLS is a login offered in clear, like AUTH in an SMTP EHLO before STARTTLS.
+        if (obs.ftp.userBeforeTls === 'accepted' && !obs.starttls.observation.authBeforeTls.includes('USER')) {
+          obs.starttls.observation.authBeforeTls.push('USER');
+        }
+      }
     } else if (protocol === 'redis') {
       obs.redis = await probeRedisPlain(target.host, target.port, options);
       obs.service ??= { protocol: 'redis', encrypted: false, via: 'redis-ping', banner: obs.redis.answer };

@@ -55,6 +55,13 @@ export interface RedisPlainFact {
   answer: string;
 }
 
+export interface FtpPlainFact {
+  /** accepted: USER before AUTH TLS got 331/332/230, so a password would follow in clear; refused: 530/534 first. */
+  userBeforeTls: 'accepted' | 'refused' | 'unknown';
+  /** The server's reply in short, e.g. `530 Non-anonymous sessions must use encryption.` */
+  answer: string;
+}
+
 export interface PostureObservation {
   /** The target as the user named it. */
   target: string;
@@ -66,6 +73,8 @@ export interface PostureObservation {
   postgres: PostgresPlainFact | null;
   mysql: MysqlPlainFact | null;
   redis: RedisPlainFact | null;
+  /** FTP only: whether USER is taken before AUTH TLS (absent in observations recorded before this probe existed). */
+  ftp?: FtpPlainFact | null;
   /** A failure that stopped the probe itself (connect refused, timeout), not a finding about the service. */
   error: ErrorFact | null;
 }

@@ -420,6 +420,8 @@ ${options.authListener ? `  inet_listener auth-postfix {\n    address = 127.0.0.
 
 export interface VsftpdOptions {
   ssl: boolean;
+  /** force_local_logins_ssl (vsftpd's default YES): refuse USER before AUTH TLS. */
+  forceTlsLogins?: boolean;
 }
 export async function startVsftpd(options: VsftpdOptions): Promise<Daemon> {
   const dir = tempDir('vsftpd');
@@ -443,6 +445,7 @@ export async function startVsftpd(options: VsftpdOptions): Promise<Daemon> {
     'ssl_sslv2=NO',
     'ssl_sslv3=NO',
     'require_ssl_reuse=NO',
+    `force_local_logins_ssl=${options.forceTlsLogins === false ? 'NO' : 'YES'}`,
     '',
   ].join('\n');
   const confFile = join(dir, 'vsftpd.conf');

@@ -28,7 +28,7 @@ describe('posture of mail, directory and chat daemons', () => {
   const d: Record<string, Daemon> = {};
   before(async () => {
     d.dovecotSasl = await startDovecot({ ssl: 'yes', disablePlaintextAuth: false, authListener: true });
-    const [a, b, c, e, f, g, h] = await Promise.all([
+    const [a, b, c, e, f, g, h, i, j] = await Promise.all([
       startPostfix({ starttls: false }),
       startPostfix({ starttls: true, saslPort: d.dovecotSasl.ports.auth! }),
       startPostfix({ starttls: true, brokenTls: true }),
@@ -36,8 +36,12 @@ describe('posture of mail, directory and chat daemons', () => {
       startVsftpd({ ssl: false }),
       startSlapd({ tls: false }),
       startProsody({ tls: true, require: false }),
+      startVsftpd({ ssl: true }),
+      startVsftpd({ ssl: true, forceTlsLogins: false }),
     ]);
-    Object.assign(d, { postfixPlain: a, postfixAuth: b, postfixBroken: c, dovecotStrict: e, ftpPlain: f, slapdPlain: g, prosodyOptional: h });
+    Object.assign(d, {
+      postfixPlain: a, postfixAuth: b, postfixBroken: c, dovecotStrict: e, ftpPlain: f, slapdPlain: g, prosodyOptional: h, ftpStrict: i, ftpLax: j,
+    });
   });
   after(async () => {
     await Promise.all(Object.entries(d).filter(([k]) => k !== 'dovecotSasl').map(([, x]) => x.stop()));
@@ -66,8 +70,26 @@ describe('posture of mail, directory and chat daemons', () => {
     assert.deepEqual((await probe(d.dovecotStrict!, d.dovecotStrict!.ports.pop3!, 'pop3')).ids, []);
   });
 
-  test('vsftpd without TLS: starttls.not-offered', async () => {
-    assert.deepEqual((await probe(d.ftpPlain!, d.ftpPlain!.port, 'ftp')).ids, ['starttls.not-offered']);
+  test('vsftpd without TLS: starttls.not-offered, and USER is taken in clear', async () => {
+    const { ids, obs } = await probe(d.ftpPlain!, d.ftpPlain!.port, 'ftp');
+    assert.deepEqual(ids, ['starttls.auth-before-tls', 'starttls.not-offered']);
+    assert.equal(obs.ftp?.userBeforeTls, 'accepted');
+    assert.match(obs.ftp?.answer ?? '', /^331/);
+  });
+
+  test('vsftpd with TLS and force_local_logins_ssl=YES refuses USER before AUTH TLS: no finding', async () => {
+    const { ids, obs } = await probe(d.ftpStrict!, d.ftpStrict!.port, 'ftp');
+    assert.deepEqual(ids, []);
+    assert.equal(obs.ftp?.userBeforeTls, 'refused');
+    assert.match(obs.ftp?.answer ?? '', /^530/);
+    assert.equal(obs.starttls?.observation.upgraded, true);
+  });
+
+  test('vsftpd with TLS but force_local_logins_ssl=NO takes USER before AUTH TLS: starttls.auth-before-tls', async () => {
+    const { ids, obs } = await probe(d.ftpLax!, d.ftpLax!.port, 'ftp');
+    assert.deepEqual(ids, ['starttls.auth-before-tls']);
+    assert.equal(obs.ftp?.userBeforeTls, 'accepted');
+    assert.equal(obs.starttls?.observation.upgraded, true);
   });
 
   test('slapd without TLS: starttls.not-offered (protocolError)', async () => {

@@ -1,0 +1,90 @@
+/**
+ * FTP: would the server take a login in clear? RFC 4217 §4 lets a server refuse USER until AUTH TLS has run (vsftpd
+ * `force_local_logins_ssl`, ProFTPD `TLSRequired`, Pure-FTPd `-Y 2`); FEAT cannot tell, so the probe asks. It sends
+ * `USER` with a name no server has and never a password: a 331/332 ("send your password") or a 230 means the password
+ * would have travelled in plain text; a 530/534 refusal before TLS means logins are protected.
+ *
+ * The reply reader is sans-IO: push bytes, get the complete final reply (RFC 959 §4.2 multi-line replies included).
+ */
+import { MitmError } from '../errors.js';
+import { commandLine, LineFramer } from '../starttls/lines.js';
+import { openTcp } from './exchange.js';
+import type { FtpPlainFact } from './types.js';
+
+/** The user name the probe offers; it exists nowhere, and no password follows. */
+export const FTP_PROBE_USER = 'mitmguard-probe';
+
+/** Reads FTP replies: `ddd text`, or `ddd-` … `ddd text` for a multi-line one. Bounded by the line framer. */
+export class FtpReplyReader {
+  private readonly framer = new LineFramer('ftp', 4096, 16 * 1024);
+  private multi: string | null = null;
+  private readonly replies: { code: number; text: string }[] = [];
+
+  push(bytes: Uint8Array): { code: number; text: string }[] {
+    for (const line of this.framer.push(bytes)) {
+      if (this.multi !== null) {
+        if (line.startsWith(`${this.multi} `) || line === this.multi) {
+          this.replies.push({ code: Number(this.multi), text: line.slice(4) });
+          this.multi = null;
+        }
+        continue;
+      }
+      const m = /^(\d{3})([ -]?)(.*)$/.exec(line);
+      if (!m) throw new MitmError('MG_ERR_PROTOCOL', `not an FTP reply: ${JSON.stringify(line.slice(0, 80))}`);
+      if (m[2] === '-') this.multi = m[1]!;
+      else this.replies.push({ code: Number(m[1]), text: m[3]! });
+    }
+    return this.replies.splice(0);
+  }
+}
+
+/** What a reply to USER before TLS means (RFC 959 §4.2, RFC 4217 §4, §11). */
+export function judgeFtpUserReply(code: number): FtpPlainFact['userBeforeTls'] {
+  if (code === 230 || code === 331 || code === 332) return 'accepted';
+  if (code === 530 || code === 534 || code === 550 || code === 421 || code === 503) return 'refused';
+  return 'unknown';
+}
+
+/** Greeting, then USER; QUIT afterwards. Never throws for what the server says; connection failures propagate. */
+export async function probeFtpPlainLogin(host: string, port: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<FtpPlainFact> {
+  const socket = await openTcp(host, port, options);
+  const reader = new FtpReplyReader();
+  try {
+    return await new Promise<FtpPlainFact>((resolve) => {
+      let sentUser = false;
+      let finished = false;
+      const timer = setTimeout(() => done({ userBeforeTls: 'unknown', answer: sentUser ? 'no answer to USER' : 'no greeting' }), options.timeoutMs);
+      const done = (fact: FtpPlainFact) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        socket.removeAllListeners('data');
+        if (sentUser && !socket.destroyed) socket.write(commandLine('QUIT'));
+        resolve(fact);
+      };
+      socket.on('error', () => done({ userBeforeTls: 'unknown', answer: 'reset' }));
+      socket.on('close', () => done({ userBeforeTls: 'unknown', answer: 'closed' }));
+      socket.on('data', (chunk: Buffer) => {
+        let replies: { code: number; text: string }[];
+        try {
+          replies = reader.push(chunk);
+        } catch (err) {
+          return done({ userBeforeTls: 'unknown', answer: (err as Error).message });
+        }
+        for (const r of replies) {
+          const answer = `${r.code} ${r.text}`.trim().slice(0, 200);
+          if (!sentUser) {
+            if (r.code === 120) continue; // "ready in nnn minutes"; the 220 follows
+            if (r.code !== 220) return done({ userBeforeTls: 'unknown', answer });
+            sentUser = true;
+            socket.write(commandLine(`USER ${FTP_PROBE_USER}`));
+            continue;
+          }
+          return done({ userBeforeTls: judgeFtpUserReply(r.code), answer });
+        }
+      });
+    });
+  } finally {
+    socket.destroy();
+  }
+}
