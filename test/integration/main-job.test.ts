@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Pillar } from '../../src/checks/types.js';
 import { LAB_ENDPOINTS } from '../../src/lab/endpoints.js';
+import { LAB_CLIENTS } from '../../src/lab/audit.js';
 import { findingsToSarif, type ReportDocument } from '../../src/report/index.js';
 import { CLI_TIMEOUT_MS, ROOT } from '../e2e/helpers.js';
 
@@ -38,15 +39,16 @@ test('the main job starts the lab, finds every lab flaw under its pillar, prints
   assert.match(r.stderr, /lab: every expected flaw was found under its pillar/);
 
   // The terminal report: summary first, then details.
-  const reachable = LAB_ENDPOINTS.filter((e) => !e.expected.scanError).length;
-  assert.match(r.stdout, new RegExp(`policy intermediate — ${LAB_ENDPOINTS.length} target\\(s\\), ${reachable} reachable`));
+  // The lab endpoints and the audited lab clients (each a target; every client accepts the baseline, so is reachable).
+  const reachable = LAB_ENDPOINTS.filter((e) => !e.expected.scanError).length + LAB_CLIENTS.length;
+  assert.match(r.stdout, new RegExp(`policy intermediate — ${LAB_ENDPOINTS.length + LAB_CLIENTS.length} target\\(s\\), ${reachable} reachable`));
   assert.match(r.stdout, /Overall grade {2}T/);
   for (const title of ['Encryption everywhere', 'Certificate validation', 'Network security', 'Mutual authentication']) assert.match(r.stdout, new RegExp(title));
   assert.ok(r.stdout.indexOf('Overall grade') < r.stdout.indexOf('Details ('));
 
   // The JSON report: every expectation of every lab endpoint, checked here independently of the CLI's own check.
   const report = JSON.parse(readFileSync(join(cwd, 'mitmguard-report.json'), 'utf8')) as ReportDocument;
-  assert.equal(report.report.targets.length, LAB_ENDPOINTS.length);
+  assert.equal(report.report.targets.length, LAB_ENDPOINTS.length + LAB_CLIENTS.length);
   for (const e of LAB_ENDPOINTS) {
     const t = report.report.targets.find((x) => x.name === e.name);
     assert.ok(t, `${e.name} is in the report`);
@@ -61,6 +63,28 @@ test('the main job starts the lab, finds every lab flaw under its pillar, prints
     }
     if (!e.pillar) assert.ok(!t.findings.some((f) => f.severity === 'critical' || f.severity === 'high'), `${e.name}: a good endpoint has no high finding`);
   }
+
+  // The audited lab clients: the careless one's accepted forgeries are its findings under certificates, graded there;
+  // the careful one has none.
+  assert.match(r.stderr, /lab client node-careful: baseline accepted, 0 forged scenario\(s\) accepted/);
+  assert.match(r.stderr, /lab client node-insecure: baseline accepted, [1-9]\d* forged scenario\(s\) accepted/);
+  const careful = report.report.targets.find((x) => x.target === 'client:node-careful');
+  assert.ok(careful, 'the careful client is a target of the report');
+  assert.deepEqual(careful.findings, []);
+  const careless = report.report.targets.find((x) => x.target === 'client:node-insecure');
+  assert.ok(careless, 'the careless client is a target of the report');
+  assert.equal(careless.name, 'node-insecure');
+  const carelessFindings = careless.findings;
+  for (const id of LAB_CLIENTS.find((c) => c.name === 'node-insecure')!.expected.findings) {
+    const hit = carelessFindings.find((x) => x.id === id);
+    assert.ok(hit, `node-insecure: ${id} found (got ${carelessFindings.map((x) => x.id).join(', ') || 'none'})`);
+    assert.equal(hit.pillar, 'certificates', id);
+  }
+  assert.ok(careless.findings.every((f) => f.id.startsWith('audit.client.')));
+  assert.equal(careless.grades.pillars.certificates.grade, 'F', 'critical accepted forgeries grade the client F under certificates');
+  assert.ok(report.report.findings.some((f) => f.target === 'client:node-insecure' && f.id === 'audit.client.self-signed'), 'the estate findings carry the client');
+  assert.match(r.stdout, /^ {2}node-insecure client:node-insecure +F /m);
+  assert.match(r.stdout, /\[CRITICAL\] audit\.client\.self-signed {2}client:node-insecure {2}\(certificates\)/);
 
   // The same findings as SARIF validate against the SARIF 2.1.0 schema.
   const schema = JSON.parse(readFileSync(join(ROOT, 'test/data/sarif-2.1.0.schema.json'), 'utf8'));
