@@ -11,7 +11,10 @@ import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/schema.js';
 import { buildReport, type ReportDocument } from '../report/model.js';
 import { TrustStore } from '../x509/trust-store.js';
-import { startLab, type RunningEndpoint, type StartLabOptions } from './server.js';
+import { buildServerMap } from '../dns/servers.js';
+import { parseAnchors } from '../dns/dnssec/anchors.js';
+import { LAB_CA_IDS } from './dns-names.js';
+import { LAB_HOST, startLab, type Lab, type RunningEndpoint, type StartLabOptions } from './server.js';
 import { auditLabClients, checkLabClientExpectations, labClientTarget, type LabClientAudit } from './audit.js';
 
 export interface LabScanOptions extends StartLabOptions {
@@ -26,7 +29,20 @@ export interface LabScanOptions extends StartLabOptions {
 
 /** The lab as an inventory: names, tags and expectations from LAB_ENDPOINTS. */
 export function labInventory(endpoints: readonly RunningEndpoint[]): InventoryEntry[] {
-  return endpoints.map((e) => ({ target: e.target, name: e.spec.name, tags: e.spec.tags, owner: 'mitmguard lab', sni: null, expect: e.spec.expect ?? {} }));
+  return endpoints.map((e) => ({
+    target: e.target, name: e.spec.name, tags: e.spec.tags, owner: 'mitmguard lab', sni: null, expect: e.spec.expect ?? {},
+    // DNS-zone endpoints are scanned by name; the lab's names resolve only through its own DNS server.
+    ...(e.spec.dnsName ? { address: LAB_HOST } : {}),
+  }));
+}
+
+/**
+ * The scan's DNS step for the lab: its DNS server as the resolver, its zone's DS as the trust anchor, and the lab CA's
+ * CAA identifier (a private CA no public table names). Undefined when the lab runs no DNS server.
+ */
+export function labDnsOptions(lab: Pick<Lab, 'dns'>) {
+  if (!lab.dns) return undefined;
+  return { servers: buildServerMap(`${lab.dns.host}:${lab.dns.port}`), anchors: parseAnchors(lab.dns.anchorText, 'lab trust anchor'), caIds: LAB_CA_IDS };
 }
 
 export interface ExpectationMiss {
@@ -74,7 +90,7 @@ export async function scanLab(opts: LabScanOptions): Promise<{ report: ReportDoc
     const labAnchors = new TrustStore();
     labAnchors.addPemOrDer(lab.rootPem, 'mitmguard lab root');
     const run = await runInventory(entries, {
-      scan: inventoryScanner(withBeyondHandshake(opts.scanTarget, { extraAnchors: labAnchors })),
+      scan: inventoryScanner(withBeyondHandshake(opts.scanTarget, { extraAnchors: labAnchors, ...(lab.dns ? { dns: labDnsOptions(lab)! } : {}) })),
       concurrency: opts.concurrency ?? entries.length,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

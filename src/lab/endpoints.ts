@@ -4,6 +4,7 @@
  */
 import type { Pillar } from '../checks/types.js';
 import type { Grade } from '../policy/grade.js';
+import { LAB_DNS_NAMES } from './dns-names.js';
 import type { LeafKind } from './pki.js';
 
 export type LabEndpointKind = 'https' | 'http' | 'http-redirect' | 'smtp';
@@ -29,6 +30,11 @@ export interface LabEndpoint {
   tls?: LabTlsSettings;
   /** SMTP endpoints: TLS settings of the STARTTLS upgrade, or none for a plaintext-only server. */
   smtp?: { starttls: boolean };
+  /**
+   * A name of the lab DNS zone (src/lab/dns-zone.ts): the endpoint is scanned as `https://<name>:<port>` at address
+   * 127.0.0.1, with the lab's DNS server and trust anchor given to the scan's DNS step.
+   */
+  dnsName?: string;
   /** Inventory tags and expectations for the scan of the lab. */
   tags: string[];
   expect?: { mtls?: boolean; starttls?: boolean };
@@ -186,5 +192,46 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     tags: ['mail'],
     expect: { starttls: true },
     expected: { findings: ['starttls.not-offered', 'starttls.auth-before-tls', 'policy.tls.plaintext', 'policy.tls.starttls-required'], grades: { encryption: 'F' }, scanError: 'MG_ERR_STARTTLS' },
+  },
+  {
+    name: 'dns-secure',
+    title: 'Name in a DNSSEC-signed zone, with CAA allowing the lab CA and a TLSA record matching the key',
+    kind: 'https',
+    pillar: null,
+    tls: { leaf: 'dns-names', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
+    dnsName: LAB_DNS_NAMES.secure,
+    tags: ['web', 'dns', 'good'],
+    // No network finding, so that pillar stays n/a here: the grade counts flaws found (src/policy/grade.ts).
+    expected: { findings: [], grades: { encryption: 'A+', certificates: 'A' } },
+  },
+  {
+    name: 'dns-spoofed',
+    title: 'DNS answer edited on the path: the A record does not match its DNSSEC signature',
+    kind: 'https',
+    pillar: 'network',
+    tls: { leaf: 'dns-names', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
+    dnsName: LAB_DNS_NAMES.spoofed,
+    tags: ['web', 'dns'],
+    expected: { findings: ['dns.dnssec.bogus'], grades: { network: 'F', encryption: 'A+', certificates: 'A' } },
+  },
+  {
+    name: 'dns-insecure',
+    title: 'Name in an unsigned zone, delegated without a DS record: its answers can be forged undetected',
+    kind: 'https',
+    pillar: 'network',
+    tls: { leaf: 'dns-names', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
+    dnsName: LAB_DNS_NAMES.insecure,
+    tags: ['web', 'dns'],
+    expected: { findings: ['dns.dnssec.insecure'], grades: { network: 'B', encryption: 'A+', certificates: 'A' } },
+  },
+  {
+    name: 'dns-dane-mismatch',
+    title: 'Signed TLSA record that matches no key the server presents',
+    kind: 'https',
+    pillar: 'certificates',
+    tls: { leaf: 'dns-names', minVersion: 'TLSv1.2', ciphers: MODERN12, hsts: true },
+    dnsName: LAB_DNS_NAMES.dane,
+    tags: ['web', 'dns'],
+    expected: { findings: ['dns.tlsa.mismatch'], grades: { certificates: 'F', encryption: 'A+' } },
   },
 ];

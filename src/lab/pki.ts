@@ -3,6 +3,7 @@
  * Keys live in memory only; nothing is written to disk, so there is no key file to protect or leak.
  */
 import { createAuthority, issueLeaf, privateKeyPem, type Authority } from '../pki/index.js';
+import { LAB_DNS_NAMES } from './dns-names.js';
 
 const DAY = 86_400_000;
 /** The names every lab leaf carries (unless the flaw is the name): lab targets are 127.0.0.1:port. */
@@ -24,7 +25,7 @@ export interface LabPki {
 }
 
 /** Each kind is one deliberate property of the served chain. */
-export const LEAF_KINDS = ['good', 'rsa', 'expired', 'self-signed', 'wrong-host', 'incomplete-chain', 'weak-key', 'sha1'] as const;
+export const LEAF_KINDS = ['good', 'rsa', 'expired', 'self-signed', 'wrong-host', 'incomplete-chain', 'weak-key', 'sha1', 'dns-names'] as const;
 export type LeafKind = (typeof LEAF_KINDS)[number];
 
 /** Mint the lab PKI (about a second: the RSA keys dominate; key pairs are cached per process by src/pki). */
@@ -44,6 +45,8 @@ export function createLabPki(now = new Date()): LabPki {
   const incomplete = issue({ names: LAB_NAMES });
   const weak = issue({ names: LAB_NAMES, key: { type: 'rsa', bits: 1024 } });
   const sha1 = issue({ names: LAB_NAMES, key: { type: 'rsa', bits: 2048 }, hash: 'sha1' });
+  // A good leaf for the names of the lab DNS zone (src/lab/dns-zone.ts), scanned by name at 127.0.0.1.
+  const dnsNames = issue({ names: [...Object.values(LAB_DNS_NAMES), ...LAB_NAMES] });
   return {
     root,
     intermediate,
@@ -59,6 +62,7 @@ export function createLabPki(now = new Date()): LabPki {
       'incomplete-chain': cred(incomplete, incomplete.pem),
       'weak-key': cred(weak, chain(weak)),
       sha1: cred(sha1, chain(sha1)),
+      'dns-names': cred(dnsNames, chain(dnsNames)),
     },
   };
 }

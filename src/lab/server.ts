@@ -9,6 +9,7 @@ import { MitmError, toMitmError } from '../errors.js';
 import { LAB_ENDPOINTS, type LabEndpoint } from './endpoints.js';
 import { createLabPki, type LabPki } from './pki.js';
 import { createLabSmtpServer } from './smtp.js';
+import { startLabDns, type LabDnsInfo } from './dns.js';
 
 /** Loopback only: the lab must never be reachable from another machine. */
 export const LAB_HOST = '127.0.0.1';
@@ -26,6 +27,8 @@ export interface Lab {
   endpoints: RunningEndpoint[];
   /** The lab root CA (PEM), for clients that should trust the lab. Public; no key. */
   rootPem: string;
+  /** The lab DNS server (the signed zone of the `dns-*` endpoints) and its trust anchor; null when none of them runs. */
+  dns: LabDnsInfo | null;
   stop(): Promise<void>;
 }
 
@@ -91,8 +94,10 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   }
   const servers: Server[] = [];
   const running: RunningEndpoint[] = [];
+  let dns: Awaited<ReturnType<typeof startLabDns>> = null;
   const modern = () => running.find((r) => r.spec.name === 'modern')?.target ?? running.find((r) => r.spec.kind === 'https')?.target ?? null;
   const stop = async () => {
+    await dns?.stop();
     await Promise.all(
       servers.map(
         (s) =>
@@ -119,12 +124,16 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       servers.push(server);
       const port = await listen(server, options.basePort ? options.basePort + index : 0);
       const scheme = spec.kind === 'https' ? 'https' : spec.kind === 'smtp' ? 'smtp' : 'http';
-      running.push({ spec, port, target: `${scheme}://${LAB_HOST}:${port}` });
+      // A DNS-zone endpoint is scanned by its name (at 127.0.0.1, through the lab DNS server): src/lab/dns.ts.
+      running.push({ spec, port, target: `${scheme}://${spec.dnsName ?? LAB_HOST}:${port}` });
     }
+    // After the endpoints: the zone's TLSA records name their ports. With a base port, DNS takes the next one.
+    dns = await startLabDns(running, pki.credentials['dns-names'].certPem, LAB_HOST, options.basePort ? options.basePort + LAB_ENDPOINTS.length : 0);
   } catch (err) {
     await stop();
     const e = toMitmError(err, 'MG_ERR_IO');
     throw new MitmError(e.code, `lab: cannot start: ${e.message}`, { cause: err });
   }
-  return { endpoints: running, rootPem: pki.rootPem, stop };
+  const dnsInfo = dns ? { host: dns.host, port: dns.port, anchorText: dns.anchorText, bindAnchorText: dns.bindAnchorText } : null;
+  return { endpoints: running, rootPem: pki.rootPem, dns: dnsInfo, stop };
 }
