@@ -18,12 +18,18 @@ export interface LabState {
   endpoints: Array<{ name: string; title: string; target: string; port: number; pillar: string | null }>;
   /** The client-audit hostile endpoint (src/lab/audit.ts): one HTTPS scenario per port, and the CA clients trust. */
   audit?: { caPem: string; pin: string; scenarios: Array<{ scenario: string; title: string; url: string; port: number }> };
+  /** The lab DNS server (src/lab/dns.ts) and its zone's trust anchor (public: a DS record). */
+  dns?: { host: string; port: number; zone: string; anchorText: string; bindAnchorText: string };
 }
 
 /** The lab root certificate beside the state file, for `scan --ca`, `cert verify --ca` or a client's CA option. */
 export const labRootPath = (statePath: string): string => join(dirname(statePath), 'lab-root.pem');
 /** The client audit's "trusted" CA beside the state file: give it to a client as its CA for the audit scenarios. */
 export const labAuditCaPath = (statePath: string): string => join(dirname(statePath), 'lab-audit-ca.pem');
+/** The lab zone's trust anchor beside the state file, for `mitmguard dns check --anchor` (zone-file DS form). */
+export const labAnchorPath = (statePath: string): string => join(dirname(statePath), 'lab-anchor.txt');
+/** The same anchor in BIND `trust-anchors { … };` syntax, for `delv -a`. */
+export const labBindAnchorPath = (statePath: string): string => join(dirname(statePath), 'lab-anchor.bind');
 
 export function writeLabState(path: string, state: LabState): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -31,6 +37,10 @@ export function writeLabState(path: string, state: LabState): void {
   // A certificate, not a key: public by nature.
   writeFileSync(labRootPath(path), state.rootPem);
   if (state.audit) writeFileSync(labAuditCaPath(path), state.audit.caPem);
+  if (state.dns) {
+    writeFileSync(labAnchorPath(path), state.dns.anchorText);
+    writeFileSync(labBindAnchorPath(path), state.dns.bindAnchorText);
+  }
 }
 
 export function readLabState(path: string): LabState | null {
@@ -51,6 +61,8 @@ export function removeLabState(path: string): void {
   rmSync(path, { force: true });
   rmSync(labRootPath(path), { force: true });
   rmSync(labAuditCaPath(path), { force: true });
+  rmSync(labAnchorPath(path), { force: true });
+  rmSync(labBindAnchorPath(path), { force: true });
 }
 
 /** Whether a process exists (signal 0 checks without sending anything). */

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 
 import { MitmError } from '../../errors.js';
@@ -44,6 +44,15 @@ function writeOut(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
+/** Where the lab DNS server answers and how to ask it (`lab up`). */
+function labDnsLine(dns: { host: string; port: number }, statePath: string): string {
+  const anchor = join(dirname(statePath), 'lab-anchor.txt');
+  return `${'dns'.padEnd(18)} ${`${dns.host}:${dns.port}`.padEnd(26)} lab DNS server for lab.mitmguard.test (udp+tcp); anchor ${anchor}
+` +
+    colors.dim(`  mitmguard dns check secure.lab.mitmguard.test --resolver ${dns.host}:${dns.port} --anchor ${anchor}
+`);
+}
+
 export function register(program: Command): void {
   const lab = program.command('lab').description('Deliberately flawed TLS and HTTP endpoints on 127.0.0.1, to see every check work');
   const stateOption = ['--state <file>', 'where the running lab records its endpoints', '.mitmguard/lab.json'] as const;
@@ -64,7 +73,7 @@ export function register(program: Command): void {
       if (opts.foreground) {
         const running = await startLab({ basePort });
         // The client-audit hostile endpoint, on the ports after the lab's servers (src/lab/audit.ts).
-        const audit = await startLabAudit({ basePort: labAuditBasePort(basePort, running.endpoints.map((e) => e.port)) }).catch(async (err) => {
+        const audit = await startLabAudit({ basePort: labAuditBasePort(basePort, [...running.endpoints.map((e) => e.port), ...(running.dns ? [running.dns.port] : [])]) }).catch(async (err) => {
           await running.stop();
           throw err;
         });
@@ -74,9 +83,11 @@ export function register(program: Command): void {
           rootPem: running.rootPem,
           endpoints: running.endpoints.map((e) => ({ name: e.spec.name, title: e.spec.title, target: e.target, port: e.port, pillar: e.spec.pillar })),
           audit: { caPem: audit.caPem, pin: audit.pin, scenarios: audit.scenarios },
+          ...(running.dns ? { dns: { host: running.dns.host, port: running.dns.port, zone: 'lab.mitmguard.test.', anchorText: running.dns.anchorText, bindAnchorText: running.dns.bindAnchorText } } : {}),
         });
         for (const e of running.endpoints) process.stdout.write(`${e.spec.name.padEnd(18)} ${e.target.padEnd(26)} ${e.spec.title}\n`);
         process.stdout.write(auditLines(audit, labAuditCaPath(statePath)));
+        if (running.dns) process.stdout.write(labDnsLine(running.dns, statePath));
         process.stdout.write(colors.dim('lab running; Ctrl-C or `mitmguard lab down` stops it\n'));
         await new Promise<void>((done) => {
           const stop = () => void Promise.all([running.stop(), audit.stop()]).then(() => (removeLabState(statePath), done()));
@@ -97,6 +108,7 @@ export function register(program: Command): void {
           else {
             for (const e of s.endpoints) process.stdout.write(`${e.name.padEnd(18)} ${e.target.padEnd(26)} ${e.title}\n`);
             process.stdout.write(auditLines(s.audit, labAuditCaPath(statePath)));
+            if (s.dns) process.stdout.write(labDnsLine(s.dns, statePath));
             process.stdout.write(colors.dim(`lab running in the background (pid ${s.pid}); \`mitmguard lab down\` stops it\n`));
           }
           return;
