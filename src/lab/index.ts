@@ -4,3 +4,5 @@ export * from './server.js';
 export * from './demo.js';
 export * from './state.js';
 export * from './audit.js';
+export * from './dns-names.js';
+export * from './dns.js';
