@@ -129,7 +129,8 @@ test('the careful lab client accepts the baseline only; the careless one accepts
 
 test('`lab up` lists the client-audit scenarios and writes their CA; `status` shows them up; `down` stops them', { timeout: 120_000 }, async () => {
   const state = join(dir, 'cli', 'lab.json');
-  const up = await runCli(['lab', 'up', '--state', state]);
+  const base = await freeBase(80);
+  const up = await runCli(['lab', 'up', '--state', state, '--base-port', String(base)]);
   assert.equal(up.code, 0, up.stderr);
   const caFile = join(dir, 'cli', 'lab-audit-ca.pem');
   let ports: number[] = [];
@@ -139,11 +140,15 @@ test('`lab up` lists the client-audit scenarios and writes their CA; `status` sh
     assert.match(up.stdout, /^ {2}hsts-downgrade +http:\/\/localhost:\d+\/$/m);
     const status = await runCli(['lab', 'status', '--state', state, '--format', 'json']);
     assert.equal(status.code, 0, status.stderr);
-    const s = JSON.parse(status.stdout) as { audit: { caFile: string; scenarios: Array<{ scenario: string; url: string; port: number; listening: boolean }> } };
+    const s = JSON.parse(status.stdout) as { endpoints: Array<{ port: number }>; audit: { caFile: string; scenarios: Array<{ scenario: string; url: string; port: number; listening: boolean }> } };
     assert.equal(s.audit.caFile, caFile);
     assert.ok(s.audit.scenarios.length >= 25);
     assert.ok(s.audit.scenarios.every((a) => a.listening), 'every scenario answers');
     ports = s.audit.scenarios.map((a) => a.port);
+    // With --base-port, the scenarios follow the lab's servers on consecutive ports.
+    const lastServer = Math.max(...s.endpoints.map((e) => e.port));
+    assert.ok(ports[0]! > lastServer && ports[0]! <= lastServer + 2, `first scenario port ${ports[0]} right after the servers (${lastServer})`);
+    assert.deepEqual(ports, ports.map((_, i) => ports[0]! + i));
     const text = await runCli(['lab', 'status', '--state', state]);
     assert.match(text.stdout, /^ {2}up {3}self-signed +https:\/\/localhost:\d+\/$/m);
     // Point one's own client at them: curl with the audit CA accepts the baseline and refuses the forged server.
