@@ -1,13 +1,13 @@
 /**
  * The TLS ≤ 1.2 CertificateRequest (RFC 5246 §7.4.4, RFC 4346 §7.4.4) and a small server-flight reader that finds
- * it. Sans-IO: records in, the request (or its absence) out. TLS 1.3 encrypts its CertificateRequest, so this is the
- * only version where the list of acceptable CA names can be read from the wire.
+ * it. Sans-IO: records in, the request (or its absence) out. TLS 1.3 encrypts its CertificateRequest; the mTLS probe
+ * reads it from the decrypted flight (src/tls/wire/tls13.ts) and `parseTls13CertificateRequestFacts` reads its body.
  */
 import { ByteReader } from '../bytes.js';
 import { MitmError } from '../errors.js';
 import { RecordSplitter } from '../tls/wire/record.js';
 import { LIMITS } from '../tls/wire/limits.js';
-import { ALERT_DESCRIPTIONS, CONTENT_TYPE, HANDSHAKE_TYPE, SIGNATURE_SCHEMES } from '../tls/wire/registry.js';
+import { ALERT_DESCRIPTIONS, CONTENT_TYPE, EXTENSION_TYPE, HANDSHAKE_TYPE, SIGNATURE_SCHEMES } from '../tls/wire/registry.js';
 import { parseOne, TAG } from '../x509/der.js';
 import { parseName } from '../x509/name.js';
 
@@ -49,6 +49,42 @@ export function parseCertificateRequest(body: Uint8Array, tls12: boolean): Certi
   }
   const cas = r.vector(2, 'certificate_authorities');
   r.end();
+  return { certificateTypes, signatureAlgorithms, ...readCaNames(cas) };
+}
+
+/**
+ * A TLS 1.3 CertificateRequest body (RFC 8446 §4.3.2), read from the decrypted server flight: signature_algorithms
+ * and the certificate_authorities extension (§4.2.4), the same DistinguishedName list as TLS 1.2. There are no
+ * certificate types in TLS 1.3.
+ */
+export function parseTls13CertificateRequestFacts(body: Uint8Array): CertificateRequestFacts {
+  const r = new ByteReader(body, 'CertificateRequest');
+  r.vector(1, 'certificate_request_context');
+  const exts = r.vector(2, 'extensions');
+  r.end();
+  const signatureAlgorithms: string[] = [];
+  let names: Pick<CertificateRequestFacts, 'caNames' | 'caNamesTruncated'> = { caNames: [], caNamesTruncated: false };
+  while (!exts.done) {
+    const type = exts.u16('extension type');
+    const data = exts.vector(2, 'extension data');
+    if (type === EXTENSION_TYPE.signatureAlgorithms) {
+      const algs = data.vector(2, 'supported_signature_algorithms');
+      if (algs.remaining % 2 !== 0) throw new MitmError('MG_ERR_MALFORMED', 'CertificateRequest: odd signature algorithm list');
+      while (!algs.done) {
+        const code = algs.u16();
+        signatureAlgorithms.push(SCHEME_NAMES[code] ?? `0x${code.toString(16).padStart(4, '0')}`);
+      }
+    } else if (type === CERTIFICATE_AUTHORITIES) {
+      names = readCaNames(data.vector(2, 'certificate_authorities'));
+    }
+  }
+  return { certificateTypes: [], signatureAlgorithms, ...names };
+}
+
+/** RFC 8446 §4.2.4 certificate_authorities. */
+const CERTIFICATE_AUTHORITIES = 47;
+
+function readCaNames(cas: ByteReader): Pick<CertificateRequestFacts, 'caNames' | 'caNamesTruncated'> {
   const caNames: string[] = [];
   let caNamesTruncated = false;
   while (!cas.done) {
@@ -64,7 +100,7 @@ export function parseCertificateRequest(body: Uint8Array, tls12: boolean): Certi
       caNames.push(`#${Buffer.from(der.subarray(0, 64)).toString('hex')}`);
     }
   }
-  return { certificateTypes, signatureAlgorithms, caNames, caNamesTruncated };
+  return { caNames, caNamesTruncated };
 }
 
 export type FlightOutcome =

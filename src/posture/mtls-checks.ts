@@ -15,6 +15,13 @@ declare module '../checks/types.js' {
 const RFC8446_CR = 'https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2';
 const NIST_ZT = 'https://csrc.nist.gov/pubs/sp/800/207/final';
 
+/** The versions whose flight carried a CertificateRequest, for evidence ("TLS 1.2 and TLS 1.3"). */
+const requestVersions = (o: MtlsObservation): string =>
+  [o.requestedOnTls12 ? 'TLS 1.2' : null, o.requestedOnTls13 ? 'TLS 1.3' : null].filter(Boolean).join(' and ') || 'the handshake';
+/** The versions whose flight was read at all. */
+const seenVersions = (o: MtlsObservation): string =>
+  [o.requestedOnTls12 === false ? 'TLS 1.2' : null, o.requestedOnTls13 === false ? 'TLS 1.3' : null].filter(Boolean).join(' or ') || 'TLS 1.2';
+
 export const mtlsChecks = [
   defineCheck({
     id: 'mtls.untrusted-client-certificate-accepted',
@@ -37,7 +44,7 @@ export const mtlsChecks = [
     description: 'Clients without a certificate are let in (nginx ssl_verify_client optional): client authentication holds only if the application checks the result on every request.',
     remediation: 'Require the certificate at the TLS layer (ssl_verify_client on) where every client has one; otherwise make sure the application rejects unauthenticated requests.',
     references: [RFC8446_CR, NIST_ZT],
-    evaluate: (o) => (o.requested === true && o.required === false ? { evidence: `CertificateRequest sent on TLS 1.2${o.certificateRequest?.caNames.length ? ` (acceptable CAs: ${o.certificateRequest.caNames.slice(0, 5).join('; ')})` : ''}, but a handshake without a certificate completed` } : null),
+    evaluate: (o) => (o.requested === true && o.required === false ? { evidence: `CertificateRequest sent on ${requestVersions(o)}${o.certificateRequest?.caNames.length ? ` (acceptable CAs: ${o.certificateRequest.caNames.slice(0, 5).join('; ')})` : ''}, but a handshake without a certificate completed` } : null),
   }),
   defineCheck({
     id: 'mtls.client-certificate-not-requested',
@@ -48,7 +55,7 @@ export const mtlsChecks = [
     description: 'No client certificate is requested. For a service-to-service endpoint any client that reaches it can talk to it; a policy can mark such targets as required to use mTLS.',
     remediation: 'For internal service endpoints, issue client certificates from your private CA and require them (ssl_verify_client on).',
     references: [NIST_ZT],
-    evaluate: (o) => (o.requested === false ? { evidence: 'no CertificateRequest on TLS 1.2 and a handshake without a certificate completed' } : null),
+    evaluate: (o) => (o.requested === false ? { evidence: `no CertificateRequest on ${seenVersions(o)} and a handshake without a certificate completed` } : null),
   }),
   defineCheck({
     id: 'mtls.client-certificate-required',

@@ -9,8 +9,10 @@ import { toMitmError } from '../errors.js';
 import { createAuthority, issueLeaf, privateKeyPem, EKU } from '../pki/index.js';
 import { upgradeToTls, type StartTlsProtocol } from '../starttls/index.js';
 import { encodeClientHello } from '../tls/wire/client-hello.js';
-import { helloOptions, legacySuitesFor } from '../tls/scan/hellos.js';
-import { CertificateRequestReader, type CertificateRequestFacts } from './certificate-request.js';
+import { helloOptions, legacySuitesFor, TLS13_SUITES } from '../tls/scan/hellos.js';
+import { ServerFlightReader } from '../tls/wire/flight.js';
+import { LIMITS } from '../tls/wire/limits.js';
+import { CertificateRequestReader, parseTls13CertificateRequestFacts, type CertificateRequestFacts } from './certificate-request.js';
 import { openTcp } from './exchange.js';
 import type { ErrorFact } from './types.js';
 
@@ -61,6 +63,11 @@ export interface MtlsObservation {
   certificateRequest: CertificateRequestFacts | null;
   /** null: the server would not negotiate TLS ≤ 1.2, so the request could not be seen. */
   requestedOnTls12: boolean | null;
+  /**
+   * Whether the TLS 1.3 flight, read by decrypting it with our own key share, carried a CertificateRequest; null when
+   * the server speaks no TLS 1.3 or the flight could not be read (absent in observations made before this existed).
+   */
+  requestedOnTls13?: boolean | null;
   withoutCertificate: HandshakeAttempt[];
   /** A client certificate from a throwaway CA; null when not tried (the server never asked for one). */
   untrustedCertificate: HandshakeAttempt | null;
@@ -112,6 +119,52 @@ export async function readCertificateRequest(target: MtlsTarget, options: MtlsOp
       socket.once('close', () => {
         clearTimeout(timer);
         reject(toMitmError(Object.assign(new Error('server closed the connection during the handshake'), { code: 'ECONNRESET' })));
+      });
+      socket.on('error', () => {});
+      socket.write(hello);
+    });
+  } finally {
+    socket.destroy();
+  }
+}
+
+/**
+ * Send a TLS 1.3 ClientHello with real key shares and read the server's encrypted flight up to its Finished
+ * (src/tls/wire/tls13.ts): was a client certificate requested, and which CAs and signature algorithms does the request
+ * name? null when the server does not answer with TLS 1.3 (or asks for a key share we did not send).
+ */
+export async function readTls13CertificateRequest(target: MtlsTarget, options: MtlsOptions): Promise<{ request: CertificateRequestFacts | null } | null> {
+  const socket = await connected(target, options);
+  const sni = sniOf(target);
+  const hello = encodeClientHello(helloOptions('TLSv1.3', { sni: sni ?? null, suites: TLS13_SUITES }));
+  const reader = new ServerFlightReader(LIMITS.MAX_FLIGHT_BYTES, { tls13ClientHello: hello });
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(toMitmError(Object.assign(new Error(`no complete TLS 1.3 server flight within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' }))), options.timeoutMs);
+      let request: CertificateRequestFacts | null = null;
+      let tls13 = false;
+      socket.on('data', (chunk: Buffer) => {
+        try {
+          for (const e of reader.push(chunk)) {
+            if (e.type === 'serverHello') tls13 = e.hello.version === 0x0304 && !e.hello.helloRetryRequest;
+            else if (e.type === 'certificateRequest' && e.tls13) request = parseTls13CertificateRequestFacts(e.body);
+            else if (e.type === 'serverFinished') {
+              clearTimeout(timer);
+              return resolve({ request });
+            }
+          }
+          if (reader.finished) {
+            clearTimeout(timer);
+            resolve(tls13 ? null : null);
+          }
+        } catch (err) {
+          clearTimeout(timer);
+          reject(toMitmError(err, 'MG_ERR_PROTOCOL'));
+        }
+      });
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve(null);
       });
       socket.on('error', () => {});
       socket.write(hello);
@@ -228,24 +281,32 @@ export function untrustedClientCertificate(): { cert: string; key: string } {
  */
 export async function probeMtls(target: MtlsTarget, options: MtlsOptions): Promise<MtlsObservation> {
   const obs: MtlsObservation = {
-    target: target.target, host: target.host, port: target.port, certificateRequest: null, requestedOnTls12: null,
+    target: target.target, host: target.host, port: target.port, certificateRequest: null, requestedOnTls12: null, requestedOnTls13: null,
     withoutCertificate: [], untrustedCertificate: null, required: null, requested: null, error: null,
   };
   try {
-    const flight = await readCertificateRequest(target, options).catch((err) => ({ error: toMitmError(err) }));
+    const [flight, flight13] = await Promise.all([
+      readCertificateRequest(target, options).catch((err) => ({ error: toMitmError(err) })),
+      readTls13CertificateRequest(target, options).catch(() => null),
+    ]);
     if ('version' in flight && flight.version <= 0x0303 && flight.version !== 0) {
       obs.certificateRequest = flight.request;
       obs.requestedOnTls12 = flight.request !== null;
     }
+    if (flight13) {
+      obs.requestedOnTls13 = flight13.request !== null;
+      obs.certificateRequest ??= flight13.request;
+    }
     for (const version of ['TLSv1.2', 'TLSv1.3'] as const) obs.withoutCertificate.push(await attemptHandshake(target, version, options));
     const outcomes = obs.withoutCertificate.map((a) => a.outcome);
     obs.required = outcomes.includes('completed') ? false : outcomes.includes('rejected') ? true : null;
-    obs.requested = obs.required === true || obs.requestedOnTls12 === true ? true : obs.requestedOnTls12 === false && obs.required === false ? false : null;
+    const seen = [obs.requestedOnTls12, obs.requestedOnTls13];
+    obs.requested = obs.required === true || seen.includes(true) ? true : seen.includes(false) && obs.required === false ? false : null;
     if (obs.requested) {
       const version = obs.withoutCertificate.find((a) => a.outcome !== 'failed')?.version ?? 'TLSv1.3';
       obs.untrustedCertificate = await attemptHandshake(target, version, options, untrustedClientCertificate());
     }
-    if (outcomes.every((o) => o === 'failed') && obs.requestedOnTls12 === null) {
+    if (outcomes.every((o) => o === 'failed') && obs.requestedOnTls12 === null && !obs.requestedOnTls13) {
       obs.error = { code: 'MG_ERR_HANDSHAKE', message: obs.withoutCertificate.map((a) => `${a.version}: ${a.alert}`).join('; ') };
     }
   } catch (err) {

@@ -23,7 +23,7 @@ describe('mTLS probes against nginx (verdict at the HTTP layer)', () => {
   let nginx: Daemon;
   before(async () => {
     nginx = await startNginx({
-      ports: ['on', 'optional', 'off', 'noCa', 'on13'],
+      ports: ['on', 'optional', 'off', 'noCa', 'on13', 'optional13', 'off13'],
       servers: ({ ports: p, tls }) => {
         const ssl = `ssl_certificate ${tls.certFile}; ssl_certificate_key ${tls.keyFile}; ssl_protocols TLSv1.2 TLSv1.3; ssl_client_certificate ${tls.caFile};`;
         return `
@@ -32,6 +32,8 @@ describe('mTLS probes against nginx (verdict at the HTTP layer)', () => {
   server { listen 127.0.0.1:${p.off} ssl; ${ssl} return 200 "ok"; }
   server { listen 127.0.0.1:${p.noCa} ssl; ${ssl} ssl_verify_client optional_no_ca; return 200 "ok"; }
   server { listen 127.0.0.1:${p.on13} ssl; ssl_certificate ${tls.certFile}; ssl_certificate_key ${tls.keyFile}; ssl_protocols TLSv1.3; ssl_client_certificate ${tls.caFile}; ssl_verify_client on; return 200 "ok"; }
+  server { listen 127.0.0.1:${p.optional13} ssl; ssl_certificate ${tls.certFile}; ssl_certificate_key ${tls.keyFile}; ssl_protocols TLSv1.3; ssl_client_certificate ${tls.caFile}; ssl_verify_client optional; return 200 "ok"; }
+  server { listen 127.0.0.1:${p.off13} ssl; ssl_certificate ${tls.certFile}; ssl_certificate_key ${tls.keyFile}; ssl_protocols TLSv1.3; return 200 "ok"; }
 `;
       },
     });
@@ -65,11 +67,29 @@ describe('mTLS probes against nginx (verdict at the HTTP layer)', () => {
     assert.equal(registry.run('mtls', o, 't').find((f) => f.id === 'mtls.untrusted-client-certificate-accepted')?.severity, 'critical');
   });
 
-  test('TLS 1.3 only with ssl_verify_client on: required, seen without the (encrypted) CertificateRequest', async () => {
+  test('TLS 1.3 only with ssl_verify_client on: required, and the encrypted CertificateRequest is read with its CA', async () => {
     const o = await probe(nginx.ports.on13!);
     assert.equal(o.requestedOnTls12, null);
+    assert.equal(o.requestedOnTls13, true);
+    assert.deepEqual(o.certificateRequest?.caNames, ['CN=mitmguard daemon test CA']);
+    assert.ok(o.certificateRequest?.signatureAlgorithms.length);
     assert.equal(o.required, true);
     assert.deepEqual(ids(o), ['mtls.client-certificate-required']);
+  });
+
+  test('TLS 1.3 only with ssl_verify_client optional: the request is seen in the decrypted flight, so optional is reported', async () => {
+    const o = await probe(nginx.ports.optional13!);
+    assert.equal(o.requestedOnTls12, null);
+    assert.equal(o.requestedOnTls13, true);
+    assert.equal(o.required, false);
+    assert.deepEqual(ids(o), ['mtls.client-certificate-optional']);
+    assert.match(registry.run('mtls', o, 't')[0]!.evidence, /TLS 1\.3/);
+  });
+
+  test('TLS 1.3 only without ssl_verify_client: no CertificateRequest in the flight, not requested', async () => {
+    const o = await probe(nginx.ports.off13!);
+    assert.equal(o.requestedOnTls13, false);
+    assert.deepEqual(ids(o), ['mtls.client-certificate-not-requested']);
   });
 });
 

@@ -273,8 +273,13 @@ describe('every parser refuses mangled input with a MitmError, never a crash', (
       const cut = b.length >> 1;
       return [...r.push(b.subarray(0, cut)), ...r.push(b.subarray(cut))];
     };
+    // The same TLS 1.3 flight read through its encrypted part, with the key share this process sent.
+    const readDecrypting = (b: Uint8Array) => new ServerFlightReader(64 * 1024, { tls13ClientHello: clientHellos[2]! }).push(b);
+    const decrypted = readDecrypting(tls13.bytes);
+    assert.ok(decrypted.some((e) => e.type === 'serverFinished'), 'the recorded TLS 1.3 flight decrypts to the Finished');
     const results = [
       hammer('ServerFlightReader', flights, readAll, ROUNDS, 1),
+      hammer('ServerFlightReader decrypting TLS 1.3', [tls13.bytes], readDecrypting, ROUNDS, 29),
       hammer('parseServerHello', [ecdhe, dhe, tls13, hrr].map((f) => f.messages.get(2)!), parseServerHello, ROUNDS, 2),
       hammer('parseCertificateList', [ecdhe.messages.get(11)!, dhe.messages.get(11)!], parseCertificateList, ROUNDS, 3),
       hammer('parseServerKeyExchange ECDHE', [ecdhe.messages.get(12)!], (b) => parseServerKeyExchange(b, 'ECDHE'), ROUNDS, 4),

@@ -39,14 +39,17 @@ export class ProbeContext {
     return this.settings.sni;
   }
 
-  /** Run one raw-ClientHello probe. Rejects with a MitmError; callers decide whether the failure is recorded. */
-  hello(version: VersionName, template: Omit<HelloTemplateOptions, 'sni'>, stop: StopRule): Promise<ProbeAnswer> {
+  /**
+   * Run one raw-ClientHello probe. Rejects with a MitmError; callers decide whether the failure is recorded. With
+   * `decryptTls13`, a TLS 1.3 answer is read through the server's encrypted flight (chain, ALPN, CertificateRequest).
+   */
+  hello(version: VersionName, template: Omit<HelloTemplateOptions, 'sni'>, stop: StopRule, decryptTls13 = false): Promise<ProbeAnswer> {
     const s = this.settings;
     return Limiter.run(s.limiters, async () => {
       this.probes++;
       const socket = await openConnection(s.endpoint, { timeoutMs: s.timeoutMs, ...(s.signal ? { signal: s.signal } : {}) });
       const bytes = encodeClientHello(helloOptions(version, { ...template, sni: s.sni }));
-      return exchangeHello(socket, bytes, stop, s.timeoutMs, s.signal);
+      return exchangeHello(socket, bytes, stop, s.timeoutMs, s.signal, decryptTls13);
     });
   }
 

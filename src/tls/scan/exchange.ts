@@ -18,6 +18,12 @@ export interface HelloAnswer {
   serverKeyExchange: Uint8Array | null;
   certificateStatus: Uint8Array | null;
   certificateRequested: boolean;
+  /** The CertificateRequest body when one came; `tls13` says which structure it is. */
+  certificateRequest: { body: Uint8Array; tls13: boolean } | null;
+  /** TLS 1.3, read from EncryptedExtensions when the encrypted flight was read (`decryptTls13`). */
+  encryptedAlpn: string | null;
+  /** TLS 1.3: the server's Finished arrived, so everything above is the whole flight. */
+  serverFinished: boolean;
 }
 
 /** The server declined: a fatal alert, or it closed the connection without a word. */
@@ -83,20 +89,30 @@ function converse<T>(socket: Socket, payload: Uint8Array, waiter: Waiter<T>, tim
   });
 }
 
-/** Send a TLS ClientHello and read the answer until `stop` says enough (or ServerHelloDone / TLS 1.3 hello). */
-export function exchangeHello(socket: Socket, clientHello: Uint8Array, stop: StopRule, timeoutMs: number, signal?: AbortSignal): Promise<ProbeAnswer> {
-  const reader = new ServerFlightReader();
+/**
+ * Send a TLS ClientHello and read the answer until `stop` says enough (or ServerHelloDone / TLS 1.3 hello). With
+ * `decryptTls13`, a TLS 1.3 server's encrypted flight is read up to its Finished (src/tls/wire/tls13.ts).
+ */
+export function exchangeHello(socket: Socket, clientHello: Uint8Array, stop: StopRule, timeoutMs: number, signal?: AbortSignal, decryptTls13 = false): Promise<ProbeAnswer> {
+  const reader = new ServerFlightReader(LIMITS.MAX_FLIGHT_BYTES, decryptTls13 ? { tls13ClientHello: clientHello } : {});
   let answer: HelloAnswer | null = null;
   let bytes = 0;
   const apply = (e: FlightEvent): ProbeAnswer | undefined => {
     if (e.type === 'alert') return answer ?? { kind: 'refused', alert: e.alert };
     if (e.type === 'serverHello') {
-      answer = { kind: 'hello', hello: e.hello, chain: null, serverKeyExchange: null, certificateStatus: null, certificateRequested: false };
+      answer = {
+        kind: 'hello', hello: e.hello, chain: null, serverKeyExchange: null, certificateStatus: null, certificateRequested: false,
+        certificateRequest: null, encryptedAlpn: null, serverFinished: false,
+      };
     } else if (answer) {
       if (e.type === 'certificate') answer.chain = e.chain;
       else if (e.type === 'serverKeyExchange') answer.serverKeyExchange = e.body;
       else if (e.type === 'certificateStatus') answer.certificateStatus = e.body;
-      else if (e.type === 'certificateRequest') answer.certificateRequested = true;
+      else if (e.type === 'certificateRequest') {
+        answer.certificateRequested = true;
+        answer.certificateRequest = { body: e.body, tls13: e.tls13 };
+      } else if (e.type === 'encryptedExtensions') answer.encryptedAlpn = e.alpn;
+      else if (e.type === 'serverFinished') answer.serverFinished = true;
     }
     // Events of one push are applied in order; the reader's own end (`finished`) is checked after the whole batch.
     if (answer && stop(answer)) return answer;

@@ -8,6 +8,8 @@ import { MitmError, toMitmError } from '../../errors.js';
 import { LIMITS } from '../wire/limits.js';
 import { openConnection } from './connector.js';
 import type { ProbeContext } from './context.js';
+import { STOP_AT_DONE } from './exchange.js';
+import { TLS13_SUITES } from './hellos.js';
 import { Limiter } from './limiter.js';
 
 export interface HandshakeFacts {
@@ -17,6 +19,10 @@ export interface HandshakeFacts {
   alpn: string | null;
   /** The server refused every offered ALPN protocol (alert 120); no chain was read. */
   refusedAlpn?: boolean;
+  /** Whether a CertificateRequest came; only known when the flight was read ('flight'), not through node:tls. */
+  certificateRequested?: boolean;
+  /** How the facts were read: the decrypted server flight, or a full node:tls handshake. */
+  via?: 'flight' | 'node:tls';
 }
 
 /** Walk node's issuer links (built from the presented chain) until a self-issued certificate or the limit. */
@@ -32,6 +38,32 @@ function chainOf(leaf: DetailedPeerCertificate): Uint8Array[] {
     cert = (cert as DetailedPeerCertificate).issuerCertificate;
   }
   return out;
+}
+
+/**
+ * The TLS 1.3 facts of one server flight: a ClientHello with real key shares, the server's encrypted flight read up to
+ * its Finished (src/tls/wire/tls13.ts) — chain, stapled OCSP, ALPN and whether a client certificate is requested —
+ * and no handshake completed. When the flight cannot be read that way (the server asks for a key share we did not
+ * send, or anything else goes wrong), a real node:tls handshake (`tls13Handshake`) answers instead.
+ */
+export async function tls13Facts(ctx: ProbeContext, alpn: readonly string[]): Promise<HandshakeFacts> {
+  const answer = await ctx
+    .hello('TLSv1.3', { suites: TLS13_SUITES, ...(alpn.length ? { alpn } : {}), statusRequest: true }, STOP_AT_DONE, true)
+    .catch(() => null);
+  if (answer?.kind === 'hello' && answer.serverFinished && answer.chain?.length) {
+    return {
+      chain: answer.chain,
+      ocspStapled: answer.certificateStatus !== null,
+      alpn: answer.encryptedAlpn,
+      certificateRequested: answer.certificateRequested,
+      via: 'flight',
+    };
+  }
+  // RFC 7301 §3.2: no_application_protocol (120) answers "not this protocol"; that is a result, not a failure.
+  if (answer?.kind === 'refused' && answer.alert?.description === 120 && alpn.length) {
+    return { chain: [], ocspStapled: false, alpn: null, refusedAlpn: true, via: 'flight' };
+  }
+  return tls13Handshake(ctx, alpn);
 }
 
 /**
@@ -70,12 +102,12 @@ export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Prom
       });
       tls.once('secureConnect', () => {
         const peer = tls.getPeerCertificate(true);
-        done(null, { chain: peer && peer.raw ? chainOf(peer) : [], ocspStapled: ocsp, alpn: tls.alpnProtocol || null });
+        done(null, { chain: peer && peer.raw ? chainOf(peer) : [], ocspStapled: ocsp, alpn: tls.alpnProtocol || null, via: 'node:tls' });
       });
       tls.once('error', (err: NodeJS.ErrnoException) => {
         // RFC 7301 §3.2: no_application_protocol (120) answers "not this protocol"; that is a result, not a failure.
         if (alpn.length > 0 && (err.code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL' || /alert number 120\b/.test(err.message))) {
-          done(null, { chain: [], ocspStapled: false, alpn: null, refusedAlpn: true });
+          done(null, { chain: [], ocspStapled: false, alpn: null, refusedAlpn: true, via: 'node:tls' });
         } else {
           done(new MitmError('MG_ERR_HANDSHAKE', err.message, { cause: err }));
         }

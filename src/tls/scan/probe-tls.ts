@@ -12,7 +12,7 @@ import { enumerateVersion, type VersionResult } from './ciphers.js';
 import type { ProbeContext } from './context.js';
 import { probeAlpn, probeFallbackScsv } from './features.js';
 import { enumerateEcdheGroups, enumerateTls13Groups } from './groups.js';
-import { tls13Handshake, type HandshakeFacts } from './handshake.js';
+import { tls13Facts, type HandshakeFacts } from './handshake.js';
 import { STOP_AT_DONE, type HelloAnswer } from './exchange.js';
 import { legacySuitesFor } from './hellos.js';
 import { suiteByCode } from '../wire/suites.js';
@@ -74,12 +74,13 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
   const groupsTask = tls13 ? enumerateTls13Groups(ctx) : legacy && legacy !== 'SSLv3' ? enumerateEcdheGroups(ctx, legacy) : Promise.resolve([]);
   const fallbackTask = probeFallbackScsv(ctx, supported);
   const alpnTask = legacy && legacy !== 'SSLv3' ? probeAlpn(ctx, legacy) : Promise.resolve(null);
-  // TLS 1.3-only: the certificate, OCSP staple and ALPN are encrypted, so make real handshakes (one per ALPN protocol).
+  // TLS 1.3-only: the certificate, OCSP staple and ALPN are encrypted, so read the encrypted flight (one per ALPN
+  // protocol), or make real handshakes where that cannot be done.
   const handshakeTask: Promise<Array<HandshakeFacts | null>> = legacy
     ? Promise.resolve([])
     : Promise.all(
         (['h2', 'http/1.1'] as const).map((p) =>
-          tls13Handshake(ctx, [p]).catch((err) => {
+          tls13Facts(ctx, [p]).catch((err) => {
             ctx.fail(`handshake ${p}`, err);
             return null;
           }),
@@ -113,7 +114,7 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
   let hs = handshakes.find((h) => h !== null && h.chain.length > 0) ?? null;
   if (!legacy && !hs) {
     // Both ALPN handshakes were refused (a server without ALPN may do that): one more without ALPN for the chain.
-    hs = await tls13Handshake(ctx, []).catch((err) => {
+    hs = await tls13Facts(ctx, []).catch((err) => {
       ctx.fail('handshake', err);
       return null;
     });
@@ -133,7 +134,7 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
     fallbackScsv,
     compression: first ? first.hello.compressionMethod !== 0 : null,
     dhBits: dh.length ? Math.min(...dh) : null,
-    clientCertificateRequested: first ? first.certificateRequested : null,
+    clientCertificateRequested: first ? first.certificateRequested : hs?.certificateRequested ?? null,
     probeErrors: ctx.errors,
     probes: ctx.probes,
   };

@@ -1,37 +1,108 @@
 /**
- * Real key shares for the groups a probe offers (RFC 8446 §4.2.8.2): X25519 and P-256 public keys generated with
- * node:crypto once per process. A scanner never completes the key exchange, but servers validate the share.
+ * Real key shares for the groups a probe offers (RFC 8446 §4.2.8.2): X25519, X448, P-256 and P-384 key pairs generated
+ * with node:crypto once per process. Most probes stop at the ServerHello and never use the private half; the TLS 1.3
+ * flight reader (./tls13.ts) does, to compute the shared secret and read the server's encrypted handshake.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { MitmError } from '../../errors.js';
 import type { KeyShareEntry } from './client-hello.js';
 
-const cache = new Map<number, Uint8Array>();
+interface GroupCodec {
+  generate(): { privateKey: KeyObject; publicKey: KeyObject };
+  /** The key_exchange bytes of our public key. */
+  encode(pub: KeyObject): Uint8Array;
+  /** The peer's key_exchange bytes as a KeyObject, or a MitmError when they cannot be a key of this group. */
+  decode(bytes: Uint8Array): KeyObject;
+}
 
-/** Uncompressed P-256 point or raw X25519 key, generated once. */
-const GENERATORS: Record<number, () => Uint8Array> = {
-  0x001d: () => {
-    const der = generateKeyPairSync('x25519').publicKey.export({ type: 'spki', format: 'der' });
-    return Uint8Array.from(der.subarray(der.length - 32));
-  },
-  0x0017: () => {
-    const jwk = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ format: 'jwk' });
-    const x = Buffer.from(jwk.x!, 'base64url');
-    const y = Buffer.from(jwk.y!, 'base64url');
-    return Uint8Array.from(Buffer.concat([Buffer.from([4]), x, y]));
-  },
+/** SPKI DER prefixes: raw key bytes after these make a SubjectPublicKeyInfo node:crypto can import. */
+const SPKI_PREFIX = {
+  x25519: Buffer.from('302a300506032b656e032100', 'hex'),
+  x448: Buffer.from('3042300506032b656f033900', 'hex'),
+  p256: Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex'),
+  p384: Buffer.from('3076301006072a8648ce3d020106052b81040022036200', 'hex'),
 };
 
+function rawKey(name: 'x25519' | 'x448', size: number): GroupCodec {
+  return {
+    generate: () => generateKeyPairSync(name as 'x25519'),
+    encode: (pub) => {
+      const der = pub.export({ type: 'spki', format: 'der' });
+      return Uint8Array.from(der.subarray(der.length - size));
+    },
+    decode: (bytes) => {
+      if (bytes.length !== size) throw new MitmError('MG_ERR_PROTOCOL', `${name} key share of ${bytes.length} bytes (expected ${size})`);
+      return importSpki(Buffer.concat([SPKI_PREFIX[name], bytes]), name);
+    },
+  };
+}
+
+function ecKey(curve: 'prime256v1' | 'secp384r1', prefix: Buffer, coord: number): GroupCodec {
+  return {
+    generate: () => generateKeyPairSync('ec', { namedCurve: curve }),
+    encode: (pub) => {
+      const jwk = pub.export({ format: 'jwk' });
+      return Uint8Array.from(Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]));
+    },
+    decode: (bytes) => {
+      // RFC 8446 §4.2.8.2: UncompressedPointRepresentation only.
+      if (bytes.length !== 1 + 2 * coord || bytes[0] !== 4) throw new MitmError('MG_ERR_PROTOCOL', `${curve} key share is not an uncompressed point of ${1 + 2 * coord} bytes`);
+      return importSpki(Buffer.concat([prefix, bytes]), curve);
+    },
+  };
+}
+
+function importSpki(der: Buffer, what: string): KeyObject {
+  try {
+    return createPublicKey({ key: der, format: 'der', type: 'spki' });
+  } catch (err) {
+    throw new MitmError('MG_ERR_PROTOCOL', `the server's ${what} key share is not a valid public key`, { cause: err });
+  }
+}
+
+const GROUPS: Record<number, GroupCodec> = {
+  0x001d: rawKey('x25519', 32),
+  0x001e: rawKey('x448', 56),
+  0x0017: ecKey('prime256v1', SPKI_PREFIX.p256, 32),
+  0x0018: ecKey('secp384r1', SPKI_PREFIX.p384, 48),
+};
+
+const cache = new Map<number, { privateKey: KeyObject; share: Uint8Array }>();
+
+function pairFor(group: number): { privateKey: KeyObject; share: Uint8Array } | null {
+  const codec = GROUPS[group];
+  if (!codec) return null;
+  let pair = cache.get(group);
+  if (!pair) {
+    const { privateKey, publicKey } = codec.generate();
+    pair = { privateKey, share: codec.encode(publicKey) };
+    cache.set(group, pair);
+  }
+  return pair;
+}
+
 /** The groups we can send a real key share for. */
-export const KEY_SHARE_GROUPS = Object.keys(GENERATORS).map(Number);
+export const KEY_SHARE_GROUPS = Object.keys(GROUPS).map(Number);
 
 /** A key share entry for `group`, or null when we cannot build one (the server then answers with an HRR). */
 export function keyShareFor(group: number): KeyShareEntry | null {
-  const make = GENERATORS[group];
-  if (!make) return null;
-  let key = cache.get(group);
-  if (!key) {
-    key = make();
-    cache.set(group, key);
+  const pair = pairFor(group);
+  return pair ? { group, keyExchange: pair.share } : null;
+}
+
+/**
+ * The (EC)DHE shared secret of our key share for `group` and the server's `peerShare` (RFC 8446 §7.4.2: the
+ * X-coordinate for NIST curves, the raw output for X25519/X448). MG_ERR_PROTOCOL when we offered no share for the group
+ * or the server's share is not a key of it.
+ */
+export function sharedSecretFor(group: number, peerShare: Uint8Array): Uint8Array {
+  const pair = cache.get(group);
+  const codec = GROUPS[group];
+  if (!pair || !codec) throw new MitmError('MG_ERR_PROTOCOL', `the server chose group 0x${group.toString(16).padStart(4, '0')}, for which no key share was sent`);
+  try {
+    return Uint8Array.from(diffieHellman({ privateKey: pair.privateKey, publicKey: codec.decode(peerShare) }));
+  } catch (err) {
+    if (err instanceof MitmError) throw err;
+    throw new MitmError('MG_ERR_PROTOCOL', `key agreement with the server's share failed: ${(err as Error).message}`, { cause: err });
   }
-  return { group, keyExchange: key };
 }
