@@ -202,7 +202,7 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     dnsName: LAB_DNS_NAMES.secure,
     tags: ['web', 'dns', 'good'],
     // No network finding, so that pillar stays n/a here: the grade counts flaws found (src/policy/grade.ts).
-    expected: { findings: [], grades: { encryption: 'A+', certificates: 'A' } },
+    expected: { findings: [], grades: { encryption: 'A+', certificates: 'A', network: 'A' } },
   },
   {
     name: 'dns-spoofed',

@@ -40,6 +40,8 @@ export interface DerivedFacts {
   redirectsToHttps: boolean;
   clientAuth: ClientAuthMode | null;
   starttls: boolean | null;
+  /** The scan's DNS step ran for this target (a resolver was given and the target is a name): the network pillar was assessed. */
+  dnsAssessed: boolean;
 }
 
 type Loose = Record<string, unknown>;
@@ -110,6 +112,7 @@ export function deriveFacts(report: TargetReport): DerivedFacts {
     hsts: plaintext ? undefined : readHsts(report),
     redirectsToHttps: plaintext && redirectsToHttps(report),
     clientAuth: readClientAuth(report),
+    dnsAssessed: Boolean(get(report, 'dns')),
     // The scanner records the STARTTLS protocol it ran (a string), null when TLS started at once; absent: unknown.
     // It ran *and* upgraded only when TLS facts followed.
     starttls: typeof starttlsFlag === 'boolean' ? starttlsFlag : typeof starttlsFlag === 'string' ? Boolean(tls) : starttlsFlag === null ? false : null,

@@ -42,6 +42,7 @@ const good = (over: Partial<DerivedFacts> = {}): DerivedFacts => ({
   redirectsToHttps: false,
   clientAuth: null,
   starttls: null,
+  dnsAssessed: false,
   ...over,
 });
 
@@ -128,6 +129,13 @@ test('pillars without observations are n/a and do not drag the overall grade', (
   assert.equal(t.pillars.network.grade, null);
   assert.equal(t.pillars['mutual-auth'].grade, null);
   assert.equal(t.overall, 'A');
+});
+
+test('the network pillar is graded when the DNS step ran: clean is A, a bogus answer is F', () => {
+  assert.equal(gradePillar('network', ctx(good({ dnsAssessed: true }))).grade, 'A');
+  const bogus = finding({ id: 'dns.dnssec.bogus', pillar: 'network', severity: 'critical' });
+  assert.equal(gradePillar('network', ctx(good({ dnsAssessed: true }), [bogus])).grade, 'F');
+  assert.equal(gradePillar('network', ctx(good())).grade, null);
 });
 
 test('overall is the worst pillar; the inventory grade per pillar is its worst target', () => {
