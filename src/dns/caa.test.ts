@@ -38,3 +38,12 @@ describe('CAA (RFC 8659)', () => {
     assert.deepEqual(caaPolicy('x.', [{ flags: 128, tag: 'tbs', value: 'x' }]).unknownCritical, ['tbs']);
   });
 });
+
+describe('--caa-id', () => {
+it('--caa-id org=domain: the last = splits, the domain is lower-cased, an empty side is a usage error', async () => {
+  const { parseCaaId } = await import('./caa.js');
+  const { isMitmError } = await import('../errors.js');
+  assert.deepEqual(parseCaaId('Acme = Corp CA=PKI.Acme.example'), { match: 'Acme = Corp CA', domains: ['pki.acme.example'] });
+  for (const bad of ['nodomain', '=ca.example', 'Org=']) assert.throws(() => parseCaaId(bad), (e) => isMitmError(e, 'MG_ERR_USAGE'));
+});
+});

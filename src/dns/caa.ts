@@ -2,6 +2,7 @@
  * CAA (RFC 8659): which certificate authorities may issue for a name. The relevant record set is found by climbing
  * from the name towards the root until a CAA RRset exists (§3); `issue` and `issuewild` properties name CA domains.
  */
+import { MitmError } from '../errors.js';
 import type { CaaRdata } from './rdata.js';
 import { normalizeName, parentName } from './name.js';
 
@@ -64,6 +65,16 @@ export const KNOWN_CA_DOMAINS: readonly { match: string; domains: string[] }[] =
 export function issuerCaaDomains(issuer: string, extra: readonly { match: string; domains: string[] }[] = []): string[] {
   const text = issuer.toLowerCase();
   return [...extra, ...KNOWN_CA_DOMAINS].filter((k) => text.includes(k.match.toLowerCase())).flatMap((k) => k.domains);
+}
+
+/**
+ * One `--caa-id org=domain` mapping: certificates whose issuer matches `org` come from the CA that CAA names `domain`
+ * (a private CA has no entry in KNOWN_CA_DOMAINS). MG_ERR_USAGE when the value has no `=` or an empty side.
+ */
+export function parseCaaId(value: string): { match: string; domains: string[] } {
+  const i = value.lastIndexOf('=');
+  if (i <= 0 || i === value.length - 1) throw new MitmError('MG_ERR_USAGE', `--caa-id must be org=domain, not ${JSON.stringify(value)}`);
+  return { match: value.slice(0, i), domains: [value.slice(i + 1).toLowerCase()] };
 }
 
 export type CaaIssuerVerdict = 'allowed' | 'not-allowed' | 'unknown-issuer' | 'no-caa';

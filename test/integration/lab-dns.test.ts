@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { LAB_DNS_NAMES, startLab, type Lab } from '../../src/lab/index.js';
+import { LAB_CA_IDS, LAB_DNS_NAMES, startLab, type Lab } from '../../src/lab/index.js';
 import { runCli } from '../e2e/helpers.js';
 import { delvVerdict } from '../helpers/knot.js';
 
@@ -75,4 +75,30 @@ test('scan lab names with --resolve: each name reaches its endpoint at 127.0.0.1
     assert.equal(t.certificateValidation.valid, true);
     assert.ok(!t.findings.some((f) => f.id === 'cert.chain.hostname-mismatch'));
   }
+});
+
+test('scan --dns-resolver --dns-anchor --caa-id: the DNS step judges each lab name from the command line as the lab scan does', { timeout: 120_000 }, async () => {
+  const ep = (name: string) => lab.endpoints.find((e) => e.spec.name === name)!;
+  const rootFile = join(dir, 'root.pem');
+  writeFileSync(rootFile, lab.rootPem);
+  const names = ['dns-secure', 'dns-spoofed', 'dns-insecure', 'dns-dane-mismatch'];
+  const targets = names.map(ep);
+  const args = [
+    'scan', '--format', 'json', '--ca', rootFile, '--dns-resolver', resolver(), '--dns-anchor', anchorFile,
+    '--caa-id', `${LAB_CA_IDS[0]!.match}=${LAB_CA_IDS[0]!.domains[0]}`,
+    ...targets.flatMap((t) => ['--resolve', `${new URL(t.target).hostname}:${t.port}:127.0.0.1`]), ...targets.map((t) => t.target),
+  ];
+  const r = await runCli(args);
+  const doc = JSON.parse(r.stdout) as { targets: Array<{ target: string; findings: { id: string }[] }> };
+  const dnsIds = (i: number) => doc.targets[i]!.findings.map((f) => f.id).filter((id) => id.startsWith('dns.')).sort();
+  assert.deepEqual(dnsIds(0), [], `dns-secure: ${JSON.stringify(doc.targets[0]!.findings)}`);
+  assert.deepEqual(dnsIds(1), ['dns.dnssec.bogus']);
+  assert.ok(dnsIds(2).includes('dns.dnssec.insecure'), dnsIds(2).join(','));
+  assert.deepEqual(dnsIds(3), ['dns.tlsa.mismatch']);
+});
+
+test('--dns-anchor or --caa-id without --dns-resolver is a usage error (exit 2)', async () => {
+  const r = await runCli(['scan', '--dns-anchor', anchorFile, '127.0.0.1:1']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /need --dns-resolver/);
 });

@@ -8,6 +8,7 @@ import { catalogue } from '../../checks/catalogue.js';
 import { atLeast, SEVERITIES, type Finding, type Severity } from '../../checks/types.js';
 import type { ObservationKind, ObservationMap } from '../../checks/types.js';
 import { MitmError } from '../../errors.js';
+import { parseCaaId } from '../../dns/caa.js';
 import { parseServer } from '../../dns/client.js';
 import type { CheckNameOptions } from '../../dns/check.js';
 import { builtInRootAnchor, loadAnchorFile } from '../../dns/dnssec/anchors.js';
@@ -170,11 +171,7 @@ export function register(program: Command): void {
   ).action(async (name: string, o: CommonOptions & { connect?: string; caaId?: string[] }) => {
     const opts = commonOptions(o);
     const server = o.connect ? parseServer(o.connect, 443) : undefined;
-    const caIds = (o.caaId ?? []).map((s) => {
-      const i = s.lastIndexOf('=');
-      if (i <= 0) throw new MitmError('MG_ERR_USAGE', '--caa-id must be org=domain');
-      return { match: s.slice(0, i), domains: [s.slice(i + 1).toLowerCase()] };
-    });
+    const caIds = (o.caaId ?? []).map(parseCaaId);
     const obs = await probeCaa(name, { ...opts, ...(server ? { server } : {}), caIds });
     report('dns-caa', obs, obs.name, opts, () => [
       `${obs.name}: CAA ${obs.policy.owner ? `at ${obs.policy.owner} (${obs.verdict})` : 'none'}`,

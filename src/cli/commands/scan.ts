@@ -17,6 +17,8 @@ export interface ScanCommandOptions {
   ca?: string[];
   mtls?: boolean;
   dnsResolver?: string;
+  dnsAnchor?: string;
+  caaId?: string[];
   tlsOnly?: boolean;
   resolve?: string[];
 }
@@ -32,9 +34,18 @@ async function beyondHandshakeFromOptions(opts: ScanCommandOptions): Promise<imp
     if (store.size === 0) throw new MitmError('MG_ERR_CONFIG', `--ca ${opts.ca.join(', ')}: no usable CA certificate found`);
     out.extraAnchors = store;
   }
+  if (!opts.dnsResolver && (opts.dnsAnchor || opts.caaId?.length)) {
+    throw new MitmError('MG_ERR_USAGE', '--dns-anchor and --caa-id need --dns-resolver');
+  }
   if (opts.dnsResolver) {
     const { buildServerMap } = await import('../../dns/servers.js');
-    out.dns = { servers: buildServerMap(opts.dnsResolver, []) };
+    const { loadAnchorFile } = await import('../../dns/dnssec/anchors.js');
+    const { parseCaaId } = await import('../../dns/caa.js');
+    out.dns = {
+      servers: buildServerMap(opts.dnsResolver, []),
+      ...(opts.dnsAnchor ? { anchors: loadAnchorFile(opts.dnsAnchor) } : {}),
+      ...(opts.caaId?.length ? { caIds: opts.caaId.map(parseCaaId) } : {}),
+    };
   }
   return out;
 }
@@ -53,6 +64,8 @@ export function register(program: Command): void {
     .option('--ca <file|dir>', 'also trust this CA (PEM/DER file or directory), e.g. an organisation\'s private CA; repeatable', collect)
     .option('--mtls', 'probe the client-certificate requirement even when the server does not ask for one')
     .option('--dns-resolver <ip[:port]>', 'also check DNSSEC, CAA and TLSA of each target name through this resolver')
+    .option('--dns-anchor <file>', 'with --dns-resolver: trust anchor file (DS or DNSKEY records, zone-file format) for a private zone; default the root KSKs')
+    .option('--caa-id <org=domain>', 'with --dns-resolver: the CAA domain of an issuer organisation (a private CA); repeatable', collect)
     .option('--tls-only', 'TLS facts only: skip certificate validation, posture, HTTP and mTLS probes')
     .option('--resolve <name:port:addr>', 'connect to addr for name on port (curl syntax); SNI, name checks and DNS still use the name; repeatable', collect);
   addInventoryOptions(cmd)
