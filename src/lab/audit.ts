@@ -202,6 +202,10 @@ export function labClientTarget(a: LabClientAudit): TargetReport {
     tls: null,
     findings,
     durationMs,
+    clientAudit: {
+      scenarios: a.report.results.length,
+      forgeriesAccepted: a.report.results.filter((r) => r.scenario !== 'baseline' && r.verdict.startsWith('accepted')).length,
+    },
   };
 }
 

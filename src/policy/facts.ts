@@ -42,6 +42,8 @@ export interface DerivedFacts {
   starttls: boolean | null;
   /** The scan's DNS step ran for this target (a resolver was given and the target is a name): the network pillar was assessed. */
   dnsAssessed: boolean;
+  /** A client target whose certificate validation was judged by the client audit (it plays forged servers at it). */
+  clientAudited: boolean;
 }
 
 type Loose = Record<string, unknown>;
@@ -113,6 +115,7 @@ export function deriveFacts(report: TargetReport): DerivedFacts {
     redirectsToHttps: plaintext && redirectsToHttps(report),
     clientAuth: readClientAuth(report),
     dnsAssessed: Boolean(get(report, 'dns')),
+    clientAudited: Boolean(report.ok && get(report, 'clientAudit')),
     // The scanner records the STARTTLS protocol it ran (a string), null when TLS started at once; absent: unknown.
     // It ran *and* upgraded only when TLS facts followed.
     starttls: typeof starttlsFlag === 'boolean' ? starttlsFlag : typeof starttlsFlag === 'string' ? Boolean(tls) : starttlsFlag === null ? false : null,

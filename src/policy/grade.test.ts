@@ -43,6 +43,7 @@ const good = (over: Partial<DerivedFacts> = {}): DerivedFacts => ({
   clientAuth: null,
   starttls: null,
   dnsAssessed: false,
+  clientAudited: false,
   ...over,
 });
 
@@ -136,6 +137,14 @@ test('the network pillar is graded when the DNS step ran: clean is A, a bogus an
   const bogus = finding({ id: 'dns.dnssec.bogus', pillar: 'network', severity: 'critical' });
   assert.equal(gradePillar('network', ctx(good({ dnsAssessed: true }), [bogus])).grade, 'F');
   assert.equal(gradePillar('network', ctx(good())).grade, null);
+});
+
+test('an audited client is graded on certificates: no accepted forgery is an A, an accepted forgery caps it', () => {
+  const client = good({ target: 'client:app', tls: false, protocols: [], suites: [], leaf: null, chain: [], clientAudited: true });
+  assert.equal(gradePillar('certificates', ctx(client)).grade, 'A');
+  const accepted = finding({ id: 'audit.client.self-signed', pillar: 'certificates', severity: 'critical' });
+  assert.equal(gradePillar('certificates', ctx(client, [accepted])).grade, 'F');
+  assert.equal(gradePillar('certificates', ctx({ ...client, clientAudited: false })).grade, null);
 });
 
 test('overall is the worst pillar; the inventory grade per pillar is its worst target', () => {

@@ -17,7 +17,8 @@ export { encryptionScore, keyExchangeBits, keyStrength, scoreToGrade, SEVERITY_P
 /** Whether a pillar was assessed for a target at all (else the grade is n/a). */
 const ASSESSED: Record<Pillar, (c: GradeContext, own: readonly Finding[]) => boolean> = {
   encryption: (c, own) => c.facts.tls || c.facts.plaintext || own.length > 0,
-  certificates: (c, own) => c.facts.leaf !== null || own.length > 0,
+  // A server's presented chain, or a client whose validation the client audit tested with forged servers.
+  certificates: (c, own) => c.facts.leaf !== null || c.facts.clientAudited || own.length > 0,
   // The DNS step (DNSSEC, CAA, TLSA of the target's name) is what this pillar measures; a clean run is an A, not n/a.
   network: (c, own) => c.facts.dnsAssessed || own.length > 0,
   // A server that never asks for a client certificate is only judged where policy expects mTLS (then it has a finding).

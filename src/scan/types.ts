@@ -77,6 +77,8 @@ export interface TargetReport {
   mtls?: import('../posture/mtls.js').MtlsObservation | null;
   /** DNSSEC, CAA and TLSA of the target's name, when the scan was given a resolver (src/dns). */
   dns?: import('../dns/index.js').TargetDnsAssessment | null;
+  /** A client target (`client:<name>`): the client audit that judged it — scenarios served and forgeries accepted. */
+  clientAudit?: { scenarios: number; forgeriesAccepted: number } | null;
 }
 
 export interface ScanDocument {

@@ -71,6 +71,7 @@ test('the main job starts the lab, finds every lab flaw under its pillar, prints
   const careful = report.report.targets.find((x) => x.target === 'client:node-careful');
   assert.ok(careful, 'the careful client is a target of the report');
   assert.deepEqual(careful.findings, []);
+  assert.equal(careful.grades.pillars.certificates.grade, 'A', 'a client that refused every forgery is graded A under certificates');
   const careless = report.report.targets.find((x) => x.target === 'client:node-insecure');
   assert.ok(careless, 'the careless client is a target of the report');
   assert.equal(careless.name, 'node-insecure');
