@@ -34,7 +34,7 @@ test('the expectations hold for a careful client that accepts the baseline only 
   assert.deepEqual(checkLabClientExpectations(report, audits), []);
   const t = report.report.targets.find((x) => x.target === careless.target)!;
   assert.equal(t.grades.pillars.certificates.grade, 'F');
-  assert.equal(report.report.targets.find((x) => x.target === careful.target)!.grades.overall, null, 'nothing to grade for a client that refused every forgery');
+  assert.equal(report.report.targets.find((x) => x.target === careful.target)!.grades.pillars.certificates.grade, 'A', 'a client that refused every forgery is an A under certificates');
 });
 
 test('a careful client that accepts a forgery, a careless one missing an expected id, and a refused baseline are each a miss', () => {
