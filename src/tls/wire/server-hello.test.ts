@@ -3,13 +3,8 @@ import { describe, it } from 'node:test';
 import { ByteWriter, fromHex } from '../../bytes.js';
 import { isMitmError } from '../../errors.js';
 import { HRR_RANDOM, parseServerHello } from './server-hello.js';
+import { RFC8448_SERVER_HELLO } from './testdata/rfc8448.js';
 
-/** RFC 8448 §3: the server's ServerHello handshake message (header included). */
-const RFC8448_SERVER_HELLO = fromHex(`
-  02 00 00 56 03 03 a6 af 06 a4 12 18 60 dc 5e 6e 60 24 9c d3 4c 95 93 0c
-  8a c5 cb 14 34 da c1 55 77 2e d3 e2 69 28 00 13 01 00 00 2e 00 33 00 24
-  00 1d 00 20 c9 82 88 76 11 20 95 fe 66 76 2b db f7 c6 72 e1 56 d6 cc 25
-  3b 83 3d f1 dd 69 b1 b0 4e 75 1f 0f 00 2b 00 02 03 04`);
 
 function helloBody(o: { version?: number; random?: Uint8Array; suite?: number; compression?: number; extensions?: Array<[number, number[]]> }): Uint8Array {
   const w = new ByteWriter().u16(o.version ?? 0x0303).bytes(o.random ?? new Uint8Array(32).fill(7));
