@@ -1,7 +1,8 @@
 /**
  * SARIF 2.1.0 (OASIS Static Analysis Results Interchange Format) output: one run, one result per finding, the rule
  * metadata from the check catalogue, and each result located at its target's URI, so GitHub code scanning and other
- * SARIF viewers list them. Validated in tests against test/data/sarif-2.1.0.schema.json.
+ * SARIF viewers list them. Validated in tests against the official SARIF 2.1.0 schema and our stricter subset
+ * (test/helpers/sarif-schema.ts).
  */
 import { createHash } from 'node:crypto';
 import { catalogue } from '../checks/catalogue.js';

@@ -11,6 +11,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { startAudit, type AuditSession } from '../../src/audit/index.js';
+import { sarifErrors } from '../helpers/sarif-schema.js';
 
 const run = promisify(execFile);
 const sessions: AuditSession[] = [];
@@ -177,10 +178,11 @@ test('the CLI exits 0 for a verifying client, 2 when the baseline was not accept
   assert.match(bad.stderr, /MG_ERR_USAGE: unknown scenario/);
 });
 
-test('the CLI writes SARIF with one result per accepted forged scenario', async () => {
+test('the CLI writes SARIF, valid against the official schema, with one result per accepted forged scenario', async () => {
   const out = await cli(['audit-client', '--exec', 'curl -sSk --max-time 10 {url}', '--scenario', 'expired', '--format', 'sarif']);
   assert.equal(out.code, 1, out.stderr);
   const sarif = JSON.parse(out.stdout);
+  assert.deepEqual(sarifErrors(sarif), []);
   const results = sarif.runs[0].results as Array<{ ruleId: string }>;
   assert.deepEqual(results.map((r) => r.ruleId), ['audit.client.expired']);
 });
