@@ -34,6 +34,7 @@ PEERS=(
   "mariadbd mariadb-server"
   "redis-server redis-server"
   "javac openjdk-17-jdk-headless"
+  "go golang-go"
 )
 
 missing=()
