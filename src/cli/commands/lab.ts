@@ -44,6 +44,12 @@ function writeOut(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
+/** One aligned line per lab endpoint: name, URL, what is wrong with it (the URL column fits the longest URL). */
+function endpointLines(endpoints: readonly { name: string; target: string; title: string }[]): string {
+  const width = Math.max(26, ...endpoints.map((e) => e.target.length));
+  return endpoints.map((e) => `${e.name.padEnd(18)} ${e.target.padEnd(width)} ${e.title}\n`).join('');
+}
+
 /** Where the lab DNS server answers and how to ask it (`lab up`). */
 function labDnsLine(dns: { host: string; port: number }, statePath: string): string {
   const anchor = join(dirname(statePath), 'lab-anchor.txt');
@@ -85,7 +91,7 @@ export function register(program: Command): void {
           audit: { caPem: audit.caPem, pin: audit.pin, scenarios: audit.scenarios },
           ...(running.dns ? { dns: { host: running.dns.host, port: running.dns.port, zone: 'lab.mitmguard.test.', anchorText: running.dns.anchorText, bindAnchorText: running.dns.bindAnchorText } } : {}),
         });
-        for (const e of running.endpoints) process.stdout.write(`${e.spec.name.padEnd(18)} ${e.target.padEnd(26)} ${e.spec.title}\n`);
+        process.stdout.write(endpointLines(running.endpoints.map((e) => ({ name: e.spec.name, target: e.target, title: e.spec.title }))));
         process.stdout.write(auditLines(audit, labAuditCaPath(statePath)));
         if (running.dns) process.stdout.write(labDnsLine(running.dns, statePath));
         process.stdout.write(colors.dim('lab running; Ctrl-C or `mitmguard lab down` stops it\n'));
@@ -106,7 +112,7 @@ export function register(program: Command): void {
         if (s && s.pid === child.pid) {
           if (opts.format === 'json') printJson(s);
           else {
-            for (const e of s.endpoints) process.stdout.write(`${e.name.padEnd(18)} ${e.target.padEnd(26)} ${e.title}\n`);
+            process.stdout.write(endpointLines(s.endpoints));
             process.stdout.write(auditLines(s.audit, labAuditCaPath(statePath)));
             if (s.dns) process.stdout.write(labDnsLine(s.dns, statePath));
             process.stdout.write(colors.dim(`lab running in the background (pid ${s.pid}); \`mitmguard lab down\` stops it\n`));
