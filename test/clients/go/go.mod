@@ -1,0 +1,3 @@
+module mitmguard.test/goclient
+
+go 1.19
