@@ -15,6 +15,7 @@ import { findingsForResults } from '../checks/audit.js';
 import { runFunctionAudit, startAudit, type AuditClientFunction, type AuditReport, type AuditSession, type Placeholder } from '../audit/index.js';
 import type { ReportDocument } from '../report/model.js';
 import type { TargetReport } from '../scan/types.js';
+import type { ExpectationMiss } from './demo.js';
 
 /** The application protocol the lab's audit endpoint speaks: the HTTPS catalogue (other protocols: `audit-client --listen --protocol`). */
 export const LAB_AUDIT_PROTOCOL = 'https';
@@ -209,14 +210,9 @@ export function labClientTarget(a: LabClientAudit): TargetReport {
   };
 }
 
-export interface ClientExpectationMiss {
-  endpoint: string;
-  what: string;
-}
-
 /** The careless client must show its expected ids under its pillar; the careful one must accept the baseline and show none. */
-export function checkLabClientExpectations(report: ReportDocument, audits: readonly LabClientAudit[]): ClientExpectationMiss[] {
-  const misses: ClientExpectationMiss[] = [];
+export function checkLabClientExpectations(report: ReportDocument, audits: readonly LabClientAudit[]): ExpectationMiss[] {
+  const misses: ExpectationMiss[] = [];
   for (const a of audits) {
     const name = a.client.name;
     const t = report.report.targets.find((x) => x.target === a.client.target);
