@@ -10,8 +10,7 @@ import { createAuthority, issueLeaf, privateKeyPem, EKU } from '../pki/index.js'
 import { upgradeToTls, type StartTlsProtocol } from '../starttls/index.js';
 import { encodeClientHello } from '../tls/wire/client-hello.js';
 import { helloOptions, legacySuitesFor, TLS13_SUITES } from '../tls/scan/hellos.js';
-import { ServerFlightReader } from '../tls/wire/flight.js';
-import { LIMITS } from '../tls/wire/limits.js';
+import { exchangeHello, STOP_AT_DONE } from '../tls/scan/exchange.js';
 import { CertificateRequestReader, parseTls13CertificateRequestFacts, type CertificateRequestFacts } from './certificate-request.js';
 import { openTcp } from './exchange.js';
 import type { ErrorFact } from './types.js';
@@ -135,43 +134,12 @@ export async function readCertificateRequest(target: MtlsTarget, options: MtlsOp
  */
 export async function readTls13CertificateRequest(target: MtlsTarget, options: MtlsOptions): Promise<{ request: CertificateRequestFacts | null } | null> {
   const socket = await connected(target, options);
-  const sni = sniOf(target);
-  const hello = encodeClientHello(helloOptions('TLSv1.3', { sni: sni ?? null, suites: TLS13_SUITES }));
-  const reader = new ServerFlightReader(LIMITS.MAX_FLIGHT_BYTES, { tls13ClientHello: hello });
-  try {
-    return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(toMitmError(Object.assign(new Error(`no complete TLS 1.3 server flight within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' }))), options.timeoutMs);
-      let request: CertificateRequestFacts | null = null;
-      let tls13 = false;
-      socket.on('data', (chunk: Buffer) => {
-        try {
-          for (const e of reader.push(chunk)) {
-            if (e.type === 'serverHello') tls13 = e.hello.version === 0x0304 && !e.hello.helloRetryRequest;
-            else if (e.type === 'certificateRequest' && e.tls13) request = parseTls13CertificateRequestFacts(e.body);
-            else if (e.type === 'serverFinished') {
-              clearTimeout(timer);
-              return resolve({ request });
-            }
-          }
-          if (reader.finished) {
-            clearTimeout(timer);
-            resolve(tls13 ? null : null);
-          }
-        } catch (err) {
-          clearTimeout(timer);
-          reject(toMitmError(err, 'MG_ERR_PROTOCOL'));
-        }
-      });
-      socket.once('close', () => {
-        clearTimeout(timer);
-        resolve(null);
-      });
-      socket.on('error', () => {});
-      socket.write(hello);
-    });
-  } finally {
-    socket.destroy();
-  }
+  const hello = encodeClientHello(helloOptions('TLSv1.3', { sni: sniOf(target) ?? null, suites: TLS13_SUITES }));
+  // The scanner's own exchange: reads the decrypted flight to the server's Finished and closes the socket.
+  const answer = await exchangeHello(socket, hello, STOP_AT_DONE, options.timeoutMs, options.signal, true);
+  if (answer.kind !== 'hello' || !answer.serverFinished) return null;
+  const cr = answer.certificateRequest;
+  return { request: cr?.tls13 ? parseTls13CertificateRequestFacts(cr.body) : null };
 }
 
 /** Describe a node:tls error as the alert it carries (`certificate required`, `unknown ca`, …). */
