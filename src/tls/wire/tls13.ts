@@ -93,6 +93,12 @@ function nonceFor(iv: Uint8Array, seq: number): Buffer {
   return nonce;
 }
 
+/** The record header as additional data; CCM must also be told the plaintext length before any data (node:crypto). */
+function setAad(aead: { setAAD(a: Uint8Array, o?: { plaintextLength: number }): unknown }, p: Tls13SuiteParams, header: Uint8Array, plaintextLength: number): void {
+  if (p.cipher === 'aes-128-ccm') aead.setAAD(header, { plaintextLength });
+  else aead.setAAD(header);
+}
+
 /** One decrypted record: its real content type and content, padding removed (RFC 8446 §5.2, §5.4). */
 export interface InnerPlaintext {
   type: number;
@@ -121,8 +127,7 @@ export class Tls13RecordDecrypter {
     try {
       const options = { authTagLength: p.tagLength } as const;
       const d = createDecipheriv(p.cipher as 'aes-128-gcm', this.keys.key, nonce, options);
-      if (p.cipher === 'aes-128-ccm') (d as unknown as { setAAD(a: Uint8Array, o: { plaintextLength: number }): void }).setAAD(header, { plaintextLength: data.length });
-      else d.setAAD(header);
+      setAad(d, p, header, data.length);
       d.setAuthTag(tag);
       plain = Buffer.concat([d.update(data), d.final()]);
     } catch (err) {
@@ -141,8 +146,7 @@ export function encryptRecord(suite: number, keys: TrafficKeys, seq: number, typ
   const inner = Buffer.concat([Buffer.from(content), Buffer.from([type]), Buffer.alloc(padding)]);
   const header = Uint8Array.of(23, 3, 3, (inner.length + p.tagLength) >> 8, (inner.length + p.tagLength) & 0xff);
   const c = createCipheriv(p.cipher as 'aes-128-gcm', keys.key, nonceFor(keys.iv, seq), { authTagLength: p.tagLength });
-  if (p.cipher === 'aes-128-ccm') (c as unknown as { setAAD(a: Uint8Array, o: { plaintextLength: number }): void }).setAAD(header, { plaintextLength: inner.length });
-  else c.setAAD(header);
+  setAad(c, p, header, inner.length);
   const body = Buffer.concat([c.update(inner), c.final(), c.getAuthTag()]);
   return Uint8Array.from(Buffer.concat([header, body]));
 }
