@@ -7,6 +7,7 @@
  * The reply reader is sans-IO: push bytes, get the complete final reply (RFC 959 §4.2 multi-line replies included).
  */
 import { MitmError } from '../errors.js';
+import { FtpReplyAssembler } from '../starttls/ftp.js';
 import { commandLine, LineFramer } from '../starttls/lines.js';
 import { openTcp } from './exchange.js';
 import type { FtpPlainFact } from './types.js';
@@ -14,27 +15,18 @@ import type { FtpPlainFact } from './types.js';
 /** The user name the probe offers; it exists nowhere, and no password follows. */
 export const FTP_PROBE_USER = 'mitmguard-probe';
 
-/** Reads FTP replies: `ddd text`, or `ddd-` … `ddd text` for a multi-line one. Bounded by the line framer. */
+/** Reads FTP replies from bytes (RFC 959 §4.2, via the STARTTLS dialogue's assembler), bounded by the line framer. */
 export class FtpReplyReader {
   private readonly framer = new LineFramer('ftp', 4096, 16 * 1024);
-  private multi: string | null = null;
-  private readonly replies: { code: number; text: string }[] = [];
+  private readonly assembler = new FtpReplyAssembler((line) => new MitmError('MG_ERR_PROTOCOL', `not an FTP reply: ${JSON.stringify(line.slice(0, 80))}`));
 
   push(bytes: Uint8Array): { code: number; text: string }[] {
+    const out: { code: number; text: string }[] = [];
     for (const line of this.framer.push(bytes)) {
-      if (this.multi !== null) {
-        if (line.startsWith(`${this.multi} `) || line === this.multi) {
-          this.replies.push({ code: Number(this.multi), text: line.slice(4) });
-          this.multi = null;
-        }
-        continue;
-      }
-      const m = /^(\d{3})([ -]?)(.*)$/.exec(line);
-      if (!m) throw new MitmError('MG_ERR_PROTOCOL', `not an FTP reply: ${JSON.stringify(line.slice(0, 80))}`);
-      if (m[2] === '-') this.multi = m[1]!;
-      else this.replies.push({ code: Number(m[1]), text: m[3]! });
+      const reply = this.assembler.line(line);
+      if (reply) out.push({ code: reply.code, text: reply.last });
     }
-    return this.replies.splice(0);
+    return out;
   }
 }
 

@@ -5,6 +5,47 @@ import { LineDialogue, excerpt, type LineStep } from './line-dialogue.js';
 const REPLY_START = /^(\d\d\d)([ -])(.*)$/;
 const REPLY_END = /^(\d\d\d)(?: (.*))?$/;
 
+/** One complete FTP reply: its code, the text of its first line and any middle lines, and its last line's text. */
+export interface FtpReply {
+  code: number;
+  lines: string[];
+  last: string;
+}
+
+/**
+ * RFC 959 §4.2 reply assembly, one line at a time: `ddd text`, a bare `ddd`, or `ddd-` … `ddd text`. The STARTTLS
+ * dialogue and the posture probe's plain-login question both read replies through it; `invalid` builds the error for
+ * a line that is no FTP reply (each caller attaches what it knows).
+ */
+export class FtpReplyAssembler {
+  private multi: string | null = null;
+  private lines: string[] = [];
+
+  constructor(private readonly invalid: (line: string) => Error) {}
+
+  /** The reply this line completes, or null while a multi-line reply goes on. */
+  line(line: string): FtpReply | null {
+    if (this.multi !== null) {
+      const end = REPLY_END.exec(line);
+      if (end && end[1] === this.multi && line.charAt(3) !== '-') {
+        const code = Number(this.multi);
+        this.multi = null;
+        return { code, lines: this.lines, last: end[2] ?? '' };
+      }
+      this.lines.push(line);
+      return null;
+    }
+    const m = REPLY_START.exec(line) ?? (/^\d\d\d$/.test(line) ? [line, line, ' ', ''] : null);
+    if (!m) throw this.invalid(line);
+    this.lines = [m[3] ?? ''];
+    if (m[2] === '-') {
+      this.multi = m[1]!;
+      return null;
+    }
+    return { code: Number(m[1]), lines: this.lines, last: m[3] ?? '' };
+  }
+}
+
 type FtpState = 'greeting' | 'feat' | 'auth';
 
 /**
@@ -13,32 +54,15 @@ type FtpState = 'greeting' | 'feat' | 'auth';
  */
 export class FtpDialogue extends LineDialogue {
   private state: FtpState = 'greeting';
-  private multi: string | null = null;
-  private lines: string[] = [];
+  private readonly replies = new FtpReplyAssembler((line) => this.fail('MG_ERR_PROTOCOL', `not an FTP reply: ${JSON.stringify(excerpt(line))}`));
 
   constructor() {
     super('ftp');
   }
 
   protected onLine(line: string): LineStep {
-    if (this.multi !== null) {
-      const end = REPLY_END.exec(line);
-      if (end && end[1] === this.multi && line.charAt(3) !== '-') {
-        const code = Number(this.multi);
-        this.multi = null;
-        return this.onReply(code, this.lines);
-      }
-      this.lines.push(line);
-      return {};
-    }
-    const m = REPLY_START.exec(line) ?? (/^\d\d\d$/.test(line) ? [line, line, ' ', ''] : null);
-    if (!m) throw this.fail('MG_ERR_PROTOCOL', `not an FTP reply: ${JSON.stringify(excerpt(line))}`);
-    this.lines = [m[3] ?? ''];
-    if (m[2] === '-') {
-      this.multi = m[1]!;
-      return {};
-    }
-    return this.onReply(Number(m[1]), this.lines);
+    const reply = this.replies.line(line);
+    return reply ? this.onReply(reply.code, reply.lines) : {};
   }
 
   private onReply(code: number, lines: string[]): LineStep {
