@@ -8,6 +8,7 @@ import { MitmError } from '../errors.js';
 import { RecordSplitter } from '../tls/wire/record.js';
 import { LIMITS } from '../tls/wire/limits.js';
 import { ALERT_DESCRIPTIONS, CONTENT_TYPE, EXTENSION_TYPE, HANDSHAKE_TYPE, SIGNATURE_SCHEMES } from '../tls/wire/registry.js';
+import { parseTls13CertificateRequest } from '../tls/wire/tls13.js';
 import { parseOne, TAG } from '../x509/der.js';
 import { parseName } from '../x509/name.js';
 
@@ -38,15 +39,7 @@ export function parseCertificateRequest(body: Uint8Array, tls12: boolean): Certi
     certificateTypes.push(CLIENT_CERTIFICATE_TYPES[t] ?? `type_${t}`);
   }
   if (certificateTypes.length === 0) throw new MitmError('MG_ERR_MALFORMED', 'CertificateRequest: empty certificate_types (RFC 5246 requires at least one)');
-  const signatureAlgorithms: string[] = [];
-  if (tls12) {
-    const algs = r.vector(2, 'supported_signature_algorithms');
-    if (algs.remaining % 2 !== 0) throw new MitmError('MG_ERR_MALFORMED', 'CertificateRequest: odd signature algorithm list');
-    while (!algs.done) {
-      const code = algs.u16();
-      signatureAlgorithms.push(SCHEME_NAMES[code] ?? `0x${code.toString(16).padStart(4, '0')}`);
-    }
-  }
+  const signatureAlgorithms = tls12 ? readSchemes(r.vector(2, 'supported_signature_algorithms')) : [];
   const cas = r.vector(2, 'certificate_authorities');
   r.end();
   return { certificateTypes, signatureAlgorithms, ...readCaNames(cas) };
@@ -58,27 +51,22 @@ export function parseCertificateRequest(body: Uint8Array, tls12: boolean): Certi
  * certificate types in TLS 1.3.
  */
 export function parseTls13CertificateRequestFacts(body: Uint8Array): CertificateRequestFacts {
-  const r = new ByteReader(body, 'CertificateRequest');
-  r.vector(1, 'certificate_request_context');
-  const exts = r.vector(2, 'extensions');
-  r.end();
-  const signatureAlgorithms: string[] = [];
-  let names: Pick<CertificateRequestFacts, 'caNames' | 'caNamesTruncated'> = { caNames: [], caNamesTruncated: false };
-  while (!exts.done) {
-    const type = exts.u16('extension type');
-    const data = exts.vector(2, 'extension data');
-    if (type === EXTENSION_TYPE.signatureAlgorithms) {
-      const algs = data.vector(2, 'supported_signature_algorithms');
-      if (algs.remaining % 2 !== 0) throw new MitmError('MG_ERR_MALFORMED', 'CertificateRequest: odd signature algorithm list');
-      while (!algs.done) {
-        const code = algs.u16();
-        signatureAlgorithms.push(SCHEME_NAMES[code] ?? `0x${code.toString(16).padStart(4, '0')}`);
-      }
-    } else if (type === CERTIFICATE_AUTHORITIES) {
-      names = readCaNames(data.vector(2, 'certificate_authorities'));
-    }
-  }
+  const { extensions } = parseTls13CertificateRequest(body);
+  const signatureAlgorithms = readSchemes(new ByteReader(extensions.get(EXTENSION_TYPE.signatureAlgorithms)!, 'signature_algorithms').vector(2, 'supported_signature_algorithms'));
+  const cas = extensions.get(CERTIFICATE_AUTHORITIES);
+  const names = cas ? readCaNames(new ByteReader(cas, 'certificate_authorities').vector(2, 'certificate_authorities')) : { caNames: [], caNamesTruncated: false };
   return { certificateTypes: [], signatureAlgorithms, ...names };
+}
+
+/** A SignatureScheme list (RFC 8446 §4.2.3, RFC 5246 §7.4.1.4.1) by name; an unknown code as hex. */
+function readSchemes(algs: ByteReader): string[] {
+  if (algs.remaining % 2 !== 0) throw new MitmError('MG_ERR_MALFORMED', 'CertificateRequest: odd signature algorithm list');
+  const out: string[] = [];
+  while (!algs.done) {
+    const code = algs.u16();
+    out.push(SCHEME_NAMES[code] ?? `0x${code.toString(16).padStart(4, '0')}`);
+  }
+  return out;
 }
 
 /** RFC 8446 §4.2.4 certificate_authorities. */
