@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MitmError } from '../errors.js';
-import type { Finding } from '../checks/types.js';
+import type { Finding } from '../model/index.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { findingsForResults } from '../checks/audit.js';
 import { HostileEndpoint, type EndpointLimits } from './endpoint.js';

@@ -5,8 +5,10 @@
  */
 import { SCENARIOS } from '../audit/scenarios/index.js';
 import type { ScenarioResult } from '../audit/types.js';
-import { CheckRegistry, defineCheck, sortFindings } from './registry.js';
-import type { Check, Finding } from './types.js';
+import { CheckRegistry, defineCheck } from './registry.js';
+import { sortFindings } from '../model/index.js';
+import type { Check } from './types.js';
+import type { Finding } from '../model/index.js';
 
 /** The observation a client-audit check reads: one scenario's result. */
 export type AuditScenarioObservation = Pick<ScenarioResult, 'scenario' | 'verdict' | 'evidence'>;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { catalogue } from './catalogue.js';
 import { renderChecksDoc } from './doc.js';
-import { PILLARS, SEVERITIES } from './types.js';
+import { PILLARS, SEVERITIES } from '../model/index.js';
 
 test('docs/checks.md is generated from the catalogue and is not stale (run `npm run docs:checks`)', () => {
   const onDisk = readFileSync(new URL('../../docs/checks.md', import.meta.url), 'utf8');

@@ -1,5 +1,5 @@
 import type { Check } from './types.js';
-import { PILLARS, PILLAR_TITLES } from './types.js';
+import { PILLARS, PILLAR_TITLES } from '../model/index.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

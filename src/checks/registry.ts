@@ -1,6 +1,7 @@
 import { MitmError } from '../errors.js';
-import type { Check, CheckHit, Finding, ObservationKind, ObservationMap } from './types.js';
-import { severityRank } from './types.js';
+import type { Check, CheckHit, ObservationKind, ObservationMap } from './types.js';
+import type { Finding } from '../model/index.js';
+import { sortFindings } from '../model/index.js';
 
 const ID_PATTERN = /^[a-z0-9]+(\.[a-z0-9-]+)+$/;
 
@@ -54,11 +55,4 @@ export class CheckRegistry {
     }
     return sortFindings(findings);
   }
-}
-
-/** Most severe first, then by id, then by target: a stable order for every report. */
-export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id) || a.target.localeCompare(b.target),
-  );
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TlsFacts } from '../scan/types.js';
+import type { TlsFacts } from '../model/index.js';
 import { CheckRegistry } from './registry.js';
 import { tlsChecks } from './tls.js';
 

@@ -2,7 +2,7 @@
  * TLS protocol and cipher checks: pure functions over the facts a scan observed (src/scan/types.ts TlsFacts).
  * Each says what a man in the middle could do with the weakness it finds.
  */
-import type { TlsFacts, ProtocolName } from '../scan/types.js';
+import type { TlsFacts, ProtocolName } from '../model/index.js';
 import { suiteByName, type CipherSuite } from '../tls/wire/suites.js';
 import { groupByCode, NAMED_GROUPS } from '../tls/wire/registry.js';
 import { defineCheck } from './registry.js';

@@ -2,43 +2,7 @@
  * The one vocabulary of findings shared by the scanner, the client audit, the detectors and the proxy.
  * See ../../docs/architecture.md: probes → observations → pure checks → findings → policy → grade.
  */
-
-export const PILLARS = ['encryption', 'certificates', 'network', 'mutual-auth'] as const;
-export type Pillar = (typeof PILLARS)[number];
-
-export const PILLAR_TITLES: Record<Pillar, string> = {
-  encryption: 'Encryption everywhere',
-  certificates: 'Certificate validation',
-  network: 'Network security',
-  'mutual-auth': 'Mutual authentication',
-};
-
-/** Ordered from most to least severe. */
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-/** Higher is worse: critical = 4 … info = 0. */
-export function severityRank(s: Severity): number {
-  return SEVERITIES.length - 1 - SEVERITIES.indexOf(s);
-}
-
-export function atLeast(s: Severity, threshold: Severity): boolean {
-  return severityRank(s) >= severityRank(threshold);
-}
-
-/** The finding contract (DESIGN.md): ids are documented in docs/checks.md and never reused for a different meaning. */
-export interface Finding {
-  id: string;
-  pillar: Pillar;
-  severity: Severity;
-  /** The target as the user named it (`host:port`, `smtp://host:25`, a file, a client command). */
-  target: string;
-  title: string;
-  /** What was observed, in words and values a person can verify. Never a secret. */
-  evidence: string;
-  remediation: string;
-  references: string[];
-}
+import type { Finding, Pillar, Severity } from '../model/index.js';
 
 /**
  * Observation kinds, by name. Each area adds its own kind by declaration merging, so the registry stays generic:

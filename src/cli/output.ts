@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { MitmError, toMitmError } from '../errors.js';
-import { SEVERITIES, type Severity } from '../checks/types.js';
+import { SEVERITIES, type Severity } from '../model/index.js';
 
 /** Exit codes (DESIGN.md): 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or runtime error. */
 export const EXIT = { OK: 0, FINDINGS: 1, ERROR: 2 } as const;

@@ -3,7 +3,7 @@
  * target. See docs/dns.md.
  */
 import { catalogue } from '../checks/catalogue.js';
-import type { Finding } from '../checks/types.js';
+import type { Finding } from '../model/index.js';
 import type { CheckNameOptions } from './check.js';
 import { isIP } from 'node:net';
 import { probeCaa, probeName, probeTlsa } from './probe.js';
@@ -52,4 +52,11 @@ export async function assessTargetDns(
   ]);
   const findings = [...catalogue.run('dns-name', name, target), ...catalogue.run('dns-caa', caa, target), ...catalogue.run('dns-tlsa', tlsa, target)];
   return { name, caa, tlsa, findings };
+}
+
+declare module '../model/target.js' {
+  interface TargetObservations {
+    /** DNSSEC, CAA and TLSA of the target's name, when the scan was given a resolver (src/dns). */
+    dns?: TargetDnsAssessment | null;
+  }
 }

@@ -2,7 +2,7 @@
  * Observation kinds of the DNS area, declared on the shared ObservationMap (see src/checks/types.ts) so that
  * src/checks/dns.ts can read them. Plain data only: what was seen, nothing judged.
  */
-import type { ErrorInfo } from '../scan/types.js';
+import type { ErrorInfo } from '../model/index.js';
 import type { CaaIssuerVerdict, CaaPolicy } from './caa.js';
 import type { ValidationResult } from './dnssec/validator.js';
 import type { MtaStsPolicy } from './mail.js';

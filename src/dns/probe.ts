@@ -3,7 +3,7 @@
  * become fields of the observation (architecture: probes → observations → checks).
  */
 import { toMitmError } from '../errors.js';
-import type { ErrorInfo } from '../scan/types.js';
+import type { ErrorInfo } from '../model/index.js';
 import { caaAllows, caaPolicy, caaSearchNames, issuerCaaDomains } from './caa.js';
 import { checkName, type CheckNameOptions } from './check.js';
 import { compareResolvers } from './spoof.js';

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Severity } from '../checks/types.js';
+import type { Severity } from '../model/index.js';
 import { loadPolicy } from '../policy/load.js';
 import { buildReport, failsAt, type ReportDocument } from '../report/model.js';
 import { renderReport, type ReportFormat } from '../report/index.js';

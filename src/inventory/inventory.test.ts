@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { isMitmError } from '../errors.js';
 import { presetPolicy } from '../policy/load.js';
 import { rulesFor } from '../policy/apply.js';
-import type { TargetReport } from '../scan/types.js';
+import type { TargetReport } from '../model/index.js';
 import { inventoryLabels, parseInventory, policyWithExpectations } from './file.js';
 import { appendJournal, readJournal, startJournal } from './journal.js';
 import { createProgress } from './progress.js';

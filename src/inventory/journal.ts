@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileS
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { MitmError } from '../errors.js';
-import type { TargetReport } from '../scan/types.js';
+import type { TargetReport } from '../model/index.js';
 
 /** A journal larger than this is refused rather than read into memory. */
 export const MAX_JOURNAL_BYTES = 512 * 1024 * 1024;

@@ -4,11 +4,12 @@
  */
 import { setMaxListeners } from 'node:events';
 import { MitmError, toMitmError } from '../errors.js';
-import type { ScanDocument, TargetReport } from '../scan/types.js';
+import type { ScanDocument, TargetReport } from '../model/index.js';
 import { VERSION } from '../version.js';
 import type { InventoryEntry } from './file.js';
 import { appendJournal, readJournal, removeJournal, startJournal } from './journal.js';
 import type { ScanEntryFn } from './scan-one.js';
+import { errorInfo, failedTargetReport } from '../model/index.js';
 
 export const DEFAULT_INVENTORY_CONCURRENCY = 8;
 export const MAX_INVENTORY_CONCURRENCY = 256;
@@ -72,8 +73,7 @@ export async function runInventory(entries: readonly InventoryEntry[], opts: Run
       opts.onProgress?.({ kind: 'target-start', target: entry.target, running: [...running] });
       const report = await opts.scan(entry, signal).catch((err: unknown): TargetReport => {
         // A scan function must not throw; if one does, the target is reported failed instead of sinking the run.
-        const e = toMitmError(err);
-        return { target: entry.target, host: '', port: 0, ok: false, error: { code: e.code, message: e.message }, tls: null, findings: [], durationMs: 0 };
+        return failedTargetReport(entry.target, errorInfo(err));
       });
       running.delete(entry.target);
       // An aborted scan is not a result: it is scanned again on --resume.

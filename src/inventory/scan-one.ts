@@ -4,7 +4,7 @@
  * plain-text targets (http://, redis://), and probes the client-certificate requirement; the inventory only says
  * where the organisation expects mTLS, so that the probe runs there even when the server never asked for a certificate.
  */
-import type { ScanDocument, TargetReport } from '../scan/types.js';
+import type { ScanDocument, TargetReport } from '../model/index.js';
 import type { ScanOptions } from '../scan/scan.js';
 import type { InventoryEntry } from './file.js';
 

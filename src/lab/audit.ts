@@ -10,11 +10,11 @@
  */
 import { request } from 'node:https';
 import { readFileSync } from 'node:fs';
-import type { Finding, Pillar } from '../checks/types.js';
+import type { Finding, Pillar } from '../model/index.js';
 import { findingsForResults } from '../checks/audit.js';
 import { runFunctionAudit, startAudit, type AuditClientFunction, type AuditReport, type AuditSession, type Placeholder } from '../audit/index.js';
 import type { ReportDocument } from '../report/model.js';
-import type { TargetReport } from '../scan/types.js';
+import type { TargetReport } from '../model/index.js';
 import type { ExpectationMiss } from './demo.js';
 
 /** The application protocol the lab's audit endpoint speaks: the HTTPS catalogue (other protocols: `audit-client --listen --protocol`). */

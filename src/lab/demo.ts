@@ -3,7 +3,7 @@
  * with a policy, stop the lab. The scanner is injected (the CLI passes `scanTarget`), so the lab has no import-time
  * dependency on it.
  */
-import type { Pillar } from '../checks/types.js';
+import type { Pillar } from '../model/index.js';
 import { inventoryLabels, policyWithExpectations, type InventoryEntry } from '../inventory/file.js';
 import { runInventory, type ProgressEvent } from '../inventory/runner.js';
 import { inventoryScanner, withBeyondHandshake, type ScanTargetFn } from '../inventory/scan-one.js';

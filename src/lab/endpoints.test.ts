@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogue } from '../checks/catalogue.js';
-import { PILLARS } from '../checks/types.js';
+import { PILLARS } from '../model/index.js';
 import { GRADES } from '../policy/grade.js';
 import { LAB_ENDPOINTS } from './endpoints.js';
 

@@ -2,7 +2,7 @@
  * The lab endpoints as data: what each serves, the flaw it carries, and what a scan of it must show. The e2e test and
  * the main job read `expected`: each endpoint's flaw must show as these finding ids, under its pillar, with these grades.
  */
-import type { Pillar } from '../checks/types.js';
+import type { Pillar } from '../model/index.js';
 import type { Grade } from '../policy/grade.js';
 import { LAB_DNS_NAMES } from './dns-names.js';
 import type { LeafKind } from './pki.js';

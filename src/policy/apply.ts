@@ -2,9 +2,10 @@
  * Policy in action: which target rules apply to a target, the policy's own findings for it, and what severity
  * overrides and accepted risks do to every finding.
  */
-import { CheckRegistry, sortFindings } from '../checks/registry.js';
-import type { Finding } from '../checks/types.js';
-import type { TargetReport } from '../scan/types.js';
+import { CheckRegistry } from '../checks/registry.js';
+import { sortFindings } from '../model/index.js';
+import type { Finding } from '../model/index.js';
+import type { TargetReport } from '../model/index.js';
 import { policyChecks } from './checks.js';
 import { deriveFacts } from './facts.js';
 import type { AcceptedRisk, Policy, TargetRule } from './schema.js';

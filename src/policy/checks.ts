@@ -3,7 +3,7 @@
  * organisation mandates; the scanner's own checks state what is weak in general. Listed in src/checks/catalogue.ts.
  */
 import { defineCheck } from '../checks/registry.js';
-import { PROTOCOL_NAMES } from '../scan/types.js';
+import { PROTOCOL_NAMES } from '../model/index.js';
 import type { DerivedFacts } from './facts.js';
 import { signatureHash, spkiPin, validityDays } from './facts.js';
 import type { Policy, TargetRule } from './schema.js';

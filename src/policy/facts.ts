@@ -3,8 +3,8 @@
  * place that knows where each fact lives, so grading rules stay pure and small. Optional facts absent from the
  * document read as `null` (unknown), never as "bad".
  */
-import type { CertificateFacts, ProtocolName, TargetReport } from '../scan/types.js';
-import { PROTOCOL_NAMES } from '../scan/types.js';
+import type { CertificateFacts, ProtocolName, TargetReport } from '../model/index.js';
+import { PROTOCOL_NAMES } from '../model/index.js';
 import { spkiSha256 } from '../x509/analysis.js';
 import { parseCertificates } from '../x509/certificate.js';
 import { parseIp, type GeneralName } from '../x509/general-name.js';

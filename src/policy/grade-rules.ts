@@ -2,8 +2,8 @@
  * The grading rules as data: caps per pillar (GRADE_RULES) and what lifts A to A+ (A_PLUS_RULES). Each rule has a unit
  * test in grade.test.ts and a row in docs/grading.md.
  */
-import type { Pillar, Severity } from '../checks/types.js';
-import type { CertificateFacts } from '../scan/types.js';
+import type { Pillar, Severity } from '../model/index.js';
+import type { CertificateFacts } from '../model/index.js';
 import type { DerivedFacts } from './facts.js';
 import { nameMatches, signatureHash, validityDays } from './facts.js';
 import type { Grade, GradeContext, GradeRule } from './grade-types.js';

@@ -2,8 +2,8 @@
  * Scores (SSL Labs SSL Server Rating Guide §3: protocol 30 %, key exchange 30 %, cipher strength 40 %) and the
  * score-to-grade bands. Key and group strengths are in RSA-equivalent bits (NIST SP 800-57 Part 1 Table 2).
  */
-import type { Severity } from '../checks/types.js';
-import type { CertificateFacts } from '../scan/types.js';
+import type { Severity } from '../model/index.js';
+import type { CertificateFacts } from '../model/index.js';
 import type { DerivedFacts } from './facts.js';
 import type { Grade } from './grade-types.js';
 

@@ -1,5 +1,5 @@
 /** Grade values and the shapes grading produces. See grade.ts and docs/grading.md. */
-import type { Finding, Pillar } from '../checks/types.js';
+import type { Finding, Pillar } from '../model/index.js';
 import type { DerivedFacts } from './facts.js';
 
 /** Best to worst. T (trust) ranks below F: with an untrusted certificate, a man in the middle needs no cryptanalysis. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Finding } from '../checks/types.js';
-import type { CertificateFacts } from '../scan/types.js';
+import type { Finding } from '../model/index.js';
+import type { CertificateFacts } from '../model/index.js';
 import type { DerivedFacts } from './facts.js';
 import { A_PLUS_RULES, GRADE_RULES, gradeInventory, gradePillar, gradeTarget, scoreToGrade, type GradeContext } from './grade.js';
 import { suiteTraits } from './suites.js';

@@ -4,8 +4,8 @@
  * then A+ only when everything is right and the extra defence is present (HSTS). Every rule is data in GRADE_RULES
  * and documented in docs/grading.md; grading is pure.
  */
-import type { Finding, Pillar } from '../checks/types.js';
-import { PILLARS } from '../checks/types.js';
+import type { Finding, Pillar } from '../model/index.js';
+import { PILLARS } from '../model/index.js';
 import { A_PLUS_RULES, GRADE_RULES, SEVERITY_CAP } from './grade-rules.js';
 import { encryptionScore, keyStrength, SEVERITY_PENALTY, scoreToGrade, strengthScore } from './grade-score.js';
 import { gradeRank, worseOf, type AppliedCap, type Grade, type GradeContext, type PillarGrade, type TargetGrades } from './grade-types.js';

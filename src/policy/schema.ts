@@ -3,8 +3,8 @@
  * typo never silently weakens a policy). See docs/policy.md.
  */
 import { z } from 'zod';
-import { SEVERITIES } from '../checks/types.js';
-import { PROTOCOL_NAMES } from '../scan/types.js';
+import { SEVERITIES } from '../model/index.js';
+import { PROTOCOL_NAMES } from '../model/index.js';
 
 export const HASH_NAMES = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
 

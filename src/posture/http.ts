@@ -8,7 +8,7 @@ import { MitmError, toMitmError } from '../errors.js';
 import { parseSetCookie, MAX_COOKIES, type CookieFact } from './cookies.js';
 import { parseHsts, type HstsPolicy } from './hsts.js';
 import { findMixedContent, MAX_PAGE_BYTES, type MixedContentHint } from './mixed-content.js';
-import type { ErrorFact } from './types.js';
+import type { ErrorInfo } from '../model/index.js';
 
 /** Browsers stop at 20 (Fetch §4.4); a chain longer than this is a loop or an attack either way. */
 export const MAX_REDIRECTS = 10;
@@ -20,7 +20,7 @@ export interface HttpHop {
   /** The first Strict-Transport-Security header, raw (RFC 6797 §8.1: only the first counts). */
   hsts: string | null;
   cookies: CookieFact[];
-  error: ErrorFact | null;
+  error: ErrorInfo | null;
 }
 
 export interface HttpObservation {
@@ -171,4 +171,11 @@ export async function probeHttp(target: HttpTarget, options: HttpOptions): Promi
     }
   }
   return obs;
+}
+
+declare module '../model/target.js' {
+  interface TargetObservations {
+    /** HTTPS landing page and the plain-HTTP redirect chain: HSTS, redirects, cookies (web targets; src/posture). */
+    http?: HttpObservation | null;
+  }
 }

@@ -13,7 +13,7 @@ import { helloOptions, legacySuitesFor, TLS13_SUITES } from '../tls/scan/hellos.
 import { exchangeHello, STOP_AT_DONE } from '../tls/scan/exchange.js';
 import { CertificateRequestReader, parseTls13CertificateRequestFacts, type CertificateRequestFacts } from './certificate-request.js';
 import { openTcp } from './exchange.js';
-import type { ErrorFact } from './types.js';
+import type { ErrorInfo } from '../model/index.js';
 
 export interface MtlsTarget {
   target: string;
@@ -74,7 +74,7 @@ export interface MtlsObservation {
   required: boolean | null;
   /** Derived: the server asks for a certificate (required, or a CertificateRequest was seen). */
   requested: boolean | null;
-  error: ErrorFact | null;
+  error: ErrorInfo | null;
 }
 
 async function connected(target: MtlsTarget, options: MtlsOptions): Promise<Socket> {
@@ -282,4 +282,11 @@ export async function probeMtls(target: MtlsTarget, options: MtlsOptions): Promi
     obs.error = { code: e.code, message: e.message };
   }
   return obs;
+}
+
+declare module '../model/target.js' {
+  interface TargetObservations {
+    /** Whether a client certificate is requested, required, and checked (src/posture/mtls.ts). */
+    mtls?: MtlsObservation | null;
+  }
 }

@@ -15,8 +15,9 @@ import { encodeStartupMessage, judgePlainStartup, MAX_POSTGRES_ANSWER, parseFirs
 import { judgeRedisReply, REDIS_PING } from './redis-plain.js';
 import { bannerLine, classifyBanner, MAX_BANNER_BYTES } from './sniff.js';
 import type {
-  DetectedService, ErrorFact, MysqlPlainFact, PostgresPlainFact, PostureObservation, RedisPlainFact, SniffedProtocol, StartTlsOutcome,
+  DetectedService, MysqlPlainFact, PostgresPlainFact, PostureObservation, RedisPlainFact, SniffedProtocol, StartTlsOutcome,
 } from './types.js';
+import { errorInfo, type ErrorInfo } from '../model/index.js';
 
 /** What the caller knows about the port: a STARTTLS protocol, `redis`, or nothing (sniff). */
 export type PostureProtocol = StartTlsProtocol | 'redis';
@@ -41,10 +42,7 @@ export interface PostureOptions {
   mysqlCredentials?: { user: string; password: string };
 }
 
-const fact = (err: unknown): ErrorFact => {
-  const e = toMitmError(err);
-  return { code: e.code, message: e.message };
-};
+const fact = (err: unknown): ErrorInfo => errorInfo(err);
 
 const SERVICE_OF: Record<StartTlsProtocol, SniffedProtocol> = {
   smtp: 'smtp', imap: 'imap', pop3: 'pop3', ftp: 'ftp', ldap: 'ldap', xmpp: 'xmpp', 'xmpp-server': 'xmpp', postgres: 'postgres', mysql: 'mysql',

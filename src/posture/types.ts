@@ -3,13 +3,9 @@
  * the STARTTLS outcome, and plain-text acceptance by databases and caches. Plain data, judged by src/checks/posture.ts
  * and src/checks/starttls.ts.
  */
-import type { MitmErrorCode } from '../errors.js';
+import type { ErrorInfo } from '../model/index.js';
 import type { StartTlsObservation, StartTlsProtocol } from '../starttls/index.js';
 
-export interface ErrorFact {
-  code: MitmErrorCode;
-  message: string;
-}
 
 /** Protocols the sniffer can name. `tls` means a TLS handshake succeeded from the first byte (implicit TLS). */
 export const SNIFFED_PROTOCOLS = [
@@ -31,7 +27,7 @@ export interface DetectedService {
 export interface StartTlsOutcome {
   protocol: StartTlsProtocol;
   observation: StartTlsObservation;
-  error: ErrorFact | null;
+  error: ErrorInfo | null;
 }
 
 /** PostgreSQL: does the server accept a StartupMessage without SSL (pg_hba `host` rather than `hostssl`)? */
@@ -76,5 +72,12 @@ export interface PostureObservation {
   /** FTP only: whether USER is taken before AUTH TLS (absent in observations recorded before this probe existed). */
   ftp?: FtpPlainFact | null;
   /** A failure that stopped the probe itself (connect refused, timeout), not a finding about the service. */
-  error: ErrorFact | null;
+  error: ErrorInfo | null;
+}
+
+declare module '../model/target.js' {
+  interface TargetObservations {
+    /** What speaks on the port and what it accepts in the clear (STARTTLS and plain-text targets; src/posture). */
+    posture?: PostureObservation | null;
+  }
 }

@@ -2,8 +2,8 @@
  * Inline SVG charts for the HTML report: drawn here as strings so the page needs no script and makes no request.
  * Each chart carries a <title> and text labels so it reads without colour.
  */
-import type { Pillar, Severity } from '../checks/types.js';
-import { PILLARS, PILLAR_TITLES, SEVERITIES } from '../checks/types.js';
+import type { Pillar, Severity } from '../model/index.js';
+import { PILLARS, PILLAR_TITLES, SEVERITIES } from '../model/index.js';
 import { htmlEscape as esc } from './html-escape.js';
 import type { CertificateTimelineEntry } from './model.js';
 

@@ -3,8 +3,8 @@
  * forbids every external load) with the grade per pillar, charts, the certificate expiry timeline, a target table and
  * every finding with its evidence and remediation.
  */
-import type { Finding } from '../checks/types.js';
-import { PILLARS, PILLAR_TITLES, SEVERITIES } from '../checks/types.js';
+import type { Finding } from '../model/index.js';
+import { PILLARS, PILLAR_TITLES, SEVERITIES } from '../model/index.js';
 import type { Grade } from '../policy/grade.js';
 import { certificateTimeline, pillarBars, severityDonut } from './charts.js';
 import { htmlEscape as esc } from './html-escape.js';

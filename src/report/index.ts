@@ -1,4 +1,4 @@
-import type { Severity } from '../checks/types.js';
+import type { Severity } from '../model/index.js';
 import { MitmError } from '../errors.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';

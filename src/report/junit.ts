@@ -3,8 +3,8 @@
  * per target, one test case per check that ran against it, a <failure> for each finding at or above --fail-on and a
  * <skipped> note for findings below it, so the dashboard's red matches the exit code.
  */
-import type { Severity } from '../checks/types.js';
-import { SEVERITIES } from '../checks/types.js';
+import type { Severity } from '../model/index.js';
+import { SEVERITIES } from '../model/index.js';
 import type { ReportDocument } from './model.js';
 
 /** XML 1.0 §2.2: escape markup and drop characters XML cannot carry. */

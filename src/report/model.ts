@@ -3,14 +3,14 @@
  * The JSON form is the scan document with a `report` section added (fields are only ever added), so any reader of
  * scan JSON reads report JSON too, and `mitmguard report` can re-grade a report under another policy.
  */
-import type { Finding, Pillar, Severity } from '../checks/types.js';
-import { PILLARS, SEVERITIES } from '../checks/types.js';
+import type { Finding, Pillar, Severity } from '../model/index.js';
+import { PILLARS, SEVERITIES } from '../model/index.js';
 import { MitmError } from '../errors.js';
 import { applyPolicy, evaluatePolicy, type AcceptedFinding } from '../policy/apply.js';
 import { deriveFacts, validityDays } from '../policy/facts.js';
 import { gradeInventory, gradeTarget, type InventoryGrades, type TargetGrades } from '../policy/grade.js';
 import type { Policy } from '../policy/schema.js';
-import type { ScanDocument, TargetReport } from '../scan/types.js';
+import type { ScanDocument, TargetReport } from '../model/index.js';
 
 export interface CertificateTimelineEntry {
   target: string;

@@ -3,7 +3,7 @@
  * of the renderers and for trying `mitmguard report` without a network. Certificate PEMs are omitted.
  */
 import { parseHsts } from '../posture/hsts.js';
-import type { CertificateFacts, ScanDocument, TargetReport, TlsFacts } from '../scan/types.js';
+import type { CertificateFacts, ScanDocument, TargetReport, TlsFacts } from '../model/index.js';
 
 const DAY = 86_400_000;
 

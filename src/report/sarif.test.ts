@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sarifErrors } from '../../test/helpers/sarif-schema.js';
-import type { Finding } from '../checks/types.js';
+import type { Finding } from '../model/index.js';
 import { defineCheck } from '../checks/registry.js';
 import { findingsToSarif } from './sarif.js';
 import { targetUri } from './target-uri.js';

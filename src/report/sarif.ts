@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { catalogue } from '../checks/catalogue.js';
-import type { Check, Finding, Severity } from '../checks/types.js';
-import { PILLAR_TITLES } from '../checks/types.js';
+import type { Check } from '../checks/types.js';
+import type { Finding, Severity } from '../model/index.js';
+import { PILLAR_TITLES } from '../model/index.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { targetUri } from './target-uri.js';
 

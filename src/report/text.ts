@@ -3,8 +3,8 @@
  * with its evidence and remediation. Colour only when asked (the CLI decides from the TTY and NO_COLOR).
  */
 import pc from 'picocolors';
-import type { Finding, Severity } from '../checks/types.js';
-import { PILLARS, PILLAR_TITLES, SEVERITIES } from '../checks/types.js';
+import type { Finding, Severity } from '../model/index.js';
+import { PILLARS, PILLAR_TITLES, SEVERITIES } from '../model/index.js';
 import type { Grade } from '../policy/grade.js';
 import { targetLabel, type ReportDocument } from './model.js';
 

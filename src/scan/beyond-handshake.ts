@@ -6,7 +6,7 @@
  * Every probe here records its own failures; none throws past the scan.
  */
 import { CheckRegistry } from '../checks/registry.js';
-import type { Finding } from '../checks/types.js';
+import type { Finding } from '../model/index.js';
 import { certificateChecks } from '../checks/certificates.js';
 import { plaintextChecks } from '../checks/posture.js';
 import { starttlsChecks } from '../checks/starttls.js';
@@ -18,7 +18,7 @@ import { assessServerChain, type ChainAssessment } from '../x509/assess.js';
 import { decodePem } from '../x509/pem.js';
 import type { TrustStore } from '../x509/trust-store.js';
 import { connectHost, type ParsedTarget } from './target.js';
-import type { TlsFacts } from './types.js';
+import type { TlsFacts } from '../model/index.js';
 
 /** The checks run on what these probes observe; the TLS checks stay in SCAN_CHECKS. */
 export const BEYOND_HANDSHAKE_CHECKS = new CheckRegistry([...certificateChecks, ...plaintextChecks, ...starttlsChecks, ...httpChecks, ...mtlsChecks]);

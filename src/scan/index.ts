@@ -2,4 +2,4 @@
 export { scanTarget, scanTargets, DEFAULT_SCAN_OPTIONS, SCAN_CHECKS, type ScanOptions, type ScanManyOptions } from './scan.js';
 export { parseTarget, SCHEMES, type ParsedTarget } from './target.js';
 export { renderScanText } from './text.js';
-export * from './types.js';
+export * from '../model/index.js';

@@ -11,10 +11,11 @@ import { ProbeContext } from '../tls/scan/context.js';
 import { Limiter } from '../tls/scan/limiter.js';
 import { probeTls } from '../tls/scan/probe-tls.js';
 import { VERSION } from '../version.js';
-import { sortFindings } from '../checks/registry.js';
+import { sortFindings } from '../model/index.js';
 import type { BeyondHandshakeOptions } from './beyond-handshake.js';
 import { applyResolve, connectHost, parseTarget, type ParsedTarget, type ResolveEntry } from './target.js';
-import type { ScanDocument, TargetReport } from './types.js';
+import type { ScanDocument, TargetReport } from '../model/index.js';
+import { errorInfo, failedTargetReport } from '../model/index.js';
 
 export interface ScanOptions {
   /** SNI to send instead of the target's host name. */
@@ -75,8 +76,7 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
     if (options.resolve?.length) parsed = applyResolve(parsed, options.resolve);
     if (options.address) parsed = { ...parsed, address: options.address };
   } catch (err) {
-    const e = toMitmError(err, 'MG_ERR_TARGET');
-    return { target: input, host: '', port: 0, ok: false, error: { code: e.code, message: e.message }, tls: null, findings: [], durationMs: 0 };
+    return failedTargetReport(input, errorInfo(err, 'MG_ERR_TARGET'));
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_SCAN_OPTIONS.timeoutMs;
   const deadline = new AbortController();
@@ -129,9 +129,9 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
   } catch (err) {
     let e = toMitmError(err);
     if (deadline.signal.aborted && !options.signal?.aborted) e = new MitmError('MG_ERR_TIMEOUT', `the scan of ${parsed.input} exceeded its time limit`);
-    return await finish(null, { code: e.code, message: e.message }, []).catch(() => ({
-      ...base, ok: false, error: { code: e.code, message: e.message }, tls: null, findings: [], durationMs: Math.round(performance.now() - started),
-    }));
+    return await finish(null, { code: e.code, message: e.message }, []).catch(() =>
+      failedTargetReport(parsed.input, e.toJSON(), { ...base, durationMs: Math.round(performance.now() - started) }),
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderScanText } from './text.js';
-import type { ScanDocument } from './types.js';
+import type { ScanDocument } from '../model/index.js';
 
 const doc: ScanDocument = {
   tool: 'mitmguard',

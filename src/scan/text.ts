@@ -2,9 +2,9 @@
  * A scan as a person reads it: one block per target — protocols on one line, suites per version (weak ones marked),
  * groups, features, the certificate chain, then findings by severity. Colour comes from the caller (a TTY or not).
  */
-import type { Finding, Severity } from '../checks/types.js';
+import type { Finding, Severity } from '../model/index.js';
 import { suiteByName } from '../tls/wire/suites.js';
-import { PROTOCOL_NAMES, type ScanDocument, type TargetReport } from './types.js';
+import { PROTOCOL_NAMES, type ScanDocument, type TargetReport } from '../model/index.js';
 
 export interface TextStyle {
   bold(s: string): string;

@@ -131,3 +131,10 @@ function judge(
     path: result.path.map((c, i) => analyseCertificate(c, at, i === 0)),
   };
 }
+
+declare module '../model/target.js' {
+  interface TargetObservations {
+    /** The presented chain judged by the strict validator (src/x509): trusted, complete, for this name, now. */
+    certificateValidation?: ChainAssessment | null;
+  }
+}

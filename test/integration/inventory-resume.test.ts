@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { createAuthority, issueLeaf, privateKeyPem } from '../../src/pki/index.js';
-import type { ScanDocument } from '../../src/scan/types.js';
+import type { ScanDocument } from '../../src/model/index.js';
 import { startCli } from '../e2e/helpers.js';
 
 const TARGETS = 200;

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pillar } from '../../src/checks/types.js';
+import type { Pillar } from '../../src/model/index.js';
 import { LAB_ENDPOINTS } from '../../src/lab/endpoints.js';
 import { LAB_CLIENTS } from '../../src/lab/audit.js';
 import { findingsToSarif, type ReportDocument } from '../../src/report/index.js';

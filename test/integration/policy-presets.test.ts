@@ -11,7 +11,7 @@ import { spkiPin } from '../../src/policy/facts.js';
 import { buildReport, type ReportDocument } from '../../src/report/index.js';
 import { scanTarget } from '../../src/scan/index.js';
 import { TrustStore } from '../../src/x509/trust-store.js';
-import type { ScanDocument } from '../../src/scan/types.js';
+import type { ScanDocument } from '../../src/model/index.js';
 import { runCli } from '../e2e/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mg-policy-'));

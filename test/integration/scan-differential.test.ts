@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { scanTarget } from '../../src/scan/index.js';
-import type { TargetReport } from '../../src/scan/types.js';
+import type { TargetReport } from '../../src/model/index.js';
 import { suiteByCode } from '../../src/tls/wire/suites.js';
 import { startNginx, startOpenSslServer } from '../helpers/tls-servers.js';
 

@@ -2,7 +2,7 @@
  * A client-audit scenario is data: what the forged or degraded server does, which protocols it applies to, and what
  * it means when a client accepts it (the finding). The chain is built from the run's lab (`./lab.ts`).
  */
-import type { Pillar, Severity } from '../../checks/types.js';
+import type { Pillar, Severity } from '../../model/index.js';
 import type { Authority, BuiltCertificate, KeyPair } from '../../pki/index.js';
 import type { AppProtocol } from '../protocols/index.js';
 import type { AuditLab } from './lab.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { catalogue } from '../../checks/catalogue.js';
-import { atLeast, SEVERITIES, type Finding, type Severity } from '../../checks/types.js';
+import { atLeast, SEVERITIES, type Finding, type Severity } from '../../model/index.js';
 import type { ObservationKind, ObservationMap } from '../../checks/types.js';
 import { MitmError } from '../../errors.js';
 import { parseCaaId } from '../../dns/caa.js';

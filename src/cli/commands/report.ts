@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { SEVERITIES } from '../../checks/types.js';
+import { SEVERITIES } from '../../model/index.js';
 import { MitmError, toMitmError } from '../../errors.js';
 import { colors, EXIT, parseSeverity } from '../output.js';
 

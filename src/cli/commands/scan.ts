@@ -88,7 +88,7 @@ export function register(program: Command): void {
       const concurrency = parsePositiveInt('--concurrency', opts.concurrency, 256);
       const failOn = parseSeverity(opts.failOn);
       const { scanTargets, renderScanText, parseTarget } = await import('../../scan/index.js');
-      const { atLeast } = await import('../../checks/types.js');
+      const { atLeast } = await import('../../model/index.js');
       // Reject bad targets before any connection: a typo is a usage error (exit 2), not a scan result.
       const parsed = targets.map((t) => parseTarget(t, opts.starttls ? { starttls: opts.starttls } : {}));
       const doc = await scanTargets(parsed, {

@@ -5,7 +5,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { ByteReader } from '../../bytes.js';
 import { MitmError } from '../../errors.js';
-import type { CertificateFacts } from '../../scan/types.js';
+import type { CertificateFacts } from '../../model/index.js';
 
 /** Signature algorithm OIDs (RFC 3279, RFC 4055, RFC 5758, RFC 8410). */
 const SIGNATURE_OIDS: Readonly<Record<string, string>> = {

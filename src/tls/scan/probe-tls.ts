@@ -5,7 +5,7 @@
  * Concurrency is bounded by the context's limiters.
  */
 import { MitmError } from '../../errors.js';
-import { PROTOCOL_NAMES, type CertificateFacts, type ProtocolName, type TlsFacts } from '../../scan/types.js';
+import { PROTOCOL_NAMES, type CertificateFacts, type ProtocolName, type TlsFacts } from '../../model/index.js';
 import type { VersionName } from '../wire/registry.js';
 import { certificateFacts } from './certificate-facts.js';
 import { enumerateVersion, type VersionResult } from './ciphers.js';
