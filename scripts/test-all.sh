@@ -10,6 +10,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 echo "typecheck: tsc --noEmit" >&2
 npx tsc --noEmit -p .
+node scripts/check-imports.mjs
 node scripts/build.mjs
 mkdir -p test-output
 node scripts/run-tests.mjs "$@"

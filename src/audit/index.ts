@@ -14,20 +14,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MitmError } from '../errors.js';
-import type { Finding } from '../model/index.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { findingsForResults } from '../checks/audit.js';
 import { HostileEndpoint, type EndpointLimits } from './endpoint.js';
 import { planScenarios, type PlannedScenario } from './plan.js';
 import type { AppProtocol } from './protocols/index.js';
-import { createAuditLab, spkiPin, type AuditLab } from './scenarios/index.js';
+import { createAuditLab, keyPinSha256, type AuditLab } from './scenarios/index.js';
 import { upstreamTemplate } from './scenarios/upstream.js';
 import { cleanEnvironment, fillCommand, runClient, type Placeholder } from './runner.js';
 import { scrubToken } from './redact.js';
 import { applyBaseline, forgedAccepted, judgeScenario } from './verdict.js';
-import type { ClientRunFacts, ScenarioResult } from './types.js';
+import type { AuditMode, AuditReport, ClientRunFacts, ScenarioAddress, ScenarioResult } from './types.js';
 
-export type AuditMode = 'exec' | 'listen' | 'proxy';
 
 export interface AuditOptions {
   protocol: AppProtocol;
@@ -51,30 +49,6 @@ export interface AuditOptions {
   basePort?: number;
   /** A long-running endpoint: keep the newest connection records instead of refusing past the per-scenario limit. */
   keepNewest?: boolean;
-}
-
-export interface ScenarioAddress {
-  scenario: string;
-  title: string;
-  address: string;
-  url: string;
-  proxy?: string;
-}
-
-export interface AuditReport {
-  tool: typeof TOOL_NAME;
-  version: string;
-  command: 'audit-client';
-  mode: AuditMode;
-  protocol: AppProtocol;
-  host: string;
-  /** The client command as given (exec mode), with no placeholder filled in. */
-  client?: string;
-  startedAt: string;
-  finishedAt: string;
-  results: ScenarioResult[];
-  findings: Finding[];
-  summary: Record<ScenarioResult['verdict'], number> & { forgedAccepted: number };
 }
 
 /** A running audit: the endpoint is up until `finish()` or `stop()`. */
@@ -126,7 +100,7 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
     ...(options.basePort ? { basePort: options.basePort } : {}),
     ...(options.keepNewest ? { keepNewest: true } : {}),
   });
-  const pin = spkiPin(lab.leafKey);
+  const pin = keyPinSha256(lab.leafKey);
   const startedAt = new Date();
   let stopped = false;
 
@@ -317,6 +291,6 @@ export { HostileEndpoint } from './endpoint.js';
 export { planScenarios, type PlannedScenario } from './plan.js';
 export { SCENARIOS, scenarioById } from './scenarios/index.js';
 export { APP_PROTOCOLS, isAppProtocol, type AppProtocol } from './protocols/index.js';
-export type { ScenarioResult, Verdict, ConnectionRecord } from './types.js';
+export type { AuditMode, AuditReport, ScenarioAddress, ScenarioResult, Verdict, ConnectionRecord } from './types.js';
 export { renderAuditText, renderAddresses } from './report.js';
 export type { Placeholder } from './runner.js';

@@ -1,6 +1,5 @@
 /** Text rendering of an audit report (JSON is the report object itself; SARIF comes from src/report/sarif.ts). */
-import type { AuditReport, ScenarioAddress } from './index.js';
-import type { Verdict } from './types.js';
+import type { AuditReport, ScenarioAddress, Verdict } from './types.js';
 
 export interface TextStyle {
   bold(s: string): string;

@@ -3,6 +3,8 @@
  * verdict per scenario. Plain data only — the endpoint produces it, `verdict.ts` judges it, `report.ts` prints it.
  */
 import type { MitmErrorCode } from '../errors.js';
+import type { Finding } from '../model/index.js';
+import type { TOOL_NAME } from '../version.js';
 
 /** What a captured secret is reduced to the moment it arrives: never the bytes, only a hash and a length. */
 export interface RedactedSecret {
@@ -84,4 +86,34 @@ export interface ScenarioResult {
   address?: string;
   connections: number;
   client?: ClientRunFacts;
+}
+
+/** The application protocols the hostile endpoint speaks (./protocols/ has one session per protocol). */
+export const APP_PROTOCOLS = ['https', 'smtp', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s', 'ftp', 'ftps', 'postgres', 'redis', 'tls'] as const;
+export type AppProtocol = (typeof APP_PROTOCOLS)[number];
+
+export type AuditMode = 'exec' | 'listen' | 'proxy';
+
+export interface ScenarioAddress {
+  scenario: string;
+  title: string;
+  address: string;
+  url: string;
+  proxy?: string;
+}
+
+export interface AuditReport {
+  tool: typeof TOOL_NAME;
+  version: string;
+  command: 'audit-client';
+  mode: AuditMode;
+  protocol: AppProtocol;
+  host: string;
+  /** The client command as given (exec mode), with no placeholder filled in. */
+  client?: string;
+  startedAt: string;
+  finishedAt: string;
+  results: ScenarioResult[];
+  findings: Finding[];
+  summary: Record<ScenarioResult['verdict'], number> & { forgedAccepted: number };
 }

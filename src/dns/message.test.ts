@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { isMitmError } from '../errors.js';
 import { encodeMessage } from './encode.js';
-import { decodeMessage, readName } from './message.js';
+import { decodeMessage } from './message.js';
+import { readName } from './name.js';
 import { encodeQuery } from './query.js';
 import { RR_TYPES } from './types.js';
 

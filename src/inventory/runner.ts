@@ -3,7 +3,7 @@
  * cleanly on abort (in-flight targets are dropped, not recorded half-done) and resumes from the journal.
  */
 import { setMaxListeners } from 'node:events';
-import { MitmError, toMitmError } from '../errors.js';
+import { MitmError } from '../errors.js';
 import type { ScanDocument, TargetReport } from '../model/index.js';
 import { VERSION } from '../version.js';
 import type { InventoryEntry } from './file.js';

@@ -5,11 +5,11 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../model/index.js';
 import { PROTOCOL_NAMES } from '../model/index.js';
+import { normalizePin, PIN_PATTERN, PIN_SYNTAX } from '../x509/pin.js';
 
 export const HASH_NAMES = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
 
 /** `sha256/<base64 of SHA-256 over the DER SubjectPublicKeyInfo>` (RFC 7469 §2.4 pin format). */
-const PIN = /^sha256\/[A-Za-z0-9+/]{43}=$/;
 
 const isoDate = z.union([z.string(), z.date()]).transform((v, ctx) => {
   const d = v instanceof Date ? v : new Date(v);
@@ -27,7 +27,7 @@ export const targetRuleSchema = z.strictObject({
   pattern: z.string().min(1).optional(),
   requireMtls: z.boolean().optional(),
   requireStarttls: z.boolean().optional(),
-  pins: z.array(z.string().regex(PIN, 'a pin is sha256/ followed by 44 base64 characters')).optional(),
+  pins: z.array(z.string().regex(PIN_PATTERN, PIN_SYNTAX).transform((p) => normalizePin(p)!)).optional(),
 }).refine((r) => r.tags || r.pattern, { message: 'a target rule needs tags or a pattern' });
 
 export const acceptedRiskSchema = z.strictObject({

@@ -11,9 +11,10 @@ import { upgradeToTls, type StartTlsProtocol } from '../starttls/index.js';
 import { encodeClientHello } from '../tls/wire/client-hello.js';
 import { helloOptions, legacySuitesFor, TLS13_SUITES } from '../tls/scan/hellos.js';
 import { exchangeHello, STOP_AT_DONE } from '../tls/scan/exchange.js';
-import { CertificateRequestReader, parseTls13CertificateRequestFacts, type CertificateRequestFacts } from './certificate-request.js';
+import { CertificateRequestReader, parseTls13CertificateRequestFacts, type CertificateRequestFacts } from '../tls/wire/certificate-request.js';
 import { openTcp } from './exchange.js';
-import type { ErrorInfo } from '../model/index.js';
+import type { HandshakeAttempt, HandshakeOutcome, MtlsObservation } from './types.js';
+export type { HandshakeAttempt, HandshakeOutcome, MtlsObservation } from './types.js';
 
 export interface MtlsTarget {
   target: string;
@@ -42,40 +43,6 @@ export interface MtlsOptions {
 
 /** HTTP answers that mean "your client certificate is missing or not trusted" (nginx maps 495/496 to 400). */
 export const HTTP_CERTIFICATE_REJECTIONS = new Set([400, 403, 495, 496]);
-
-export type HandshakeOutcome = 'completed' | 'rejected' | 'failed';
-
-export interface HandshakeAttempt {
-  version: 'TLSv1.2' | 'TLSv1.3';
-  outcome: HandshakeOutcome;
-  /** The alert or error that ended it (e.g. `certificate required`, `handshake failure`), or the HTTP status line. */
-  alert: string | null;
-  /** With `http`: the status code of `GET /` after the handshake. */
-  httpStatus?: number | null;
-}
-
-export interface MtlsObservation {
-  target: string;
-  host: string;
-  port: number;
-  /** The TLS ≤ 1.2 CertificateRequest, null when the server sent none (or negotiated TLS 1.3 only). */
-  certificateRequest: CertificateRequestFacts | null;
-  /** null: the server would not negotiate TLS ≤ 1.2, so the request could not be seen. */
-  requestedOnTls12: boolean | null;
-  /**
-   * Whether the TLS 1.3 flight, read by decrypting it with our own key share, carried a CertificateRequest; null when
-   * the server speaks no TLS 1.3 or the flight could not be read (absent in observations made before this existed).
-   */
-  requestedOnTls13?: boolean | null;
-  withoutCertificate: HandshakeAttempt[];
-  /** A client certificate from a throwaway CA; null when not tried (the server never asked for one). */
-  untrustedCertificate: HandshakeAttempt | null;
-  /** Derived: the server refuses clients without a certificate (null: could not tell). */
-  required: boolean | null;
-  /** Derived: the server asks for a certificate (required, or a CertificateRequest was seen). */
-  requested: boolean | null;
-  error: ErrorInfo | null;
-}
 
 async function connected(target: MtlsTarget, options: MtlsOptions): Promise<Socket> {
   const socket = await openTcp(target.host, target.port, options);
@@ -284,9 +251,3 @@ export async function probeMtls(target: MtlsTarget, options: MtlsOptions): Promi
   return obs;
 }
 
-declare module '../model/target.js' {
-  interface TargetObservations {
-    /** Whether a client certificate is requested, required, and checked (src/posture/mtls.ts). */
-    mtls?: MtlsObservation | null;
-  }
-}

@@ -10,13 +10,14 @@ import type { Finding } from '../model/index.js';
 import { certificateChecks } from '../checks/certificates.js';
 import { plaintextChecks } from '../checks/posture.js';
 import { starttlsChecks } from '../checks/starttls.js';
-import { httpChecks } from '../posture/http-checks.js';
-import { mtlsChecks } from '../posture/mtls-checks.js';
+import { httpChecks } from '../checks/http.js';
+import { mtlsChecks } from '../checks/mtls.js';
 import { probeHttp, probeMtls, probePosture, type HttpObservation, type MtlsObservation, type PostureObservation } from '../posture/index.js';
 import type { PostureProtocol } from '../posture/probe.js';
 import { assessServerChain, type ChainAssessment } from '../x509/assess.js';
 import { decodePem } from '../x509/pem.js';
 import type { TrustStore } from '../x509/trust-store.js';
+import { nodeTrustStore } from '../x509/trust-store-files.js';
 import { connectHost, type ParsedTarget } from './target.js';
 import type { TlsFacts } from '../model/index.js';
 
@@ -83,8 +84,8 @@ export async function probeBeyondHandshake(target: ParsedTarget, tls: TlsFacts |
     const presented = tls.certificates.flatMap((c) => decodePem(c.pem, 'CERTIFICATE').map((b) => b.der));
     out.certificateValidation = assessServerChain(presented, {
       host: name,
+      anchors: options.anchors ?? nodeTrustStore(),
       ...(options.extraAnchors ? { extraAnchors: options.extraAnchors } : {}),
-      ...(options.anchors ? { anchors: options.anchors } : {}),
     });
     out.findings.push(...checks.run('certificate-chain', out.certificateValidation, target.input));
   }

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { MitmError } from '../../errors.js';
 import { collect, colors, EXIT, parseFormat, parsePositiveInt, parseSeverity, printJson, SEVERITY_COLOR } from '../output.js';
-import { addInventoryOptions, runScanWithInventory, wantsInventoryRun, type InventoryCliOptions } from '../../inventory/cli-options.js';
+import { addInventoryOptions, runScanWithInventory, wantsInventoryRun, type InventoryCliOptions } from '../inventory-run.js';
 
 export interface ScanCommandOptions {
   sni?: string;
@@ -29,7 +29,7 @@ async function beyondHandshakeFromOptions(opts: ScanCommandOptions): Promise<imp
   if (opts.tlsOnly) return false;
   const out: Exclude<import('../../scan/scan.js').ScanOptions['beyondHandshake'], boolean | undefined> = { mtls: opts.mtls ? 'always' : 'auto' };
   if (opts.ca?.length) {
-    const { loadTrustStore } = await import('../../x509/trust-store.js');
+    const { loadTrustStore } = await import('../../x509/trust-store-files.js');
     const store = loadTrustStore({ paths: opts.ca });
     if (store.size === 0) throw new MitmError('MG_ERR_CONFIG', `--ca ${opts.ca.join(', ')}: no usable CA certificate found`);
     out.extraAnchors = store;
@@ -39,7 +39,7 @@ async function beyondHandshakeFromOptions(opts: ScanCommandOptions): Promise<imp
   }
   if (opts.dnsResolver) {
     const { buildServerMap } = await import('../../dns/servers.js');
-    const { loadAnchorFile } = await import('../../dns/dnssec/anchors.js');
+    const { loadAnchorFile } = await import('../../dns/anchor-file.js');
     const { parseCaaId } = await import('../../dns/caa.js');
     out.dns = {
       servers: buildServerMap(opts.dnsResolver, []),
