@@ -3,7 +3,8 @@
  * target. See docs/dns.md.
  */
 import { catalogue } from '../checks/catalogue.js';
-import type { Finding } from '../model/index.js';
+import { errorInfo, type ErrorInfo, type Finding } from '../model/index.js';
+import type { MitmErrorCode } from '../errors.js';
 import type { CheckNameOptions } from './check.js';
 import { isIP } from 'node:net';
 import { probeCaa, probeName, probeTlsa } from './probe.js';
@@ -30,6 +31,32 @@ export interface TargetDnsAssessment {
   caa: DnsCaaObservation;
   tlsa: DnsTlsaObservation;
   findings: Finding[];
+  /**
+   * Why the name could not be assessed: no resolver or authority answered, or DNSSEC could not be decided (the name's
+   * verdict is INDETERMINATE). Null when the verdict is SECURE, INSECURE or BOGUS. Absent in older documents.
+   */
+  error?: ErrorInfo | null;
+}
+
+/** The DNS step of a target that failed outright, before any probe could answer: its error, no findings. */
+export interface DnsStepFailure {
+  error: ErrorInfo;
+  findings: [];
+}
+
+/** RFC 8914 info codes of an INDETERMINATE verdict that mean "nobody answered", as our codes; any other is DNSSEC's. */
+const INDETERMINATE_CODES: Partial<Record<number, MitmErrorCode>> = { 22: 'MG_ERR_TIMEOUT', 23: 'MG_ERR_CONNECT' };
+
+/** The error of an INDETERMINATE name verdict, in the one error shape; null for any other verdict. */
+export function indeterminateError(name: DnsNameObservation): ErrorInfo | null {
+  const v = name.validation;
+  if (v.verdict !== 'INDETERMINATE' || !v.reason) return null;
+  return { code: INDETERMINATE_CODES[v.reason.ede] ?? 'MG_ERR_DNSSEC', message: `DNS step could not assess ${name.name}: ${v.reason.text}` };
+}
+
+/** The DNS step of a target that failed before it could assess anything. */
+export function failedDnsAssessment(err: unknown): DnsStepFailure {
+  return { error: errorInfo(err, 'MG_ERR_DNS'), findings: [] };
 }
 
 /**
@@ -52,12 +79,12 @@ export async function assessTargetDns(
     probeTlsa(host, port, { ...options, connect }),
   ]);
   const findings = [...catalogue.run('dns-name', name, target), ...catalogue.run('dns-caa', caa, target), ...catalogue.run('dns-tlsa', tlsa, target)];
-  return { name, caa, tlsa, findings };
+  return { name, caa, tlsa, findings, error: indeterminateError(name) };
 }
 
 declare module '../model/target.js' {
   interface TargetObservations {
     /** DNSSEC, CAA and TLSA of the target's name, when the scan was given a resolver (src/dns). */
-    dns?: TargetDnsAssessment | null;
+    dns?: TargetDnsAssessment | DnsStepFailure | null;
   }
 }

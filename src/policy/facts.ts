@@ -114,7 +114,8 @@ export function deriveFacts(report: TargetReport): DerivedFacts {
     hsts: plaintext ? undefined : readHsts(report),
     redirectsToHttps: plaintext && redirectsToHttps(report),
     clientAuth: readClientAuth(report),
-    dnsAssessed: Boolean(get(report, 'dns')),
+    // A step that failed outright assessed nothing; an INDETERMINATE verdict is an assessment (with its finding).
+    dnsAssessed: Boolean(get(report, 'dns', 'name')),
     clientAudited: Boolean(report.ok && get(report, 'clientAudit')),
     // The scanner records the STARTTLS protocol it ran (a string), null when TLS started at once; absent: unknown.
     // It ran *and* upgraded only when TLS facts followed.

@@ -14,6 +14,7 @@ import { exchangeHello, STOP_AT_DONE } from '../tls/scan/exchange.js';
 import { CertificateRequestReader, parseTls13CertificateRequestFacts, type CertificateRequestFacts } from '../tls/wire/certificate-request.js';
 import { openTcp } from './exchange.js';
 import type { HandshakeAttempt, HandshakeOutcome, MtlsObservation } from './types.js';
+import { errorInfo } from '../model/index.js';
 export type { HandshakeAttempt, HandshakeOutcome, MtlsObservation } from './types.js';
 
 export interface MtlsTarget {
@@ -219,10 +220,18 @@ export async function probeMtls(target: MtlsTarget, options: MtlsOptions): Promi
     target: target.target, host: target.host, port: target.port, certificateRequest: null, requestedOnTls12: null, requestedOnTls13: null,
     withoutCertificate: [], untrustedCertificate: null, required: null, requested: null, error: null,
   };
+  // A probe that failed is recorded with its code; the others still answer (a TLS 1.2-only server fails the TLS 1.3 read).
+  const failed = (probe: string, err: unknown) => (obs.probeErrors ??= []).push({ probe, ...errorInfo(err) });
   try {
     const [flight, flight13] = await Promise.all([
-      readCertificateRequest(target, options).catch((err) => ({ error: toMitmError(err) })),
-      readTls13CertificateRequest(target, options).catch(() => null),
+      readCertificateRequest(target, options).catch((err) => {
+        failed('tls12-certificate-request', err);
+        return { error: toMitmError(err) };
+      }),
+      readTls13CertificateRequest(target, options).catch((err) => {
+        failed('tls13-certificate-request', err);
+        return null;
+      }),
     ]);
     if ('version' in flight && flight.version <= 0x0303 && flight.version !== 0) {
       obs.certificateRequest = flight.request;

@@ -139,6 +139,8 @@ export interface MtlsObservation {
   /** Derived: the server asks for a certificate (required, or a CertificateRequest was seen). */
   requested: boolean | null;
   error: ErrorInfo | null;
+  /** Reads of the CertificateRequest that failed, each with its code (absent when none failed). */
+  probeErrors?: Array<{ probe: string } & ErrorInfo>;
 }
 
 declare module '../model/target.js' {

@@ -30,7 +30,12 @@ export interface ScanOptions {
   timeoutMs?: number;
   /** Connections open at once to one target. Default 12. */
   concurrency?: number;
-  /** The whole scan of one target. Default 10 × timeoutMs. */
+  /**
+   * The deadline of the whole scan of one target — TLS probes, then posture, HTTP, mTLS and DNS side by side. When it
+   * passes, what was observed is kept and the rest is recorded as aborted. Default DEADLINE_FACTOR × timeoutMs.
+   */
+  deadlineMs?: number;
+  /** @deprecated the former name of `deadlineMs`. */
   targetTimeoutMs?: number;
   signal?: AbortSignal;
   /** The checks to run on what was observed; default: SCAN_CHECKS (the catalogue's `tls` checks). */
@@ -61,6 +66,17 @@ export const SCAN_CHECKS = new CheckRegistry(tlsChecks);
 export const DEFAULT_SCAN_OPTIONS = { timeoutMs: 5000, concurrency: 12, globalConcurrency: 64, parallelTargets: 8 } as const;
 
 /**
+ * The default per-target deadline is this many connection timeouts: the TLS probes run in parallel rounds and the
+ * steps after them side by side, so a responsive server needs far less; a silent one is cut off here.
+ */
+export const DEADLINE_FACTOR = 4;
+
+/** The deadline of one target's scan in milliseconds, from the options. */
+export function targetDeadlineMs(options: Pick<ScanOptions, 'timeoutMs' | 'deadlineMs' | 'targetTimeoutMs'>): number {
+  return options.deadlineMs ?? options.targetTimeoutMs ?? DEADLINE_FACTOR * (options.timeoutMs ?? DEFAULT_SCAN_OPTIONS.timeoutMs);
+}
+
+/**
  * Scan one target. Never throws: a target that cannot be scanned comes back with `ok: false` and an `error` code.
  *
  * @example
@@ -80,7 +96,8 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_SCAN_OPTIONS.timeoutMs;
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), options.targetTimeoutMs ?? timeoutMs * 10);
+  const deadlineMs = targetDeadlineMs(options);
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
   // Every open probe listens on this signal (and lets go when it ends): up to `concurrency` at once, plus STARTTLS.
   setMaxListeners(4 * (options.concurrency ?? DEFAULT_SCAN_OPTIONS.concurrency) + 16, signal);
@@ -128,7 +145,7 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
     return await finish(tls, null, (options.checks ?? SCAN_CHECKS).run('tls', tls, parsed.input));
   } catch (err) {
     let e = toMitmError(err);
-    if (deadline.signal.aborted && !options.signal?.aborted) e = new MitmError('MG_ERR_TIMEOUT', `the scan of ${parsed.input} exceeded its time limit`);
+    if (deadline.signal.aborted && !options.signal?.aborted) e = new MitmError('MG_ERR_TIMEOUT', `the scan of ${parsed.input} exceeded its deadline of ${deadlineMs} ms`);
     return await finish(null, { code: e.code, message: e.message }, []).catch(() =>
       failedTargetReport(parsed.input, e.toJSON(), { ...base, durationMs: Math.round(performance.now() - started) }),
     );

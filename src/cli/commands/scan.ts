@@ -12,6 +12,7 @@ export interface ScanCommandOptions {
   starttls?: string;
   format: string;
   timeout: string;
+  deadline?: string;
   concurrency: string;
   failOn: string;
   ca?: string[];
@@ -59,6 +60,7 @@ export function register(program: Command): void {
     .option('--starttls <proto>', 'run a STARTTLS dialogue first (smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql)')
     .option('--format <format>', 'text or json; with an inventory or policy also sarif, junit or html', 'text')
     .option('--timeout <ms>', 'per-connection timeout in milliseconds', '5000')
+    .option('--deadline <ms>', 'the whole scan of one target, every step included (default: 4 × --timeout)')
     .option('--concurrency <n>', 'connections at once per target', '12')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', 'high')
     .option('--ca <file|dir>', 'also trust this CA (PEM/DER file or directory), e.g. an organisation\'s private CA; repeatable', collect)
@@ -75,16 +77,18 @@ export function register(program: Command): void {
       const resolve = (opts.resolve ?? []).map(parseResolve);
       if (wantsInventoryRun(opts)) {
         const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
+        const deadline = opts.deadline ? { deadlineMs: parsePositiveInt('--deadline', opts.deadline, 3_600_000) } : {};
         const concurrency = parsePositiveInt('--concurrency', opts.concurrency, 256);
         const { scanTarget } = await import('../../scan/index.js');
         const { withBeyondHandshake } = await import('../../inventory/scan-one.js');
-        const scan = withBeyondHandshake((t, o) => scanTarget(t, { ...o, timeoutMs, concurrency, ...(resolve.length ? { resolve } : {}) }), await beyondHandshakeFromOptions(opts));
+        const scan = withBeyondHandshake((t, o) => scanTarget(t, { ...o, timeoutMs, ...deadline, concurrency, ...(resolve.length ? { resolve } : {}) }), await beyondHandshakeFromOptions(opts));
         process.exitCode = await runScanWithInventory(targets, opts, scan);
         return;
       }
       if (targets.length === 0) throw new MitmError('MG_ERR_USAGE', 'name at least one target, or an --inventory file');
       const format = parseFormat(opts.format);
       const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
+      const deadline = opts.deadline ? { deadlineMs: parsePositiveInt('--deadline', opts.deadline, 3_600_000) } : {};
       const concurrency = parsePositiveInt('--concurrency', opts.concurrency, 256);
       const failOn = parseSeverity(opts.failOn);
       const { scanTargets, renderScanText, parseTarget } = await import('../../scan/index.js');
@@ -93,6 +97,7 @@ export function register(program: Command): void {
       const parsed = targets.map((t) => parseTarget(t, opts.starttls ? { starttls: opts.starttls } : {}));
       const doc = await scanTargets(parsed, {
         timeoutMs,
+        ...deadline,
         concurrency,
         ...(resolve.length ? { resolve } : {}),
         beyondHandshake: await beyondHandshakeFromOptions(opts),

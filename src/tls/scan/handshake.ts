@@ -49,7 +49,11 @@ function chainOf(leaf: DetailedPeerCertificate): Uint8Array[] {
 export async function tls13Facts(ctx: ProbeContext, alpn: readonly string[]): Promise<HandshakeFacts> {
   const answer = await ctx
     .hello('TLSv1.3', { suites: TLS13_SUITES, ...(alpn.length ? { alpn } : {}), statusRequest: true }, STOP_AT_DONE, true)
-    .catch(() => null);
+    .catch((err: unknown) => {
+      // Recorded, not swallowed: the node:tls handshake below still answers, and the JSON says why it had to.
+      ctx.fail(`tls13 flight${alpn.length ? ` ${alpn.join(',')}` : ''}`, err);
+      return null;
+    });
   if (answer?.kind === 'hello' && answer.serverFinished && answer.chain?.length) {
     return {
       chain: answer.chain,
