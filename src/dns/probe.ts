@@ -2,7 +2,7 @@
  * Probes of the DNS area: network I/O in, observations out. They never throw on what the network does; failures
  * become fields of the observation (architecture: probes → observations → checks).
  */
-import { toMitmError } from '../errors.js';
+import { MitmError, toMitmError } from '../errors.js';
 import type { ErrorInfo } from '../model/index.js';
 import { caaAllows, caaPolicy, caaSearchNames, issuerCaaDomains } from './caa.js';
 import { checkName, type CheckNameOptions } from './check.js';
@@ -100,7 +100,7 @@ export async function probeMail(domain: string, options: CheckNameOptions & { po
     obs.mtaSts.txt = stsTxt[0]!;
     try {
       // RFC 8461 §3.1: more than one STSv1 record means no policy.
-      if (stsTxt.length > 1) throw new Error('more than one v=STSv1 TXT record');
+      if (stsTxt.length > 1) throw new MitmError('MG_ERR_MALFORMED', 'more than one v=STSv1 TXT record (RFC 8461 §3.1)');
       parseMtaStsTxt(stsTxt[0]!);
     } catch (e) {
       obs.mtaSts.txtError = (e as Error).message;

@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { toMitmError } from '../errors.js';
+import { MitmError, toMitmError } from '../errors.js';
 import { createAuthority, issueLeaf, privateKeyPem, EKU } from '../pki/index.js';
 import { upgradeToTls, type StartTlsProtocol } from '../starttls/index.js';
 import { encodeClientHello } from '../tls/wire/client-hello.js';
@@ -71,7 +71,7 @@ export async function readCertificateRequest(target: MtlsTarget, options: MtlsOp
   const reader = new CertificateRequestReader();
   try {
     return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(toMitmError(Object.assign(new Error(`no ServerHelloDone within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' }))), options.timeoutMs);
+      const timer = setTimeout(() => reject(new MitmError('MG_ERR_TIMEOUT', `no ServerHelloDone within ${options.timeoutMs} ms`)), options.timeoutMs);
       socket.on('data', (chunk: Buffer) => {
         try {
           const out = reader.push(chunk);
@@ -85,7 +85,7 @@ export async function readCertificateRequest(target: MtlsTarget, options: MtlsOp
       });
       socket.once('close', () => {
         clearTimeout(timer);
-        reject(toMitmError(Object.assign(new Error('server closed the connection during the handshake'), { code: 'ECONNRESET' })));
+        reject(new MitmError('MG_ERR_CONNECTION_RESET', 'server closed the connection during the handshake'));
       });
       socket.on('error', () => {});
       socket.write(hello);
