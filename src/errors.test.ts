@@ -56,3 +56,18 @@ test('every listed error code is raised somewhere in the library (a code nobody 
   const unused = Object.keys(ERROR_CODES).filter((code) => !all.includes(`'${code}'`));
   assert.deepEqual(unused, []);
 });
+
+test('LineFramer: CRLF and bare LF lines across chunks, byte-exact Latin-1 or UTF-8, bounded lines and dialogues', async () => {
+  const { LineFramer } = await import('./bytes.js');
+  const f = new LineFramer({ context: 't', maxLine: 8 });
+  assert.deepEqual(f.push(Buffer.from('EHLO a\r\nNO')), ['EHLO a']);
+  assert.equal(f.buffered, 2);
+  assert.deepEqual(f.push(Buffer.from('OP\n\r\n')), ['NOOP', '']);
+  assert.deepEqual(new LineFramer({ context: 't', maxLine: 8, encoding: 'latin1' }).push(Uint8Array.of(0xe9, 0x0a)), ['\u00e9']);
+  assert.deepEqual(new LineFramer({ context: 't', maxLine: 8 }).push(Buffer.from('é\n')), ['é']);
+  assert.throws(() => new LineFramer({ context: 't', maxLine: 4 }).push(Buffer.from('12345\n')), (e: unknown) => isMitmError(e, 'MG_ERR_TOO_LARGE') && /t: a line exceeds 4 bytes/.test((e as Error).message));
+  assert.throws(() => new LineFramer({ context: 't', maxLine: 4 }).push(Buffer.from('12345')), (e: unknown) => isMitmError(e, 'MG_ERR_TOO_LARGE'));
+  const dialogue = new LineFramer({ context: 'smtp', maxLine: 100, maxTotal: 10 });
+  dialogue.push(Buffer.from('250 ok\r\n'));
+  assert.throws(() => dialogue.push(Buffer.from('250 ok\r\n')), (e: unknown) => isMitmError(e, 'MG_ERR_TOO_LARGE') && /more than 10 bytes/.test((e as Error).message));
+});

@@ -8,7 +8,8 @@
  */
 import { MitmError } from '../errors.js';
 import { FtpReplyAssembler } from '../starttls/ftp.js';
-import { commandLine, LineFramer } from '../starttls/lines.js';
+import { LineFramer } from '../bytes.js';
+import { commandLine } from '../starttls/lines.js';
 import { openTcp } from './exchange.js';
 import type { FtpPlainFact } from './types.js';
 
@@ -17,7 +18,7 @@ export const FTP_PROBE_USER = 'mitmguard-probe';
 
 /** Reads FTP replies from bytes (RFC 959 §4.2, via the STARTTLS dialogue's assembler), bounded by the line framer. */
 export class FtpReplyReader {
-  private readonly framer = new LineFramer('ftp', 4096, 16 * 1024);
+  private readonly framer = new LineFramer({ context: 'ftp', maxLine: 4096, maxTotal: 16 * 1024 });
   private readonly assembler = new FtpReplyAssembler((line) => new MitmError('MG_ERR_PROTOCOL', `not an FTP reply: ${JSON.stringify(line.slice(0, 80))}`));
 
   push(bytes: Uint8Array): { code: number; text: string }[] {
