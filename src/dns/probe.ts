@@ -11,9 +11,14 @@ import { fetchMtaStsPolicy, mxMatches, parseMtaStsPolicy, parseMtaStsTxt, parseT
 import { normalizeName } from './name.js';
 import type { DnsCaaObservation, DnsMailObservation, DnsNameObservation, DnsTlsaObservation } from './observations.js';
 import type { CaaRdata, TlsaRdata } from './rdata.js';
-import { fetchPresentedChain, matchTlsa, tlsaText } from './tlsa.js';
+import { matchTlsa, tlsaText } from './tlsa.js';
+import { fetchPeerChain } from '../tls/scan/peer-chain.js';
 import { RR_TYPES, typeName } from './types.js';
 import type { ServerAddress } from './client.js';
+import { X509Certificate } from 'node:crypto';
+
+/** How long the DNS step waits for the handshake that shows the presented chain (CAA issuer, TLSA match). */
+const PRESENTED_CHAIN_TIMEOUT_MS = 5000;
 
 const errorInfo = (e: unknown): ErrorInfo => {
   const m = toMitmError(e, 'MG_ERR_DNS');
@@ -57,6 +62,13 @@ export async function probeCaa(
     obs.error = errorInfo(err);
   }
   return obs;
+}
+
+/** The chain a server presents, with the leaf's issuer and subject as `O=…, CN=…` text (node's rendering). */
+async function fetchPresentedChain(host: string, port: number, servername: string): Promise<{ chain: Uint8Array[]; issuer: string; subject: string }> {
+  const chain = await fetchPeerChain(host, port, { servername, timeoutMs: PRESENTED_CHAIN_TIMEOUT_MS });
+  const leaf = new X509Certificate(Buffer.from(chain[0]!));
+  return { chain, issuer: leaf.issuer.replace(/\n/g, ', '), subject: leaf.subject.replace(/\n/g, ', ') };
 }
 
 /** TLSA records at `_port._tcp.host` matched against the chain the server at `connect` presents. */

@@ -10,7 +10,7 @@ import { MitmError } from '../errors.js';
 import { FtpReplyAssembler } from '../starttls/ftp.js';
 import { LineFramer } from '../bytes.js';
 import { commandLine } from '../starttls/lines.js';
-import { openTcp } from './exchange.js';
+import { connectTcp } from '../tls/scan/connector.js';
 import type { FtpPlainFact } from './types.js';
 
 /** The user name the probe offers; it exists nowhere, and no password follows. */
@@ -40,7 +40,7 @@ export function judgeFtpUserReply(code: number): FtpPlainFact['userBeforeTls'] {
 
 /** Greeting, then USER; QUIT afterwards. Never throws for what the server says; connection failures propagate. */
 export async function probeFtpPlainLogin(host: string, port: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<FtpPlainFact> {
-  const socket = await openTcp(host, port, options);
+  const socket = await connectTcp(host, port, options);
   const reader = new FtpReplyReader();
   try {
     return await new Promise<FtpPlainFact>((resolve) => {

@@ -12,7 +12,7 @@ import { encodeClientHello } from '../tls/wire/client-hello.js';
 import { helloOptions, legacySuitesFor, TLS13_SUITES } from '../tls/scan/hellos.js';
 import { exchangeHello, STOP_AT_DONE } from '../tls/scan/exchange.js';
 import { CertificateRequestReader, parseTls13CertificateRequestFacts, type CertificateRequestFacts } from '../tls/wire/certificate-request.js';
-import { openTcp } from './exchange.js';
+import { connectTcp } from '../tls/scan/connector.js';
 import type { HandshakeAttempt, HandshakeOutcome, MtlsObservation } from './types.js';
 import { errorInfo } from '../model/index.js';
 export type { HandshakeAttempt, HandshakeOutcome, MtlsObservation } from './types.js';
@@ -46,7 +46,7 @@ export interface MtlsOptions {
 export const HTTP_CERTIFICATE_REJECTIONS = new Set([400, 403, 495, 496]);
 
 async function connected(target: MtlsTarget, options: MtlsOptions): Promise<Socket> {
-  const socket = await openTcp(target.host, target.port, options);
+  const socket = await connectTcp(target.host, target.port, options);
   if (target.starttls) {
     try {
       await upgradeToTls(socket, target.starttls, { host: target.name ?? target.host, timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthority, issueLeaf, privateKeyPem } from '../../src/pki/index.js';
 import { assessServerChain, loadTrustStore, nodeTrustStore } from '../../src/x509/index.js';
-import { fetchPeerChain } from '../../src/x509/fetch.js';
+import { fetchPeerChain } from '../../src/tls/scan/peer-chain.js';
 import { catalogue } from '../../src/checks/catalogue.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mg-cert-assess-'));

@@ -3,14 +3,14 @@
  * travel encrypted, RFC 8446 §4.3). Used only when the server speaks no TLS ≤ 1.2. The socket comes from the same
  * connector as every probe, so STARTTLS targets work too.
  */
-import { connect as tlsConnect, type ConnectionOptions, type PeerCertificate, type DetailedPeerCertificate } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { MitmError, toMitmError } from '../../errors.js';
-import { LIMITS } from '../wire/limits.js';
 import { openConnection } from './connector.js';
 import type { ProbeContext } from './context.js';
 import { STOP_AT_DONE } from './exchange.js';
 import { TLS13_SUITES } from './hellos.js';
 import { Limiter } from './limiter.js';
+import { peerChainOf } from './peer-chain.js';
 
 export interface HandshakeFacts {
   /** DER certificates, leaf first, as presented. */
@@ -25,20 +25,6 @@ export interface HandshakeFacts {
   via?: 'flight' | 'node:tls';
 }
 
-/** Walk node's issuer links (built from the presented chain) until a self-issued certificate or the limit. */
-function chainOf(leaf: DetailedPeerCertificate): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let cert: PeerCertificate | undefined = leaf;
-  const seen = new Set<string>();
-  while (cert && cert.raw && out.length < LIMITS.MAX_CHAIN_LENGTH) {
-    const fp = cert.fingerprint256;
-    if (seen.has(fp)) break;
-    seen.add(fp);
-    out.push(Uint8Array.from(cert.raw));
-    cert = (cert as DetailedPeerCertificate).issuerCertificate;
-  }
-  return out;
-}
 
 /**
  * The TLS 1.3 facts of one server flight: a ClientHello with real key shares, the server's encrypted flight read up to
@@ -106,7 +92,7 @@ export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Prom
       });
       tls.once('secureConnect', () => {
         const peer = tls.getPeerCertificate(true);
-        done(null, { chain: peer && peer.raw ? chainOf(peer) : [], ocspStapled: ocsp, alpn: tls.alpnProtocol || null, via: 'node:tls' });
+        done(null, { chain: peer && peer.raw ? peerChainOf(peer) : [], ocspStapled: ocsp, alpn: tls.alpnProtocol || null, via: 'node:tls' });
       });
       tls.once('error', (err: NodeJS.ErrnoException) => {
         // RFC 7301 §3.2: no_application_protocol (120) answers "not this protocol"; that is a result, not a failure.
