@@ -1,17 +1,11 @@
 /** Text rendering of an audit report (JSON is the report object itself; SARIF comes from src/report/sarif.ts). */
 import type { AuditReport, ScenarioAddress, Verdict } from './types.js';
+import { PLAIN_STYLE, type TextStyle } from '../report/style.js';
+export type { TextStyle } from '../report/style.js';
 
-export interface TextStyle {
-  bold(s: string): string;
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  dim(s: string): string;
-}
+const plain = PLAIN_STYLE;
 
-const plain: TextStyle = { bold: (s) => s, red: (s) => s, green: (s) => s, yellow: (s) => s, dim: (s) => s };
-
-const VERDICT_STYLE: Record<Verdict, keyof TextStyle> = {
+const VERDICT_STYLE: Record<Verdict, 'red' | 'green' | 'yellow' | 'dim'> = {
   accepted: 'red',
   'accepted-plaintext': 'red',
   rejected: 'green',

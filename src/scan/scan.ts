@@ -8,7 +8,7 @@ import { CheckRegistry } from '../checks/registry.js';
 import { tlsChecks } from '../checks/tls.js';
 import { MitmError, toMitmError } from '../errors.js';
 import { ProbeContext } from '../tls/scan/context.js';
-import { Limiter } from '../tls/scan/limiter.js';
+import { Limiter, runPool } from '../tls/scan/limiter.js';
 import { probeTls } from '../tls/scan/probe-tls.js';
 import { VERSION } from '../version.js';
 import { sortFindings } from '../model/index.js';
@@ -164,15 +164,10 @@ export async function scanTargets(targets: ReadonlyArray<string | ParsedTarget>,
   const startedAt = new Date().toISOString();
   const shared = new Limiter(options.globalConcurrency ?? DEFAULT_SCAN_OPTIONS.globalConcurrency);
   const reports: TargetReport[] = new Array(targets.length);
-  let next = 0;
   let done = 0;
-  const workers = Array.from({ length: Math.min(targets.length, options.parallelTargets ?? DEFAULT_SCAN_OPTIONS.parallelTargets) }, async () => {
-    while (next < targets.length) {
-      const i = next++;
-      reports[i] = await scanTarget(targets[i]!, options, shared);
-      options.onProgress?.(reports[i]!, ++done, targets.length);
-    }
+  await runPool(targets, options.parallelTargets ?? DEFAULT_SCAN_OPTIONS.parallelTargets, async (target, i) => {
+    reports[i] = await scanTarget(target, options, shared);
+    options.onProgress?.(reports[i]!, ++done, targets.length);
   });
-  await Promise.all(workers);
   return { tool: 'mitmguard', version: VERSION, startedAt, finishedAt: new Date().toISOString(), targets: reports };
 }

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { MitmError } from '../../errors.js';
-import { collect, colors, EXIT, parseFormat, parsePositiveInt, parseSeverity, printJson, SEVERITY_COLOR } from '../output.js';
+import { collect, colors, EXIT, parseFormat, parsePositiveInt, parseSeverity, printJson, STYLE } from '../output.js';
 import { addInventoryOptions, runScanWithInventory, wantsInventoryRun, type InventoryCliOptions } from '../inventory-run.js';
 
 export interface ScanCommandOptions {
@@ -109,7 +109,7 @@ export function register(program: Command): void {
       if (format === 'json') printJson(doc);
       else {
         process.stdout.write(
-          renderScanText(doc, { bold: colors.bold, dim: colors.dim, green: colors.green, red: colors.red, yellow: colors.yellow, severity: SEVERITY_COLOR }),
+          renderScanText(doc, STYLE),
         );
       }
       const failed = doc.targets.some((r) => !r.ok);
