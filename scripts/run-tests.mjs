@@ -12,8 +12,10 @@
 // `--test-force-exit` ends a file once its tests are done even when a handle is still open, and `--test-timeout`
 // (MITMGUARD_TEST_TIMEOUT_S, 300 s) cancels a single test or hook that never settles.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const args = process.argv.slice(2);
@@ -68,26 +70,87 @@ const COUNTERS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'to
 const totals = Object.fromEntries(COUNTERS.map((k) => [k, 0]));
 const failed = [];
 const started = Date.now();
-
-/** The spec reporter ends with lines such as `ℹ pass 12`; add them up across files. */
-function count(output) {
-  const seen = {};
-  for (const line of output.split('\n')) {
-    const m = /^ℹ (\w+) (\d+)$/.exec(line.trim());
-    if (m && COUNTERS.includes(m[1])) seen[m[1]] = Number(m[2]);
+const workDir = mkdtempSync(join(tmpdir(), 'mg-run-tests-'));
+process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
+const preload = pathToFileURL(join(root, 'test/helpers/test-preload.mjs')).href;
+const reporter = pathToFileURL(join(root, 'test/helpers/count-reporter.mjs')).href;
+const homeNetns = (() => {
+  try {
+    return readlinkSync('/proc/self/ns/net');
+  } catch {
+    return '';
   }
-  for (const [k, v] of Object.entries(seen)) totals[k] += v;
-  return seen;
+})();
+/** node:test's failure types for a test it cancelled (its parent ended, or --test-timeout ran out). */
+const CANCELLED = new Set(['cancelledByParent', 'testTimeoutFailure']);
+
+function readLines(path) {
+  if (!existsSync(path)) return [];
+  const out = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      /* a line cut short by a killed process */
+    }
+  }
+  return out;
 }
 
-function runFile(file) {
+/**
+ * Count what the file really ran from count-reporter's events. The file itself is reported as a test at nesting 0
+ * named by its path (absolute on Node 20, as given on Node 24); it is not one of the file's tests.
+ */
+function countEvents(events, file, rel) {
+  const seen = Object.fromEntries(COUNTERS.map((k) => [k, 0]));
+  let fileFailed = false;
+  for (const e of events) {
+    if (e.nesting === 0 && (e.name === file || e.name === rel || resolve(root, String(e.name)) === file)) {
+      if (!e.ok) fileFailed = true;
+      continue;
+    }
+    if (e.suite) {
+      seen.suites++;
+      if (!e.ok && e.failureType !== 'subtestsFailed') seen.fail++;
+      continue;
+    }
+    seen.tests++;
+    if (e.skip) seen.skipped++;
+    else if (e.todo) seen.todo++;
+    else if (e.ok) seen.pass++;
+    else if (CANCELLED.has(e.failureType)) seen.cancelled++;
+    else seen.fail++;
+  }
+  return { seen, fileFailed };
+}
+
+function runFile(file, index) {
   const rel = relative(root, file);
   const t0 = Date.now();
+  const eventsFile = join(workDir, `${index}.events.jsonl`);
+  const guardLog = join(workDir, `${index}.guard.jsonl`);
+  const env = {
+    ...process.env,
+    FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import="${preload}"`.trim(),
+    MITMGUARD_TEST_FILE: file,
+    MITMGUARD_TEST_GUARD_LOG: guardLog,
+    MITMGUARD_TEST_HOME_NETNS: homeNetns,
+  };
+  // A runner started from inside a test (test/integration/test-runner.test.ts) must not look like a node:test child:
+  // with NODE_TEST_CONTEXT set, `node --test` would talk its private protocol instead of reporting.
+  delete env.NODE_TEST_CONTEXT;
   return new Promise((done) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-force-exit', `--test-timeout=${testTimeoutMs}`, rel],
-      { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } },
+      [
+        '--import', 'tsx', '--test',
+        '--test-reporter=spec', '--test-reporter-destination=stdout',
+        `--test-reporter=${reporter}`, `--test-reporter-destination=${eventsFile}`,
+        '--test-force-exit', `--test-timeout=${testTimeoutMs}`, rel,
+      ],
+      { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env },
     );
     const chunks = [];
     child.stdout.on('data', (c) => chunks.push(c));
@@ -106,13 +169,28 @@ function runFile(file) {
       clearTimeout(deadline);
       clearTimeout(killTimer);
       const output = Buffer.concat(chunks).toString('utf8');
-      const seen = count(output);
+      const { seen, fileFailed } = countEvents(readLines(eventsFile), file, rel);
+      for (const k of COUNTERS) totals[k] += seen[k];
+      if (fileFailed && seen.tests === 0) totals.fail++; // it failed before any test ran (an import threw)
+      const guard = readLines(guardLog);
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
-      let verdict = code === 0 ? 'ok' : `exit ${code ?? signal}`;
-      if (timedOut) verdict = `TIMED OUT after ${fileTimeoutMs / 1000} s and was stopped`;
-      if (code === 0 && !seen.tests) verdict = 'ran no test';
-      process.stdout.write(`\n── ${rel} (${secs} s, ${verdict})\n${output}`);
-      if (code !== 0 || timedOut || !seen.tests) failed.push(`${rel}: ${verdict}`);
+      const problems = [];
+      if (timedOut) problems.push(`TIMED OUT after ${fileTimeoutMs / 1000} s and was stopped`);
+      else if (code !== 0) problems.push(`exit ${code ?? signal}`);
+      for (const e of guard.filter((r) => r.kind === 'exit')) {
+        problems.push(`called process.exit(${e.code}) before its tests finished, ${e.caller || 'caller unknown'}`);
+      }
+      const leaks = guard.filter((r) => r.kind === 'network');
+      for (const e of leaks.slice(0, 5)) {
+        problems.push(`left the machine: tried to ${e.what} ${e.target} (${e.script ?? 'node'}, ${e.stack?.[0] ?? 'no stack'})`);
+      }
+      if (leaks.length > 5) problems.push(`… and ${leaks.length - 5} more network-guard refusals`);
+      if (!timedOut && code === 0 && seen.tests === 0) problems.push('ran no test');
+      if (!timedOut && code === 0 && !guard.some((r) => r.kind === 'armed')) problems.push('the test preload (test/helpers/test-preload.mjs) did not load');
+      const verdict = problems.length ? problems.join('; ') : 'ok';
+      const counted = `${seen.tests} tests, ${seen.pass} pass, ${seen.fail} fail`;
+      process.stdout.write(`\n── ${rel} (${secs} s, ${counted}, ${verdict})\n${output}`);
+      if (problems.length) failed.push(`${rel}: ${verdict}`);
       done();
     };
     // 'exit' rather than 'close': a grandchild that inherited the pipes must not hold the file open; give the pipes a
@@ -133,9 +211,9 @@ function signalGroup(child, signal) {
   }
 }
 
-const queue = [...files];
+const queue = files.map((file, index) => ({ file, index }));
 async function worker() {
-  for (let file = queue.shift(); file !== undefined; file = queue.shift()) await runFile(file);
+  for (let job = queue.shift(); job !== undefined; job = queue.shift()) await runFile(job.file, job.index);
 }
 await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
 
