@@ -168,6 +168,9 @@ function runFile(file, index) {
       finished = true;
       clearTimeout(deadline);
       clearTimeout(killTimer);
+      // Whatever the file left in its process group (a test-file process that ignored SIGTERM, a daemon a test did
+      // not stop) ends with it.
+      signalGroup(child, 'SIGKILL');
       const output = Buffer.concat(chunks).toString('utf8');
       const { seen, fileFailed } = countEvents(readLines(eventsFile), file, rel);
       for (const k of COUNTERS) totals[k] += seen[k];
@@ -180,11 +183,18 @@ function runFile(file, index) {
       for (const e of guard.filter((r) => r.kind === 'exit')) {
         problems.push(`called process.exit(${e.code}) before its tests finished, ${e.caller || 'caller unknown'}`);
       }
-      const leaks = guard.filter((r) => r.kind === 'network');
-      for (const e of leaks.slice(0, 5)) {
-        problems.push(`left the machine: tried to ${e.what} ${e.target} (${e.script ?? 'node'}, ${e.stack?.[0] ?? 'no stack'})`);
+      const leaks = new Map();
+      for (const e of guard.filter((r) => r.kind === 'network')) {
+        const key = `${e.what} ${e.target}`;
+        if (!leaks.has(key)) leaks.set(key, { ...e, times: 0 });
+        leaks.get(key).times++;
       }
-      if (leaks.length > 5) problems.push(`… and ${leaks.length - 5} more network-guard refusals`);
+      for (const e of [...leaks.values()].slice(0, 5)) {
+        // The first frame outside Node's own modules says where the test (or the CLI it ran) did it.
+        const at = e.stack?.find((l) => !/\(node:|^at node:/.test(l)) ?? e.stack?.[0] ?? 'no stack';
+        problems.push(`left the machine: tried to ${e.what} ${e.target}${e.times > 1 ? ` (${e.times} times)` : ''} in ${e.script ?? 'node'}, ${at}`);
+      }
+      if (leaks.size > 5) problems.push(`… and ${leaks.size - 5} more kinds of network-guard refusal`);
       if (!timedOut && code === 0 && seen.tests === 0) problems.push('ran no test');
       if (!timedOut && code === 0 && !guard.some((r) => r.kind === 'armed')) problems.push('the test preload (test/helpers/test-preload.mjs) did not load');
       const verdict = problems.length ? problems.join('; ') : 'ok';
