@@ -1,6 +1,7 @@
 /**
  * The lab DNS responder, sans-IO: query bytes in, response bytes out, decoded with our codecs and validated with
- * src/dns/dnssec from the zone's own trust anchor, as a client of the lab's DNS server would see them.
+ * src/dns/dnssec from the zone's own trust anchor, as a client of the lab's DNS server would see them. BIND's delv
+ * judges the same denials, TLSA and CAA answers over the running server in test/integration/lab-dns.test.ts.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomInt } from 'node:crypto';
