@@ -5,12 +5,20 @@
 //   node scripts/run-tests.mjs                 every *.test.ts under src/ and test/
 //   node scripts/run-tests.mjs src/tls test/x  only the files under those paths (files or folders)
 //
-// Each file runs in its own `node --test` process, at most MITMGUARD_TEST_CONCURRENCY (2) at once, and its output is
-// printed whole when it ends, so one file's lines are never interleaved with another's. Every file has a deadline
-// (MITMGUARD_TEST_FILE_TIMEOUT_S, 600 s): a file that hangs — a daemon that never exits, a socket nobody closes — is
-// stopped (SIGTERM to its process group, SIGKILL 10 s later), counted as failed and named, and the other files go on.
-// `--test-force-exit` ends a file once its tests are done even when a handle is still open, and `--test-timeout`
-// (MITMGUARD_TEST_TIMEOUT_S, 300 s) cancels a single test or hook that never settles.
+// Each file runs in its own `node --test` process (process.execPath: the Node that started this script, 20 or 24), at
+// most MITMGUARD_TEST_CONCURRENCY (2) at once, and its output is printed whole when it ends, so one file's lines are
+// never interleaved with another's. Every file has a deadline (MITMGUARD_TEST_FILE_TIMEOUT_S, 600 s): a file that
+// hangs — a daemon that never exits, a socket nobody closes — is stopped (SIGTERM to its process group, SIGKILL 10 s
+// later), counted as failed and named, and the other files go on; whatever a finished file left in its process group
+// is killed. `--test-force-exit` ends a file once its tests are done even when a handle is still open, and
+// `--test-timeout` (MITMGUARD_TEST_TIMEOUT_S, 300 s) cancels a single test or hook that never settles.
+//
+// What is counted is what the file ran: test/helpers/count-reporter.mjs writes each finished test to a file, and the
+// file itself (which node:test reports as one passing test when it registers none) is not one of them. A file fails
+// when it exits non-zero, times out, ran no test, called process.exit() before its tests finished, or was caught by
+// the network guard leaving the machine (test/helpers/test-preload.mjs, loaded through NODE_OPTIONS into every Node
+// process of the run; see docs/contributing.md). The run fails when a file failed, when any test was skipped, todo or
+// cancelled, or when no test ran.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
