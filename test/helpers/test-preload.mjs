@@ -7,6 +7,7 @@
 //     caller, which is inside node:internal/test_runner.
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import './network-guard.mjs';
 
 const log = process.env.MITMGUARD_TEST_GUARD_LOG;
@@ -20,7 +21,8 @@ const note = (record) => {
   }
 };
 
-if (file && process.env.NODE_TEST_CONTEXT && process.argv[1] && resolve(process.argv[1]) === file) {
+// The main thread only: process.exit() in a worker ends that worker, not the file (and loader hooks run in a thread).
+if (isMainThread && file && process.env.NODE_TEST_CONTEXT && process.argv[1] && resolve(process.argv[1]) === file) {
   note({ kind: 'armed' });
   const exit = process.exit;
   process.exit = function guardedExit(code) {
