@@ -145,6 +145,8 @@ function runFile(file, index) {
     MITMGUARD_TEST_FILE: file,
     MITMGUARD_TEST_GUARD_LOG: guardLog,
     MITMGUARD_TEST_HOME_NETNS: homeNetns,
+    // `npm run …` inside a test (limbo.test.ts) must not ask the registry whether npm is current.
+    npm_config_update_notifier: 'false',
   };
   // A runner started from inside a test (test/integration/test-runner.test.ts) must not look like a node:test child:
   // with NODE_TEST_CONTEXT set, `node --test` would talk its private protocol instead of reporting.

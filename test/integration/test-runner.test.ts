@@ -66,8 +66,7 @@ describe('group', () => { it('one', () => {}); it('two', () => {}); });
   assert.match(r.stdout, /good\.test\.ts \([\d.]+ s, 4 tests, 4 pass, 0 fail, ok\)/);
 });
 
-test('a file with no test, one that exits early, one that asks the system resolver, a failing one and a hung one each fail the run by name', { timeout: 180_000 }, async () => {
-  const pidFile = join(dir, 'hung.pids');
+test('a file with no test, one that exits early, one that asks the system resolver and a failing one each fail the run by name', { timeout: 180_000 }, async () => {
   plant('bad', 'none.test.ts', `console.log('this file registers no test');\n`);
   plant('bad', 'early.test.ts', `import { test } from 'node:test';
 test('first', () => {});
@@ -84,8 +83,22 @@ test('treats any failure as the expected one', async () => {
 import assert from 'node:assert/strict';
 test('two is not three', () => assert.equal(2, 3));
 `);
+  const r = await runner([join(dir, 'bad')]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const f = failures(r.stdout);
+  assert.deepEqual([...f.keys()].sort(), ['early.test.ts', 'failing.test.ts', 'leak.test.ts', 'none.test.ts'], r.stdout);
+  assert.equal(f.get('none.test.ts'), 'ran no test');
+  assert.match(f.get('early.test.ts')!, /^called process\.exit\(0\) before its tests finished, at .*early\.test\.ts:3:/);
+  assert.match(f.get('leak.test.ts')!, /^left the machine: tried to ask the system resolver for "leak-probe\.mitmguard\.invalid" in .*leak\.test\.ts, at .*leak\.test\.ts:4:/);
+  assert.equal(f.get('failing.test.ts'), 'exit 1');
+  assert.match(r.stdout, /early\.test\.ts \([\d.]+ s, 1 tests, 1 pass, 0 fail, called process\.exit/, 'only the first test ran');
+  assert.equal(totalsLine(r.stdout)?.[2], 'tests 3, suites 0, pass 2, fail 1, cancelled 0, skipped 0, todo 0', 'the failing assertion is counted; the empty file is not a test');
+});
+
+test('a hung file is stopped at its deadline with everything in its process group, even when it ignores SIGTERM', { timeout: 180_000 }, async () => {
+  const pidFile = join(dir, 'hung.pids');
   // Ignores SIGTERM and leaves a grandchild in its process group: both must be gone after the SIGKILL.
-  plant('bad', 'hung.test.ts', `import { test } from 'node:test';
+  plant('hung', 'hung.test.ts', `import { test } from 'node:test';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 process.on('SIGTERM', () => {});
@@ -95,17 +108,9 @@ test('never settles', async () => {
   await new Promise(() => setInterval(() => {}, 1000));
 });
 `);
-  const r = await runner([join(dir, 'bad')], { MITMGUARD_TEST_FILE_TIMEOUT_S: '4', MITMGUARD_TEST_TIMEOUT_S: '300' });
+  const r = await runner([join(dir, 'hung')], { MITMGUARD_TEST_FILE_TIMEOUT_S: '10', MITMGUARD_TEST_TIMEOUT_S: '300' });
   assert.equal(r.code, 1, r.stdout + r.stderr);
-  const f = failures(r.stdout);
-  assert.deepEqual([...f.keys()].sort(), ['early.test.ts', 'failing.test.ts', 'hung.test.ts', 'leak.test.ts', 'none.test.ts'], r.stdout);
-  assert.equal(f.get('none.test.ts'), 'ran no test');
-  assert.match(f.get('early.test.ts')!, /^called process\.exit\(0\) before its tests finished, at .*early\.test\.ts:3:/);
-  assert.match(f.get('leak.test.ts')!, /^left the machine: tried to ask the system resolver for "leak-probe\.mitmguard\.invalid" in .*leak\.test\.ts, at .*leak\.test\.ts:4:/);
-  assert.equal(f.get('failing.test.ts'), 'exit 1');
-  assert.equal(f.get('hung.test.ts'), 'TIMED OUT after 4 s and was stopped');
-  assert.match(r.stdout, /early\.test\.ts \([\d.]+ s, 1 tests, 1 pass, 0 fail, called process\.exit/, 'only the first test ran');
-  assert.match(totalsLine(r.stdout)?.[2] ?? '', /fail 1,/, 'the failing assertion is counted');
+  assert.deepEqual([...failures(r.stdout)], [['hung.test.ts', 'TIMED OUT after 10 s and was stopped']], r.stdout);
   const pids = readFileSync(pidFile, 'utf8').split(' ').map(Number);
   assert.equal(pids.length, 2);
   for (const pid of pids) {
