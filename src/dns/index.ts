@@ -2,7 +2,7 @@
  * The DNS area's public surface: the client, the validator, the probes and one helper the scanner can call per
  * target. See docs/dns.md.
  */
-import { catalogue } from '../checks/catalogue.js';
+import { checksFor } from '../checks/areas.js';
 import { errorInfo, type ErrorInfo, type Finding } from '../model/index.js';
 import type { MitmErrorCode } from '../errors.js';
 import type { CheckNameOptions } from './check.js';
@@ -78,7 +78,8 @@ export async function assessTargetDns(
     probeCaa(host, { ...options, server: connect }),
     probeTlsa(host, port, { ...options, connect }),
   ]);
-  const findings = [...catalogue.run('dns-name', name, target), ...catalogue.run('dns-caa', caa, target), ...catalogue.run('dns-tlsa', tlsa, target)];
+  const checks = await checksFor('dns-name', 'dns-caa', 'dns-tlsa');
+  const findings = [...checks.run('dns-name', name, target), ...checks.run('dns-caa', caa, target), ...checks.run('dns-tlsa', tlsa, target)];
   return { name, caa, tlsa, findings, error: indeterminateError(name) };
 }
 

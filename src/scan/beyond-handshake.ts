@@ -5,13 +5,9 @@
  * (mutual authentication), and, when a resolver is given, the name's DNSSEC/CAA/TLSA status (src/dns).
  * Every probe here records its own failures; none throws past the scan.
  */
-import { CheckRegistry } from '../checks/registry.js';
+import type { CheckRegistry } from '../checks/registry.js';
+import { checksFor } from '../checks/areas.js';
 import type { Finding } from '../model/index.js';
-import { certificateChecks } from '../checks/certificates.js';
-import { plaintextChecks } from '../checks/posture.js';
-import { starttlsChecks } from '../checks/starttls.js';
-import { httpChecks } from '../checks/http.js';
-import { mtlsChecks } from '../checks/mtls.js';
 import { probeHttp, probeMtls, probePosture, type HttpObservation, type MtlsObservation, type PostureObservation } from '../posture/index.js';
 import type { PostureProtocol } from '../posture/probe.js';
 import { assessServerChain, type ChainAssessment } from '../x509/assess.js';
@@ -21,8 +17,8 @@ import { nodeTrustStore } from '../x509/trust-store-files.js';
 import { connectHost, type ParsedTarget } from './target.js';
 import type { TlsFacts } from '../model/index.js';
 
-/** The checks run on what these probes observe; the TLS checks stay in SCAN_CHECKS. */
-export const BEYOND_HANDSHAKE_CHECKS = new CheckRegistry([...certificateChecks, ...plaintextChecks, ...starttlsChecks, ...httpChecks, ...mtlsChecks]);
+/** The observation kinds these probes produce: their checks are loaded from the registry's areas on first use. */
+export const BEYOND_HANDSHAKE_KINDS = ['certificate-chain', 'posture', 'starttls', 'http', 'mtls'] as const;
 
 export interface BeyondHandshakeOptions {
   timeoutMs: number;
@@ -40,7 +36,7 @@ export interface BeyondHandshakeOptions {
    * domains of CAs the built-in table does not know (a private CA), as `dns caa --caa-id` does.
    */
   dns?: import('../dns/check.js').CheckNameOptions & { caIds?: { match: string; domains: string[] }[] };
-  /** The checks to run; default BEYOND_HANDSHAKE_CHECKS. */
+  /** The checks to run; default the registry's areas for BEYOND_HANDSHAKE_KINDS. */
   checks?: CheckRegistry;
 }
 
@@ -73,7 +69,7 @@ const isWeb = (t: ParsedTarget) => t.scheme === 'https' || (t.scheme === null &&
  * const extra = await probeBeyondHandshake(parsed, report.tls, { timeoutMs: 5000, signal });
  */
 export async function probeBeyondHandshake(target: ParsedTarget, tls: TlsFacts | null, options: BeyondHandshakeOptions): Promise<BeyondHandshake> {
-  const checks = options.checks ?? BEYOND_HANDSHAKE_CHECKS;
+  const checks = options.checks ?? (await checksFor(...BEYOND_HANDSHAKE_KINDS));
   const name = target.sni ?? target.host;
   // Where to connect: the host, or the address `--resolve` / an inventory `address:` gave for it.
   const host = connectHost(target);

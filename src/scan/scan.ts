@@ -4,8 +4,8 @@
  * prints. Failures become `error` (the target could not be scanned) or `tls.probeErrors` (one probe failed).
  */
 import { setMaxListeners } from 'node:events';
-import { CheckRegistry } from '../checks/registry.js';
-import { tlsChecks } from '../checks/tls.js';
+import type { CheckRegistry } from '../checks/registry.js';
+import { checksFor } from '../checks/areas.js';
 import { MitmError, toMitmError } from '../errors.js';
 import { ProbeContext } from '../tls/scan/context.js';
 import { Limiter, runPool } from '../tls/scan/limiter.js';
@@ -38,7 +38,7 @@ export interface ScanOptions {
   /** @deprecated the former name of `deadlineMs`. */
   targetTimeoutMs?: number;
   signal?: AbortSignal;
-  /** The checks to run on what was observed; default: SCAN_CHECKS (the catalogue's `tls` checks). */
+  /** The checks to run on what was observed; default: the registry's `tls` area (`checksFor('tls')`). */
   checks?: CheckRegistry;
   /**
    * After the TLS probes: judge the chain, probe posture, HTTP and mTLS (src/scan/beyond-handshake.ts). Default on;
@@ -55,13 +55,6 @@ export interface ScanManyOptions extends ScanOptions {
   /** Called after each target, in completion order. */
   onProgress?: (report: TargetReport, done: number, total: number) => void;
 }
-
-/**
- * The checks a scan runs by default: every check that reads the `tls` observation. They are exactly the catalogue's
- * `tls` checks (a unit test holds the two equal); importing them alone keeps the scanner from loading every other
- * area's check modules and their dependencies.
- */
-export const SCAN_CHECKS = new CheckRegistry(tlsChecks);
 
 export const DEFAULT_SCAN_OPTIONS = { timeoutMs: 5000, concurrency: 12, globalConcurrency: 64, parallelTargets: 8 } as const;
 
@@ -142,7 +135,7 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
   try {
     if (parsed.plaintext) return await finish(null, { code: 'MG_ERR_PROTOCOL', message: `${parsed.scheme}:// is a plain-text service: nothing to scan for TLS` }, []);
     const tls = await probeTls(ctx);
-    return await finish(tls, null, (options.checks ?? SCAN_CHECKS).run('tls', tls, parsed.input));
+    return await finish(tls, null, (options.checks ?? (await checksFor('tls'))).run('tls', tls, parsed.input));
   } catch (err) {
     let e = toMitmError(err);
     if (deadline.signal.aborted && !options.signal?.aborted) e = new MitmError('MG_ERR_TIMEOUT', `the scan of ${parsed.input} exceeded its deadline of ${deadlineMs} ms`);

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { catalogue } from '../../checks/catalogue.js';
+import { checksFor } from '../../checks/areas.js';
 import { atLeast, SEVERITIES, type Finding, type Severity } from '../../model/index.js';
 import type { ObservationKind, ObservationMap } from '../../checks/types.js';
 import { MitmError } from '../../errors.js';
@@ -86,8 +86,8 @@ function parseType(t: string): number {
   return n;
 }
 
-function findingsFor<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string): Finding[] {
-  return catalogue.run(kind, obs, target);
+async function findingsFor<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string): Promise<Finding[]> {
+  return (await checksFor(kind)).run(kind, obs, target);
 }
 
 function findingsText(findings: Finding[]): string {
@@ -113,7 +113,7 @@ export function register(program: Command): void {
     const opts = commonOptions(o);
     const compareWith = o.compare?.length ? [...(opts.servers.default ? [opts.servers.default] : []), ...o.compare.map((c) => parseServer(c))] : undefined;
     const obs = await probeName(name, parseType(o.type), { ...opts, ...(compareWith ? { compareWith } : {}) });
-    const findings = findingsFor('dns-name', obs, obs.name);
+    const findings = await findingsFor('dns-name', obs, obs.name);
     if (opts.format === 'json') {
       printJson({ ...header(), ...validationJson(obs.validation), comparison: obs.comparison, findings });
     } else {
@@ -174,7 +174,7 @@ export function register(program: Command): void {
     const server = o.connect ? parseServer(o.connect, 443) : undefined;
     const caIds = (o.caaId ?? []).map(parseCaaId);
     const obs = await probeCaa(name, { ...opts, ...(server ? { server } : {}), caIds });
-    report('dns-caa', obs, obs.name, opts, () => [
+    await report('dns-caa', obs, obs.name, opts, () => [
       `${obs.name}: CAA ${obs.policy.owner ? `at ${obs.policy.owner} (${obs.verdict})` : 'none'}`,
       `  issue: ${obs.policy.issue.join(', ') || '-'}; issuewild: ${obs.policy.issuewild.join(', ') || '-'}`,
       ...(obs.certificateIssuer ? [`  presented issuer: ${obs.certificateIssuer} → ${obs.issuerVerdict}`] : []),
@@ -193,7 +193,7 @@ export function register(program: Command): void {
     const port = parsePositiveInt('--port', o.port, 65535);
     const connect = o.connect ? parseServer(o.connect, port) : undefined;
     const obs = await probeTlsa(host, port, { ...opts, ...(connect ? { connect } : {}) });
-    report('dns-tlsa', obs, `${host}:${port}`, opts, () => [
+    await report('dns-tlsa', obs, `${host}:${port}`, opts, () => [
       `${obs.name}: ${obs.records.length} TLSA record(s), ${obs.verdict}`,
       ...obs.matches.map((m) => `  ${m.record} (${m.usage}): ${m.unusable ?? (m.matchedIndex === null ? 'no match' : `matches certificate ${m.matchedIndex}`)}`),
       ...(obs.error ? [`  error: ${obs.error.code}: ${obs.error.message}`] : []),
@@ -213,7 +213,7 @@ export function register(program: Command): void {
       ...(o.ca ? { ca: readFileSync(o.ca, 'utf8') } : {}),
     };
     const obs = await probeMail(domain, { ...opts, policy });
-    report('dns-mail', obs, obs.domain, opts, () => [
+    await report('dns-mail', obs, obs.domain, opts, () => [
       `${obs.domain}: MX ${obs.mx.hosts.join(', ') || '-'} (${obs.mx.verdict})`,
       `  MTA-STS: ${obs.mtaSts.txt ?? 'none'}${obs.mtaSts.policy ? `; policy mode ${obs.mtaSts.policy.mode}, mx ${obs.mtaSts.policy.mx.join(', ')}` : ''}${obs.mtaSts.policyError ? `; policy error ${obs.mtaSts.policyError.code}` : ''}`,
       `  TLS-RPT: ${obs.tlsRpt.txt ?? 'none'}`,
@@ -222,8 +222,8 @@ export function register(program: Command): void {
   });
 }
 
-function report<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string, opts: { format: string; failOn: Severity }, text: () => string[]): void {
-  const findings = findingsFor(kind, obs, target);
+async function report<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string, opts: { format: string; failOn: Severity }, text: () => string[]): Promise<void> {
+  const findings = await findingsFor(kind, obs, target);
   if (opts.format === 'json') printJson({ ...header(), observation: toJsonSafe(obs), findings });
   else process.stdout.write([...text(), ...(findings.length ? ['findings:', findingsText(findings)] : [])].join('\n') + '\n');
   finish(findings, opts.failOn);

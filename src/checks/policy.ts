@@ -2,11 +2,11 @@
  * Policy checks: pure functions from (facts of one target, the policy, its tags) to hits. They state what the
  * organisation mandates; the scanner's own checks state what is weak in general. Listed in src/checks/catalogue.ts.
  */
-import { defineCheck } from '../checks/registry.js';
+import { defineCheck } from './registry.js';
 import { PROTOCOL_NAMES } from '../model/index.js';
-import type { DerivedFacts } from './facts.js';
-import { signatureHash, spkiPin, validityDays } from './facts.js';
-import type { Policy, TargetRule } from './schema.js';
+import type { DerivedFacts } from '../policy/facts.js';
+import { signatureHash, spkiPin, validityDays } from '../policy/facts.js';
+import type { Policy, TargetRule } from '../policy/schema.js';
 
 export interface PolicyObservation {
   facts: DerivedFacts;
@@ -17,7 +17,7 @@ export interface PolicyObservation {
   now: string;
 }
 
-declare module '../checks/types.js' {
+declare module './types.js' {
   interface ObservationMap {
     policy: PolicyObservation;
   }
