@@ -291,6 +291,6 @@ export { HostileEndpoint } from './endpoint.js';
 export { planScenarios, type PlannedScenario } from './plan.js';
 export { SCENARIOS, scenarioById } from './scenarios/index.js';
 export { APP_PROTOCOLS, isAppProtocol, type AppProtocol } from './protocols/index.js';
-export type { AuditMode, AuditReport, ScenarioAddress, ScenarioResult, Verdict, ConnectionRecord } from './types.js';
+export type { AuditMode, AuditReport, ScenarioAddress, ScenarioResult, ScenarioVerdict, ConnectionRecord } from './types.js';
 export { renderAuditText, renderAddresses } from './report.js';
 export type { Placeholder } from './runner.js';

@@ -1,11 +1,11 @@
 /** Text rendering of an audit report (JSON is the report object itself; SARIF comes from src/report/sarif.ts). */
-import type { AuditReport, ScenarioAddress, Verdict } from './types.js';
+import type { AuditReport, ScenarioAddress, ScenarioVerdict } from './types.js';
 import { PLAIN_STYLE, type TextStyle } from '../report/style.js';
 export type { TextStyle } from '../report/style.js';
 
 const plain = PLAIN_STYLE;
 
-const VERDICT_STYLE: Record<Verdict, 'red' | 'green' | 'yellow' | 'dim'> = {
+const VERDICT_STYLE: Record<ScenarioVerdict, 'red' | 'green' | 'yellow' | 'dim'> = {
   accepted: 'red',
   'accepted-plaintext': 'red',
   rejected: 'green',

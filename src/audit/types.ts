@@ -31,7 +31,7 @@ export interface AppEvent {
   secret?: RedactedSecret;
 }
 
-export interface HandshakeFacts {
+export interface ClientHandshakeFacts {
   completed: boolean;
   protocol?: string;
   cipher?: string;
@@ -49,13 +49,13 @@ export interface ConnectionRecord {
   target?: string;
   openedAt: number;
   closedAt?: number;
-  handshake?: HandshakeFacts;
+  handshake?: ClientHandshakeFacts;
   events: AppEvent[];
   /** Why the endpoint cut the connection, when it did (limit, malformed input, idle timeout). */
   aborted?: { code: MitmErrorCode; message: string };
 }
 
-export const VERDICTS = ['accepted', 'accepted-plaintext', 'rejected', 'inconclusive', 'unavailable', 'skipped'] as const;
+export const SCENARIO_VERDICTS = ['accepted', 'accepted-plaintext', 'rejected', 'inconclusive', 'unavailable', 'skipped'] as const;
 /**
  * - `accepted`: the client sent application data over TLS to the forged server.
  * - `accepted-plaintext`: the client sent application data without TLS (plaintext, stripped STARTTLS, HSTS ignored).
@@ -64,7 +64,7 @@ export const VERDICTS = ['accepted', 'accepted-plaintext', 'rejected', 'inconclu
  * - `unavailable`: the scenario cannot be served here (`reason` says why, e.g. the OpenSSL build lacks RC4).
  * - `skipped`: the scenario does not apply to this run (protocol, or a pin scenario without `--pin`).
  */
-export type Verdict = (typeof VERDICTS)[number];
+export type ScenarioVerdict = (typeof SCENARIO_VERDICTS)[number];
 
 export interface ClientRunFacts {
   exitCode: number | null;
@@ -78,7 +78,7 @@ export interface ClientRunFacts {
 export interface ScenarioResult {
   scenario: string;
   title: string;
-  verdict: Verdict;
+  verdict: ScenarioVerdict;
   /** What was observed, in words: the handshake, then every application event, secrets as hash and length. */
   evidence: string;
   reason?: string;

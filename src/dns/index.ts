@@ -5,7 +5,7 @@
 import { checksFor } from '../checks/areas.js';
 import { errorInfo, type ErrorInfo, type Finding } from '../model/index.js';
 import type { MitmErrorCode } from '../errors.js';
-import type { CheckNameOptions } from './check.js';
+import type { QueryValidatedOptions } from './query-validated.js';
 import { isIP } from 'node:net';
 import { probeCaa, probeName, probeTlsa } from './probe.js';
 import type { DnsCaaObservation, DnsNameObservation, DnsTlsaObservation } from './observations.js';
@@ -14,11 +14,11 @@ import { RR_TYPES } from './types.js';
 export { query, parseServer, formatServer, type ServerAddress, type QueryResult, type QueryAnomaly } from './client.js';
 export { decodeMessage, type DnsMessage, type DnsRecord } from './message.js';
 export { encodeMessage } from './encode.js';
-export { checkName, type CheckNameOptions } from './check.js';
-export { Validator, type ValidationResult, type ChainLink } from './dnssec/validator.js';
+export { queryValidated, type QueryValidatedOptions } from './query-validated.js';
+export { Validator, type DnssecResult, type ChainLink } from './dnssec/validator.js';
 export { builtInRootAnchor, parseAnchors, type TrustAnchor } from './dnssec/anchors.js';
 export { loadAnchorFile } from './anchor-file.js';
-export { VERDICTS, type Verdict } from './dnssec/reasons.js';
+export { DNSSEC_VERDICTS, type DnssecVerdict } from './dnssec/reasons.js';
 export { buildServerMap, serverFor, type ServerMap } from './servers.js';
 export { compareResolvers, type ResolverComparison } from './spoof.js';
 export { probeName, probeCaa, probeTlsa, probeMail } from './probe.js';
@@ -68,7 +68,7 @@ export function failedDnsAssessment(err: unknown): DnsStepFailure {
  * report.findings.push(...(a?.findings ?? []));
  */
 export async function assessTargetDns(
-  host: string, port: number, options: CheckNameOptions & { connect?: { host: string; port: number }; target?: string; caIds?: { match: string; domains: string[] }[] },
+  host: string, port: number, options: QueryValidatedOptions & { connect?: { host: string; port: number }; target?: string; caIds?: { match: string; domains: string[] }[] },
 ): Promise<TargetDnsAssessment | null> {
   if (isIP(host)) return null;
   const connect = options.connect ?? { host, port };

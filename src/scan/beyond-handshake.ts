@@ -35,7 +35,7 @@ export interface BeyondHandshakeOptions {
    * Resolver settings for DNS checks of the target's name; absent: no DNS checks. `caIds` names the CAA issuer
    * domains of CAs the built-in table does not know (a private CA), as `dns caa --caa-id` does.
    */
-  dns?: import('../dns/check.js').CheckNameOptions & { caIds?: { match: string; domains: string[] }[] };
+  dns?: import('../dns/query-validated.js').QueryValidatedOptions & { caIds?: { match: string; domains: string[] }[] };
   /** The checks to run; default the registry's areas for BEYOND_HANDSHAKE_KINDS. */
   checks?: CheckRegistry;
 }

@@ -10,7 +10,7 @@ export { parseCertificate, parseCertificates, type Certificate, type Extension }
 export { parseCrl, parseCrls, type Crl } from './crl.js';
 export { TrustStore } from './trust-store.js';
 export { loadTrustStore, nodeTrustStore, type TrustStoreOptions } from './trust-store-files.js';
-export { validateChain, PATH_LIMITS, type ValidateOptions, type ValidationResult } from './validate.js';
+export { validateChain, PATH_LIMITS, type ValidateOptions, type PathValidationResult } from './validate.js';
 export { referenceIdentity, matchesIdentity } from './hostname.js';
 export { VALIDATION_CODES, type Profile, type Purpose, type ValidationCode, type ValidationIssue } from './types.js';
 export { decodePem, encodePem, certificatesFromPemOrDer } from './pem.js';

@@ -42,7 +42,7 @@ export interface ValidateOptions {
   emails?: readonly string[];
 }
 
-export interface ValidationResult {
+export interface PathValidationResult {
   valid: boolean;
   /** The path that was accepted or, on failure, the best candidate (leaf first). */
   path: Certificate[];
@@ -115,7 +115,7 @@ export function validateChain(
   intermediates: readonly Certificate[],
   store: TrustStore,
   options: ValidateOptions = {},
-): ValidationResult {
+): PathValidationResult {
   const at = new Date(Math.floor((options.at ?? new Date()).getTime() / 1000) * 1000);
   const purpose = options.purpose ?? 'server';
   const profile = options.profile ?? 'strict';

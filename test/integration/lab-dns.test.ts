@@ -158,3 +158,19 @@ test('--dns-anchor or --caa-id without --dns-resolver is a usage error (exit 2)'
   assert.equal(r.code, 2);
   assert.match(r.stderr, /need --dns-resolver/);
 });
+
+test('dns caa --connect takes a host name (localhost:port) as well as an address, and judges the certificate it presents', { timeout: 120_000 }, async () => {
+  const secure = lab.endpoints.find((e) => e.spec.name === 'dns-secure')!;
+  const caaId = `${LAB_CA_IDS[0]!.match}=${LAB_CA_IDS[0]!.domains[0]}`;
+  for (const connectTo of [`localhost:${secure.port}`, `127.0.0.1:${secure.port}`]) {
+    const r = await runCli(['dns', 'caa', LAB_DNS_NAMES.secure, '--resolver', resolver(), '--anchor', anchorFile, '--caa-id', caaId, '--connect', connectTo, '--format', 'json']);
+    assert.equal(r.code, 0, `${connectTo}: ${r.stdout}${r.stderr}`);
+    const doc = JSON.parse(r.stdout) as { observation: { certificateIssuer: string | null; issuerVerdict: string | null }; findings: unknown[] };
+    assert.match(doc.observation.certificateIssuer ?? '', new RegExp(LAB_CA_IDS[0]!.match), connectTo);
+    assert.ok(doc.observation.issuerVerdict, connectTo);
+    assert.deepEqual(doc.findings, [], connectTo);
+  }
+  const bad = await runCli(['dns', 'caa', LAB_DNS_NAMES.secure, '--resolver', resolver(), '--connect', 'not a host']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /MG_ERR_USAGE: --connect takes host\[:port\]/);
+});

@@ -5,12 +5,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checksFor } from '../../checks/areas.js';
+import { parseHostPort } from '../../tls/scan/peer-chain.js';
 import { atLeast, SEVERITIES, type Finding, type Severity } from '../../model/index.js';
 import type { ObservationKind, ObservationMap } from '../../checks/types.js';
 import { MitmError } from '../../errors.js';
 import { parseCaaId } from '../../dns/caa.js';
 import { parseServer } from '../../dns/client.js';
-import type { CheckNameOptions } from '../../dns/check.js';
+import type { QueryValidatedOptions } from '../../dns/query-validated.js';
 import { builtInRootAnchor } from '../../dns/dnssec/anchors.js';
 import { loadAnchorFile } from '../../dns/anchor-file.js';
 import { alertText, toJsonSafe, validationJson, validationText } from '../../dns/format.js';
@@ -58,7 +59,7 @@ function systemResolver(): string | undefined {
   }
 }
 
-function commonOptions(o: CommonOptions): CheckNameOptions & { failOn: Severity; format: string } {
+function commonOptions(o: CommonOptions): QueryValidatedOptions & { failOn: Severity; format: string } {
   const failOn = parseSeverity(o.failOn);
   const servers = buildServerMap(o.resolver ?? (o.server?.length ? undefined : systemResolver()), o.server ?? []);
   return {
@@ -84,6 +85,16 @@ function parseType(t: string): number {
   const n = typeNumber(t);
   if (n === undefined) throw new MitmError('MG_ERR_USAGE', `unknown record type ${JSON.stringify(t)}`);
   return n;
+}
+
+/**
+ * A `host[:port]` to connect to — a name, an IPv4 address or `[v6]`, port 443 when absent — unlike a resolver, which
+ * must be an address.
+ */
+function connectTarget(flag: string, value: string): { host: string; port: number } {
+  const hp = parseHostPort(value) ?? parseHostPort(`${value}:443`) ?? parseHostPort(`[${value}]:443`);
+  if (!hp) throw new MitmError('MG_ERR_USAGE', `${flag} takes host[:port] (a name, an IPv4 address or [IPv6]:port), not ${JSON.stringify(value)}`);
+  return hp;
 }
 
 async function findingsFor<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string): Promise<Finding[]> {
@@ -167,11 +178,11 @@ export function register(program: Command): void {
     dns.command('caa')
       .description('CAA records for a name and whether the certificate a server presents comes from an allowed CA')
       .argument('<name>', 'domain name')
-      .option('--connect <host:port>', 'fetch the presented certificate from this server')
+      .option('--connect <host[:port]>', 'fetch the presented certificate from this server (a name or an address; port 443 when absent)')
       .option('--caa-id <org=domain>', 'map an issuer organisation to its CAA domain; repeatable', collect),
   ).action(async (name: string, o: CommonOptions & { connect?: string; caaId?: string[] }) => {
     const opts = commonOptions(o);
-    const server = o.connect ? parseServer(o.connect, 443) : undefined;
+    const server = o.connect ? connectTarget('--connect', o.connect) : undefined;
     const caIds = (o.caaId ?? []).map(parseCaaId);
     const obs = await probeCaa(name, { ...opts, ...(server ? { server } : {}), caIds });
     await report('dns-caa', obs, obs.name, opts, () => [
@@ -209,7 +220,7 @@ export function register(program: Command): void {
   ).action(async (domain: string, o: CommonOptions & { policyConnect?: string; ca?: string }) => {
     const opts = commonOptions(o);
     const policy = {
-      ...(o.policyConnect ? { connect: parseServer(o.policyConnect, 443) } : {}),
+      ...(o.policyConnect ? { connect: connectTarget('--policy-connect', o.policyConnect) } : {}),
       ...(o.ca ? { ca: readFileSync(o.ca, 'utf8') } : {}),
     };
     const obs = await probeMail(domain, { ...opts, policy });

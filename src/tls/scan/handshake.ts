@@ -12,7 +12,7 @@ import { TLS13_SUITES } from './hellos.js';
 import { Limiter } from './limiter.js';
 import { peerChainOf } from './peer-chain.js';
 
-export interface HandshakeFacts {
+export interface ServerHandshakeFacts {
   /** DER certificates, leaf first, as presented. */
   chain: Uint8Array[];
   ocspStapled: boolean;
@@ -32,7 +32,7 @@ export interface HandshakeFacts {
  * and no handshake completed. When the flight cannot be read that way (the server asks for a key share we did not
  * send, or anything else goes wrong), a real node:tls handshake (`tls13Handshake`) answers instead.
  */
-export async function tls13Facts(ctx: ProbeContext, alpn: readonly string[]): Promise<HandshakeFacts> {
+export async function tls13Facts(ctx: ProbeContext, alpn: readonly string[]): Promise<ServerHandshakeFacts> {
   const answer = await ctx
     .hello('TLSv1.3', { suites: TLS13_SUITES, ...(alpn.length ? { alpn } : {}), statusRequest: true }, STOP_AT_DONE, true)
     .catch((err: unknown) => {
@@ -60,12 +60,12 @@ export async function tls13Facts(ctx: ProbeContext, alpn: readonly string[]): Pr
  * One TLS 1.3 handshake offering `alpn` (none when empty); resolves with the chain, OCSP staple and the selected
  * protocol, or `refusedAlpn` when the server answered no_application_protocol.
  */
-export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Promise<HandshakeFacts> {
+export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Promise<ServerHandshakeFacts> {
   const s = ctx.settings;
   return Limiter.run(s.limiters, async () => {
     ctx.probes++;
     const socket = await openConnection(s.endpoint, { timeoutMs: s.timeoutMs, ...(s.signal ? { signal: s.signal } : {}) });
-    return new Promise<HandshakeFacts>((resolve, reject) => {
+    return new Promise<ServerHandshakeFacts>((resolve, reject) => {
       let ocsp = false;
       const options: ConnectionOptions = {
         socket,
@@ -79,7 +79,7 @@ export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Prom
       Object.assign(options, { requestOCSP: true });
       const tls = tlsConnect(options);
       const timer = setTimeout(() => done(new MitmError('MG_ERR_TIMEOUT', `TLS 1.3 handshake took longer than ${s.timeoutMs} ms`)), s.timeoutMs);
-      const done = (err: unknown, value?: HandshakeFacts) => {
+      const done = (err: unknown, value?: ServerHandshakeFacts) => {
         clearTimeout(timer);
         tls.destroy();
         socket.destroy();
