@@ -12,6 +12,7 @@ import { MitmError, toMitmError } from '../errors.js';
 import { requestEvents } from './protocols/http.js';
 import { PROTOCOLS, type AppProtocol } from './protocols/index.js';
 import type { ProtocolSession, SessionEvent, SessionOutput, StartTlsPolicy } from './protocols/types.js';
+import { ClientHelloCollector } from './client-hello.js';
 import { redactSecret } from './redact.js';
 import type { ScenarioDefinition, ScenarioTransport } from './scenarios/types.js';
 import type { AppEvent, ConnectionRecord } from './types.js';
@@ -67,7 +68,7 @@ const opensslReason = (message: string): string =>
  * first bytes were already read to decide what the client speaks (node's TLSSocket on a net.Socket reads the handle
  * directly and would miss them).
  */
-function replay(raw: Socket, first: Buffer): Duplex {
+function replay(raw: Socket, first: Buffer | undefined, tap: (chunk: Buffer) => void): Duplex {
   const d = new Duplex({
     read() {
       raw.resume();
@@ -84,8 +85,12 @@ function replay(raw: Socket, first: Buffer): Duplex {
       cb(err);
     },
   });
-  d.push(first);
+  if (first) {
+    tap(first);
+    d.push(first);
+  }
   raw.on('data', (chunk: Buffer) => {
+    tap(chunk);
     if (!d.push(chunk)) raw.pause();
   });
   raw.on('end', () => d.push(null));
@@ -166,14 +171,27 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
     };
   };
 
+  /**
+   * The bytes the client sends pass through a ClientHelloCollector on their way to node:tls (which would otherwise
+   * read the socket's handle directly), so the record says what the client offered.
+   */
+  const tapClientHello = () => {
+    const collector = new ClientHelloCollector();
+    return (chunk: Buffer) => {
+      const facts = collector.push(chunk);
+      if (facts) record.handshake = { ...(record.handshake ?? { completed: false }), clientHello: facts };
+    };
+  };
+
   function startTls(raw: Socket, firstChunk?: Buffer): void {
     if (!ctx.tls) return abort(new MitmError('MG_ERR_INTERNAL', 'scenario has no certificate to serve'));
     const tlsFor = ctx.tls;
     raw.removeAllListeners('data');
     raw.setTimeout(0);
-    if (ctx.protocol === 'https') return serveHttps(firstChunk ? replay(raw, firstChunk) : raw, tlsFor);
-    record.handshake = { completed: false };
-    const tls = new TLSSocket(firstChunk ? replay(raw, firstChunk) : raw, {
+    const wire = replay(raw, firstChunk, tapClientHello());
+    if (ctx.protocol === 'https') return serveHttps(wire, tlsFor);
+    record.handshake = { completed: false, ...(record.handshake?.clientHello ? { clientHello: record.handshake.clientHello } : {}) };
+    const tls = new TLSSocket(wire, {
       isServer: true,
       secureContext: tlsFor(undefined).context,
       SNICallback: sniCallback(tlsFor),
@@ -204,7 +222,7 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
    * per connection, so every handshake result and request maps to this record. HTTP/2 per RFC 9113.
    */
   function serveHttps(raw: Socket | Duplex, tlsFor: (name: string | undefined) => ServedTls): void {
-    record.handshake = { completed: false };
+    record.handshake = { completed: false, ...(record.handshake?.clientHello ? { clientHello: record.handshake.clientHello } : {}) };
     const server = createSecureServer({
       ...tlsFor(undefined).options,
       allowHTTP1: true,

@@ -26,6 +26,7 @@ import { cleanEnvironment, fillCommand, runClient, type Placeholder } from './ru
 import { scrubToken } from './redact.js';
 import { applyBaseline, forgedAccepted, judgeScenario } from './verdict.js';
 import type { ClientRunFacts, ScenarioResult } from './types.js';
+import type { ClientHelloFacts } from './client-hello.js';
 
 export type AuditMode = 'exec' | 'listen' | 'proxy';
 
@@ -75,6 +76,11 @@ export interface AuditReport {
   results: ScenarioResult[];
   findings: Finding[];
   summary: Record<ScenarioResult['verdict'], number> & { forgedAccepted: number };
+  /**
+   * What the client offered, from the baseline's ClientHello (else the first scenario that received one): groups,
+   * signature schemes, JA4 — whether this client is ready for post-quantum key exchange.
+   */
+  clientHello?: ClientHelloFacts;
 }
 
 /** A running audit: the endpoint is up until `finish()` or `stop()`. */
@@ -155,6 +161,8 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
         const served = endpoint.servedScenario(p.scenario.id);
         const client = clientRuns?.get(p.scenario.id);
         const result: ScenarioResult = { ...base, ...judged, connections: records.length };
+        const hello = records.find((r) => r.handshake?.clientHello)?.handshake?.clientHello;
+        if (hello) result.clientHello = hello;
         if (served) result.address = served.address;
         if (client) result.client = client;
         const dropped = endpoint.dropped(p.scenario.id);
@@ -182,6 +190,7 @@ export function buildReport(input: { mode: AuditMode; protocol: AppProtocol; hos
   const target = input.client ? `client: ${input.client}` : `${input.mode} audit (${input.protocol})`;
   const summary = { accepted: 0, 'accepted-plaintext': 0, rejected: 0, inconclusive: 0, unavailable: 0, skipped: 0, forgedAccepted: forgedAccepted(input.results).length };
   for (const r of input.results) summary[r.verdict]++;
+  const offer = input.results.find((r) => r.scenario === 'baseline')?.clientHello ?? input.results.find((r) => r.clientHello)?.clientHello;
   return {
     tool: TOOL_NAME,
     version: VERSION,
@@ -195,6 +204,7 @@ export function buildReport(input: { mode: AuditMode; protocol: AppProtocol; hos
     results: input.results,
     findings: findingsForResults(input.results, target),
     summary,
+    ...(offer ? { clientHello: offer } : {}),
   };
 }
 
@@ -319,4 +329,5 @@ export { SCENARIOS, scenarioById } from './scenarios/index.js';
 export { APP_PROTOCOLS, isAppProtocol, type AppProtocol } from './protocols/index.js';
 export type { ScenarioResult, Verdict, ConnectionRecord } from './types.js';
 export { renderAuditText, renderAddresses } from './report.js';
+export { ClientHelloCollector, clientHelloFacts, MAX_CLIENT_HELLO_BYTES, type ClientHelloFacts } from './client-hello.js';
 export type { Placeholder } from './runner.js';

@@ -3,6 +3,7 @@
  * verdict per scenario. Plain data only — the endpoint produces it, `verdict.ts` judges it, `report.ts` prints it.
  */
 import type { MitmErrorCode } from '../errors.js';
+import type { ClientHelloFacts } from './client-hello.js';
 
 /** What a captured secret is reduced to the moment it arrives: never the bytes, only a hash and a length. */
 export interface RedactedSecret {
@@ -37,6 +38,8 @@ export interface HandshakeFacts {
   sni?: string;
   /** The TLS error as OpenSSL reported it (`tlsv1 alert unknown ca`), when the handshake failed. */
   error?: string;
+  /** What the client offered in its ClientHello (groups, signature schemes, JA4), read off the wire. */
+  clientHello?: ClientHelloFacts;
 }
 
 /** Everything seen on one TCP connection to one scenario's port. */
@@ -84,4 +87,6 @@ export interface ScenarioResult {
   address?: string;
   connections: number;
   client?: ClientRunFacts;
+  /** The first ClientHello this scenario received. */
+  clientHello?: ClientHelloFacts;
 }
