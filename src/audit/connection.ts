@@ -12,6 +12,7 @@ import { MitmError, toMitmError } from '../errors.js';
 import { requestEvents } from './protocols/http.js';
 import { PROTOCOLS, type AppProtocol } from './protocols/index.js';
 import type { ProtocolSession, SessionEvent, SessionOutput, StartTlsPolicy } from './protocols/types.js';
+import { ClientHelloCollector } from './client-hello.js';
 import { redactSecret } from './redact.js';
 import type { ScenarioDefinition, ScenarioTransport } from './scenarios/types.js';
 import type { AppEvent, ConnectionRecord } from './types.js';
@@ -67,7 +68,7 @@ const opensslReason = (message: string): string =>
  * first bytes were already read to decide what the client speaks (node's TLSSocket on a net.Socket reads the handle
  * directly and would miss them).
  */
-function replay(raw: Socket, first: Buffer): Duplex {
+function replay(raw: Socket, first: Buffer | undefined, tap: (chunk: Buffer) => void): Duplex {
   const d = new Duplex({
     read() {
       raw.resume();
@@ -84,8 +85,12 @@ function replay(raw: Socket, first: Buffer): Duplex {
       cb(err);
     },
   });
-  d.push(first);
+  if (first) {
+    tap(first);
+    d.push(first);
+  }
   raw.on('data', (chunk: Buffer) => {
+    tap(chunk);
     if (!d.push(chunk)) raw.pause();
   });
   raw.on('end', () => d.push(null));
@@ -236,8 +241,8 @@ class ClientConnection {
     const tlsFor = this.ctx.tls;
     raw.removeAllListeners('data');
     raw.setTimeout(0);
-    const transport = firstChunk ? replay(raw, firstChunk) : raw;
     this.record.handshake = { completed: false };
+    const transport = replay(raw, firstChunk, this.tapClientHello());
     if (this.ctx.protocol === 'https') return serveHttps(transport, tlsFor, this);
     const tls = new TLSSocket(transport, { isServer: true, secureContext: tlsFor(undefined).context, SNICallback: this.sniCallback(tlsFor) });
     this.current = tls;
@@ -279,6 +284,18 @@ class ClientConnection {
     });
     this.apply(this.session.greet(), false);
     if (firstChunk) socket.emit('data', firstChunk);
+  }
+
+  /**
+   * The bytes the client sends pass through a ClientHelloCollector on their way to node:tls (which would otherwise
+   * read the socket's handle directly), so the record says what the client offered.
+   */
+  private tapClientHello(): (chunk: Buffer) => void {
+    const collector = new ClientHelloCollector();
+    return (chunk: Buffer) => {
+      const facts = collector.push(chunk);
+      if (facts) this.record.handshake = { ...(this.record.handshake ?? { completed: false }), clientHello: facts };
+    };
   }
 
   /** HTTP/2 or HTTP/1.1 session trouble ends the connection with its code. */

@@ -25,6 +25,7 @@ import { cleanEnvironment, fillCommand, runClient, type Placeholder } from './ru
 import { scrubToken } from './redact.js';
 import { applyBaseline, forgedAccepted, judgeScenario } from './verdict.js';
 import type { AuditMode, AuditReport, ClientRunFacts, ScenarioAddress, ScenarioResult } from './types.js';
+import type { ClientHelloFacts } from './client-hello.js';
 
 
 export interface AuditOptions {
@@ -129,6 +130,8 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
         const served = endpoint.servedScenario(p.scenario.id);
         const client = clientRuns?.get(p.scenario.id);
         const result: ScenarioResult = { ...base, ...judged, connections: records.length };
+        const hello = records.find((r) => r.handshake?.clientHello)?.handshake?.clientHello;
+        if (hello) result.clientHello = hello;
         if (served) result.address = served.address;
         if (client) result.client = client;
         const dropped = endpoint.dropped(p.scenario.id);
@@ -156,6 +159,7 @@ export function buildReport(input: { mode: AuditMode; protocol: AppProtocol; hos
   const target = input.client ? `client: ${input.client}` : `${input.mode} audit (${input.protocol})`;
   const summary = { accepted: 0, 'accepted-plaintext': 0, rejected: 0, inconclusive: 0, unavailable: 0, skipped: 0, forgedAccepted: forgedAccepted(input.results).length };
   for (const r of input.results) summary[r.verdict]++;
+  const offer = input.results.find((r) => r.scenario === 'baseline')?.clientHello ?? input.results.find((r) => r.clientHello)?.clientHello;
   return {
     tool: TOOL_NAME,
     version: VERSION,
@@ -169,6 +173,7 @@ export function buildReport(input: { mode: AuditMode; protocol: AppProtocol; hos
     results: input.results,
     findings: findingsForResults(input.results, target),
     summary,
+    ...(offer ? { clientHello: offer } : {}),
   };
 }
 
@@ -293,4 +298,5 @@ export { SCENARIOS, scenarioById } from './scenarios/index.js';
 export { APP_PROTOCOLS, isAppProtocol, type AppProtocol } from './protocols/index.js';
 export type { AuditMode, AuditReport, ScenarioAddress, ScenarioResult, ScenarioVerdict, ConnectionRecord } from './types.js';
 export { renderAuditText, renderAddresses } from './report.js';
+export { ClientHelloCollector, clientHelloFacts, MAX_CLIENT_HELLO_BYTES, type ClientHelloFacts } from './client-hello.js';
 export type { Placeholder } from './runner.js';

@@ -19,6 +19,12 @@ export function renderAuditText(report: AuditReport, style: TextStyle = plain): 
   const lines: string[] = [];
   lines.push(style.bold(`mitmguard audit-client — ${report.mode} mode, ${report.protocol}, host ${report.host}`));
   if (report.client) lines.push(style.dim(`client: ${report.client}`));
+  const h = report.clientHello;
+  if (h) {
+    const pq = h.postQuantumGroups.length ? style.green(`post-quantum: yes (${h.postQuantumGroups.join(', ')})`) : style.yellow('post-quantum: no');
+    lines.push(`offered: ${h.versions.join(', ')}; groups ${h.groups.join(', ') || 'none'}; ${pq}`);
+    lines.push(style.dim(`signature schemes ${h.signatureSchemes.join(', ') || 'none'}; JA4 ${h.ja4}; JA3 ${h.ja3Hash}`));
+  }
   lines.push('');
   const width = Math.max(...report.results.map((r) => r.scenario.length));
   for (const r of report.results) {

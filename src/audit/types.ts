@@ -5,6 +5,7 @@
 import type { MitmErrorCode } from '../errors.js';
 import type { Finding } from '../model/index.js';
 import type { TOOL_NAME } from '../version.js';
+import type { ClientHelloFacts } from './client-hello.js';
 
 /** What a captured secret is reduced to the moment it arrives: never the bytes, only a hash and a length. */
 export interface RedactedSecret {
@@ -39,6 +40,8 @@ export interface ClientHandshakeFacts {
   sni?: string;
   /** The TLS error as OpenSSL reported it (`tlsv1 alert unknown ca`), when the handshake failed. */
   error?: string;
+  /** What the client offered in its ClientHello (groups, signature schemes, JA4), read off the wire. */
+  clientHello?: ClientHelloFacts;
 }
 
 /** Everything seen on one TCP connection to one scenario's port. */
@@ -86,6 +89,8 @@ export interface ScenarioResult {
   address?: string;
   connections: number;
   client?: ClientRunFacts;
+  /** The first ClientHello this scenario received. */
+  clientHello?: ClientHelloFacts;
 }
 
 /** The application protocols the hostile endpoint speaks (./protocols/ has one session per protocol). */
@@ -116,4 +121,9 @@ export interface AuditReport {
   results: ScenarioResult[];
   findings: Finding[];
   summary: Record<ScenarioResult['verdict'], number> & { forgedAccepted: number };
+  /**
+   * What the client offered, from the baseline's ClientHello (else the first scenario that received one): groups,
+   * signature schemes, JA4 — whether this client is ready for post-quantum key exchange.
+   */
+  clientHello?: ClientHelloFacts;
 }

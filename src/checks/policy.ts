@@ -4,6 +4,7 @@
  */
 import { defineCheck } from './registry.js';
 import { PROTOCOL_NAMES } from '../model/index.js';
+import { isPostQuantumGroup } from '../tls/wire/registry.js';
 import type { DerivedFacts } from '../policy/facts.js';
 import { signatureHash, spkiPin, validityDays } from '../policy/facts.js';
 import type { Policy, TargetRule } from '../policy/schema.js';
@@ -88,6 +89,22 @@ export const policyChecks = [
       if (!allowed) return undefined;
       const bad = facts.groups.filter((g) => !allowed.includes(g.toLowerCase()));
       return bad.length > 0 && { evidence: `accepted group(s) ${bad.join(', ')}` };
+    },
+  }),
+  defineCheck({
+    id: 'policy.tls.post-quantum-missing',
+    source: 'policy',
+    pillar: 'encryption',
+    severity: 'medium',
+    title: 'No post-quantum key exchange where the policy requires it',
+    description:
+      'The policy requires a post-quantum key agreement (ML-KEM, usually the hybrid X25519MLKEM768), but the server accepts none: traffic recorded today can be decrypted once a quantum computer breaks its elliptic-curve key exchange ("harvest now, decrypt later").',
+    remediation:
+      'Serve TLS 1.3 with X25519MLKEM768 first in the group list (OpenSSL ≥ 3.5: it is the default; nginx: ssl_ecdh_curve X25519MLKEM768:X25519:prime256v1; Node ≥ 24: ecdhCurve), keeping a classical group for old clients.',
+    references: ['draft-ietf-tls-ecdhe-mlkem', 'FIPS 203', 'NIST IR 8547'],
+    evaluate: ({ facts, policy, rules }) => {
+      if (!(policy.tls.requirePostQuantum || rules.some((r) => r.requirePostQuantum)) || !facts.tls) return undefined;
+      return !facts.groups.some(isPostQuantumGroup) && { evidence: `accepted group(s): ${facts.groups.join(', ') || 'none found'}; none is post-quantum` };
     },
   }),
   defineCheck({

@@ -26,6 +26,8 @@ export const targetRuleSchema = z.strictObject({
   /** Applies to targets matching this glob (`*` any run of characters, `?` one). */
   pattern: z.string().min(1).optional(),
   requireMtls: z.boolean().optional(),
+  /** As tls.requirePostQuantum, for the targets of this rule only. */
+  requirePostQuantum: z.boolean().optional(),
   requireStarttls: z.boolean().optional(),
   pins: z.array(z.string().regex(PIN_PATTERN, PIN_SYNTAX).transform((p) => normalizePin(p)!)).optional(),
 }).refine((r) => r.tags || r.pattern, { message: 'a target rule needs tags or a pattern' });
@@ -51,6 +53,8 @@ export const policySchema = z.strictObject({
       allowedCipherSuites: z.array(z.string().regex(/^TLS_[A-Z0-9_]+$/, 'an IANA cipher suite name (TLS_…)')).optional(),
       /** IANA named group names allowed (x25519, secp256r1, …). */
       allowedGroups: z.array(z.string().min(1)).optional(),
+      /** The server must accept a post-quantum key agreement group (X25519MLKEM768 or another ML-KEM hybrid). */
+      requirePostQuantum: z.boolean().optional(),
     })
     .optional(),
   certificates: z

@@ -3,7 +3,9 @@
  * travel encrypted, RFC 8446 §4.3). Used only when the server speaks no TLS ≤ 1.2. The socket comes from the same
  * connector as every probe, so STARTTLS targets work too.
  */
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+// Only types at the top: node:tls costs ~15 ms to load on Node 24 and is needed only for this fallback, so it is
+// imported where it is used (a `scan --tls-only` of a server whose flight we can read never loads it).
+import type { ConnectionOptions } from 'node:tls';
 import { MitmError, toMitmError } from '../../errors.js';
 import { openConnection } from './connector.js';
 import type { ProbeContext } from './context.js';
@@ -64,7 +66,10 @@ export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Prom
   const s = ctx.settings;
   return Limiter.run(s.limiters, async () => {
     ctx.probes++;
-    const socket = await openConnection(s.endpoint, { timeoutMs: s.timeoutMs, ...(s.signal ? { signal: s.signal } : {}) });
+    const [{ connect: tlsConnect }, socket] = await Promise.all([
+      import('node:tls'),
+      openConnection(s.endpoint, { timeoutMs: s.timeoutMs, ...(s.signal ? { signal: s.signal } : {}) }),
+    ]);
     return new Promise<ServerHandshakeFacts>((resolve, reject) => {
       let ocsp = false;
       const options: ConnectionOptions = {

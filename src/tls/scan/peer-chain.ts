@@ -4,7 +4,8 @@
  * host:port`, the DNS step's CAA and TLSA checks and the scanner's node:tls fallback, with named limits.
  */
 import { isIP } from 'node:net';
-import { connect, type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
+// node:tls is loaded when a chain is fetched, not with this module: the scanner's fallback imports `peerChainOf`.
+import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
 import { MitmError, toMitmError } from '../../errors.js';
 import { LIMITS } from '../wire/limits.js';
 
@@ -49,9 +50,10 @@ export function peerChainOf(leaf: PeerCertificate | DetailedPeerCertificate | un
  *
  * @example const chain = await fetchPeerChain('127.0.0.1', 8443, { servername: 'app.example.test' });
  */
-export function fetchPeerChain(host: string, port: number, options: FetchOptions = {}): Promise<Uint8Array[]> {
+export async function fetchPeerChain(host: string, port: number, options: FetchOptions = {}): Promise<Uint8Array[]> {
   const timeoutMs = options.timeoutMs ?? CHAIN_FETCH_LIMITS.defaultTimeoutMs;
   const servername = options.servername ?? (isIP(host) ? undefined : host);
+  const { connect } = await import('node:tls');
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(new MitmError('MG_ERR_ABORTED', 'probe aborted'));
     const socket = connect({ host, port, rejectUnauthorized: false, ...(servername ? { servername } : {}) });
