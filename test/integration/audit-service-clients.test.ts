@@ -59,6 +59,18 @@ test('redis-cli --tls --cacert verifies the chain but not the host name', async 
   assert.match(report.results.find((r) => r.scenario === 'wrong-host')!.evidence, /AUTH \(2 arguments\) \(redacted, \d+ bytes, sha256 [0-9a-f]+…, holds the canary token\)/);
 });
 
+test('redis-cli --tls --cacert … PING: a command without AUTH after the handshake is acceptance, not negotiation', async () => {
+  const report = await runExecAudit({
+    protocol: 'redis',
+    only: ['self-signed', 'plaintext'],
+    command: 'redis-cli --tls --cacert {ca} --sni {sni} -h {host} -p {port} PING',
+    timeoutMs: 20_000,
+  });
+  assert.equal(verdictOf(report, 'baseline'), 'accepted');
+  assert.match(report.results.find((r) => r.scenario === 'baseline')!.evidence, /PING/);
+  assert.equal(verdictOf(report, 'self-signed'), 'rejected');
+});
+
 test('redis-cli --tls --insecure gives the password to any forged server', async () => {
   const report = await runExecAudit({
     protocol: 'redis',
