@@ -50,6 +50,8 @@ export interface ConnectionContext {
    */
   tls: ((servername: string | undefined) => ServedTls) | undefined;
   token: string | undefined;
+  /** The run's HMAC key for captured secrets (src/audit/redact.ts). */
+  salt: Uint8Array;
   limits: ConnectionLimits;
   record: ConnectionRecord;
   /** Called once, when the connection is gone. */
@@ -119,7 +121,7 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
     for (const e of events) {
       if (record.events.length >= limits.maxEvents) return;
       const event: AppEvent = { kind: e.kind, summary: e.summary, significant: e.significant, protected: isProtected };
-      if (e.secret) event.secret = redactSecret(e.secret, ctx.token);
+      if (e.secret) event.secret = redactSecret(e.secret, ctx.token, ctx.salt);
       record.events.push(event);
     }
   };

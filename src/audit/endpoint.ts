@@ -14,7 +14,7 @@ import type { AuditLab } from './scenarios/lab.js';
 import type { ScenarioDefinition, ServedChain } from './scenarios/types.js';
 import type { AppEvent, ConnectionRecord } from './types.js';
 import { acceptProxyConnection } from './proxy.js';
-import { redactSecret } from './redact.js';
+import { newRunSalt, redactSecret } from './redact.js';
 import { BoundedCache, cacheCandidates, CertificateMinter, MINT_CACHE_CAPACITY } from '../pki/mint.js';
 
 export interface EndpointLimits extends ConnectionLimits {
@@ -114,6 +114,8 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 export class HostileEndpoint {
   private readonly states = new Map<string, ScenarioState>();
   private closed = false;
+  /** This run's HMAC key for captured secrets; never stored or printed. */
+  private readonly salt = newRunSalt();
 
   private constructor(
     readonly protocol: AppProtocol,
@@ -165,6 +167,7 @@ export class HostileEndpoint {
           protocol: this.protocol,
           tls: context ? (sni) => contextFor(sni ?? tunnelHost) : undefined,
           token: this.token,
+          salt: this.salt,
           limits: this.limits,
           record,
           onClose: () => state.open.delete(socket),
@@ -184,7 +187,7 @@ export class HostileEndpoint {
           forward: (events) => {
             for (const e of events) {
               const ev: AppEvent = { kind: e.kind, summary: e.summary, significant: e.significant, protected: false };
-              if (e.secret) ev.secret = redactSecret(e.secret, this.token);
+              if (e.secret) ev.secret = redactSecret(e.secret, this.token, this.salt);
               record.events.push(ev);
             }
           },

@@ -23,7 +23,7 @@ import type { AppProtocol } from './protocols/index.js';
 import { createAuditLab, spkiPin, type AuditLab } from './scenarios/index.js';
 import { upstreamTemplate } from './scenarios/upstream.js';
 import { cleanEnvironment, fillCommand, runClient, type Placeholder } from './runner.js';
-import { scrubToken } from './redact.js';
+import { redactCredentials, scrubClientText } from './redact.js';
 import { applyBaseline, forgedAccepted, judgeScenario } from './verdict.js';
 import type { ClientRunFacts, ScenarioResult } from './types.js';
 
@@ -256,7 +256,8 @@ export async function runExecAudit(options: ExecOptions): Promise<AuditReport> {
       (id) => runClient({ command: fillCommand(options.command, session.placeholders(id)), env, cwd: session.homeDir, timeoutMs: options.timeoutMs ?? 15_000, token: session.token }),
       options,
     );
-    return await session.finish({ mode: options.proxy ? 'proxy' : 'exec', client: options.command, clientRuns: runs });
+    // The template as typed may hold a password (`-u admin:hunter2`): stored with its credentials redacted.
+    return await session.finish({ mode: options.proxy ? 'proxy' : 'exec', client: redactCredentials(options.command), clientRuns: runs });
   } finally {
     await session.stop();
   }
@@ -299,7 +300,7 @@ export async function runClientFunction(client: AuditClientFunction, values: Rec
     clearTimeout(timer);
   }
   const failed = timedOut || error !== '';
-  return { exitCode: failed ? 1 : 0, signal: null, timedOut, durationMs: Date.now() - started, stderrTail: scrubToken(error, token).trim().slice(-600) };
+  return { exitCode: failed ? 1 : 0, signal: null, timedOut, durationMs: Date.now() - started, stderrTail: scrubClientText(error, token, 600) };
 }
 
 /** Like `--exec`, for a client that is a function in this process. */
