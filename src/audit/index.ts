@@ -34,6 +34,8 @@ export interface AuditOptions {
   /** The name certificates are issued for and clients connect to (default `localhost`). */
   host?: string;
   bind?: string;
+  /** Whose connections count: the audited client's IP address, `first` or `any` (src/audit/endpoint.ts `client`). */
+  clientAddress?: string;
   only?: readonly string[];
   exclude?: readonly string[];
   /** The client pins the baseline key ({pin}): adds the pin-mismatch scenario. */
@@ -121,6 +123,7 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
     scenarios: plan.filter((p) => p.status === 'run').map((p) => p.scenario),
     token,
     ...(options.bind ? { bind: options.bind } : {}),
+    ...(options.clientAddress ? { client: options.clientAddress } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.proxy ? { proxy: true } : {}),
     ...(options.basePort ? { basePort: options.basePort } : {}),
@@ -159,6 +162,8 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
         if (client) result.client = client;
         const dropped = endpoint.dropped(p.scenario.id);
         if (dropped) result.evidence += ` (${dropped} further connections refused: per-scenario limit)`;
+        const foreign = endpoint.foreign(p.scenario.id);
+        if (foreign) result.evidence += ` (${foreign} connection(s) from other hosts than the audited client ${endpoint.auditedClient ?? ''} not counted)`;
         return result;
       });
       return applyBaseline(results);
@@ -314,7 +319,7 @@ export async function runFunctionAudit(options: FunctionAuditOptions): Promise<A
   }
 }
 
-export { HostileEndpoint } from './endpoint.js';
+export { HostileEndpoint, bindsBeyondLoopback } from './endpoint.js';
 export { planScenarios, type PlannedScenario } from './plan.js';
 export { SCENARIOS, scenarioById } from './scenarios/index.js';
 export { APP_PROTOCOLS, isAppProtocol, type AppProtocol } from './protocols/index.js';
