@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -20,7 +21,8 @@ after(async () => {
 /** One HTTPS request with the canary from `localAddress`; resolves when the server is done with it. */
 function requestFrom(s: AuditSession, id: string, localAddress: string): Promise<void> {
   return new Promise((resolve) => {
-    const socket = tlsConnect({ host: '127.0.0.1', port: Number(s.placeholders(id).port), localAddress, rejectUnauthorized: false, servername: 'localhost' });
+    const raw = netConnect({ host: '127.0.0.1', port: Number(s.placeholders(id).port), localAddress });
+    const socket = tlsConnect({ socket: raw, rejectUnauthorized: false, servername: 'localhost' });
     socket.on('secureConnect', () => socket.write(`GET / HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic ${Buffer.from(`a:${s.token}`).toString('base64')}\r\n\r\n`));
     socket.on('data', () => {});
     socket.on('error', () => resolve());
