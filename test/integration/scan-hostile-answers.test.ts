@@ -106,6 +106,15 @@ describe('scan of servers that lie in their answers', () => {
     assert.doesNotMatch(r.findings.find((f) => f.id === 'tls.cipher.null')!.evidence, /confirmed: false/);
   });
 
+  it('against a real server (openssl s_server), groups asked for by HRR are confirmed by the retried ServerHello', async (t) => {
+    // None of these is a group we hold a key for in the first ClientHello, so each is found through HRR + retry.
+    const server = await startOpenSslServer({ args: ['-tls1_3', '-groups', 'secp521r1:ffdhe2048:x448'] });
+    t.after(() => server.close());
+    const r = await scanTarget(server.target, OPTIONS);
+    assert.deepEqual(r.tls!.groups, ['secp521r1', 'ffdhe2048', 'x448']);
+    assert.deepEqual(r.tls!.probeErrors, []);
+  });
+
   it('raises no TLS 1.x finding on an SSLv2-only server', async () => {
     const r = await scanTarget(sslv2Only.target, OPTIONS);
     assert.equal(r.tls?.protocols.SSLv2, true);

@@ -132,8 +132,8 @@ function mlkemVector(count: number): Uint8Array {
 /**
  * A key share that a server will accept as well formed for `group`, for probes that only read which group the
  * ServerHello selects (after a HelloRetryRequest, RFC 8446 §4.1.4) and never derive a secret: our real key pair where
- * one exists, otherwise a real point (Weierstrass curves), a value in 2..p-2 (RFC 7919 §5.1: FFDHE primes begin with 64
- * one bits, so a value whose top byte is below 0x80 lies below p), or an ML-KEM-768 encapsulation key of in-range
+ * one exists, otherwise a real point (Weierstrass curves), the subgroup element 4 (FFDHE, RFC 7919 §5.1), or an
+ * ML-KEM-768 encapsulation key of in-range
  * coefficients followed by an X25519 key (X25519MLKEM768). Null for groups outside the registry.
  */
 export function probeKeyShareFor(group: number): KeyShareEntry | null {
@@ -147,8 +147,11 @@ export function probeKeyShareFor(group: number): KeyShareEntry | null {
   const info = groupByCode(group);
   if (!info) return null;
   if (info.kind === 'ffdhe') {
-    const y = Uint8Array.from(randomBytes(info.keyShareLength));
-    y[0] = (y[0]! & 0x7f) | 0x01;
+    // RFC 7919 §5.1: the peer checks 1 < Y < p-1, and OpenSSL also that Y lies in the prime-order subgroup (Y^q = 1).
+    // 4 = 2² is a square, hence in that subgroup, for every FFDHE group; its discrete log is known, which does not
+    // matter for a share whose secret is never derived.
+    const y = new Uint8Array(info.keyShareLength);
+    y[y.length - 1] = 4;
     return { group, keyExchange: y };
   }
   if (info.kind === 'hybrid' && group === 0x11ec) {
