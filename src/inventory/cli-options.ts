@@ -3,7 +3,7 @@
  * `addInventoryOptions(cmd)` and, in its action, `if (wantsInventoryRun(opts)) return runScanWithInventory(...)`.
  */
 import type { Command } from 'commander';
-import { parseSeverity } from '../cli/output.js';
+import { contractExitCode, finishRun, numberOption, parseSeverity } from '../cli/output.js';
 import { MitmError } from '../errors.js';
 import type { ReportFormat } from '../report/index.js';
 import type { InventoryEntry } from './file.js';
@@ -23,6 +23,7 @@ export interface InventoryCliOptions {
   failOn?: string;
   sni?: string;
   timeout?: string;
+  allowUnreachable?: boolean;
 }
 
 /** Add --inventory, --resume, --policy, --output, --journal and --parallel. */
@@ -31,9 +32,9 @@ export function addInventoryOptions(cmd: Command): Command {
     .option('--inventory <file>', 'scan the targets of an inventory YAML file (tags, owners, expectations)')
     .option('--resume', 'continue an interrupted --inventory run without rescanning finished targets')
     .option('--policy <file|preset>', 'judge and grade under a policy: modern, intermediate, nist-800-52r2, ncsc-nl or a YAML file')
-    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout (checked before the scan starts)')
     .option('--journal <file>', 'resume journal (default .mitmguard/scan-<hash>.jsonl)')
-    .option('--parallel <n>', 'targets scanned at once in an inventory run', '8');
+    .addOption(numberOption('--parallel <n>', 'targets scanned at once in an inventory run', 8));
 }
 
 /** The scan command hands over to the inventory run when any of these is asked for. */
@@ -57,6 +58,15 @@ export async function runScanWithInventory(targets: readonly string[], opts: Inv
   const fromArgs: InventoryEntry[] = targets.map((t) => ({ target: t, name: null, tags: [], owner: null, sni: opts.sni ?? null, expect: {} }));
   const entries = [...fromFile, ...fromArgs.filter((a) => !fromFile.some((f) => f.target === a.target))];
   if (entries.length === 0) throw new MitmError('MG_ERR_USAGE', 'name targets or an --inventory file');
+  const { defaultJournalPath } = await import('./command.js');
+  const { existsSync } = await import('node:fs');
+  const journal = opts.journal ?? defaultJournalPath(entries);
+  if (opts.resume && !existsSync(journal)) {
+    throw new MitmError('MG_ERR_USAGE', `--resume: no journal at ${journal} (no run of this inventory was interrupted, or it used another --journal)`);
+  }
+  if (!opts.resume && existsSync(journal)) {
+    process.stderr.write(`mitmguard: starting over: the journal of an earlier interrupted run at ${journal} is replaced (--resume continues it instead)\n`);
+  }
   const result = await runInventoryScan({
     entries,
     scanTarget,
@@ -69,5 +79,14 @@ export async function runScanWithInventory(targets: readonly string[], opts: Inv
     ...(opts.journal ? { journal: opts.journal } : {}),
     ...(failOn ? { failOn } : {}),
   });
-  return result.exitCode;
+  if (result.interrupted) return result.exitCode;
+  // The exit-code contract (README): a target that could not be scanned is exit 2 unless --allow-unreachable.
+  const input = {
+    findings: result.report.report.findings,
+    failOn: failOn ?? result.report.report.policy.failOn,
+    unassessed: result.report.report.targets.filter((t) => !t.ok).map((t) => `${t.target} (${t.error?.code ?? 'MG_ERR_INTERNAL'}: ${t.error?.message ?? 'not scanned'})`),
+    allowUnreachable: Boolean(opts.allowUnreachable),
+  };
+  finishRun(input);
+  return contractExitCode(input);
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { MitmError, toMitmError } from '../errors.js';
+import { MitmError } from '../errors.js';
+import { fileProblem } from '../input-file.js';
 import { DEFAULT_PRESET, PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
 import { policySchema, type Policy, type PolicyFile } from './schema.js';
 import { parseYamlConfig } from './yaml-config.js';
@@ -30,6 +31,12 @@ export function mergePolicy(basePolicy: Policy, file: PolicyFile): Policy {
  * requirement it does not state).
  */
 export function parsePolicy(text: string, file = '<policy>'): Policy {
+  // An empty file would be a policy that mandates nothing, and a legacy target would pass: that is never meant.
+  if (text.split('\n').every((l) => /^\s*(#.*)?$/.test(l) || /^\s*(---|\.\.\.)\s*$/.test(l))) {
+    throw new MitmError('MG_ERR_CONFIG', `${file}: the policy file is empty; start from a preset (\`extends: intermediate\`) or name one (--policy ${PRESET_NAMES.join('|')})`, {
+      details: { file, path: '(document)' },
+    });
+  }
   const parsed = parseYamlConfig(text, policySchema, file);
   if (parsed.extends !== undefined && !isPreset(parsed.extends)) {
     throw new MitmError('MG_ERR_CONFIG', `${file}: extends: unknown preset ${JSON.stringify(parsed.extends)} (one of ${PRESET_NAMES.join(', ')})`, {
@@ -54,8 +61,7 @@ export function loadPolicy(nameOrFile?: string): Policy {
   try {
     text = readFileSync(nameOrFile, 'utf8');
   } catch (err) {
-    const e = toMitmError(err, 'MG_ERR_IO');
-    throw new MitmError(e.code, `cannot read policy ${nameOrFile}: ${e.message} (presets: ${PRESET_NAMES.join(', ')})`, { cause: err });
+    throw new MitmError('MG_ERR_IO', `policy ${nameOrFile}: ${fileProblem(err)} (nor a preset: ${PRESET_NAMES.join(', ')})`, { cause: err });
   }
   return parsePolicy(text, nameOrFile);
 }

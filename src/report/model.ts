@@ -164,10 +164,34 @@ export function parseScanDocument(text: string, file = '<input>'): ScanDocument 
   }
   for (const [i, t] of doc.targets.entries()) {
     if (!t || typeof t.target !== 'string' || !Array.isArray(t.findings)) {
-      throw new MitmError('MG_ERR_MALFORMED', `${file}: targets[${i}] lacks a target name or a findings array`);
+      throw new MitmError('MG_ERR_MALFORMED', `${file}: targets[${i}] lacks a target name or a findings array`, { details: { file, field: `targets[${i}]` } });
     }
+    t.findings.forEach((f, j) => checkFinding(f, `targets[${i}].findings[${j}]`, file));
   }
   return doc as ScanDocument;
+}
+
+/** The fields every finding carries (DESIGN.md "Finding") and what each must hold. */
+const FINDING_FIELDS: ReadonlyArray<readonly [keyof Finding, string, (v: unknown) => boolean]> = [
+  ['id', 'a check id', (v) => typeof v === 'string' && v.length > 0],
+  ['pillar', `one of ${PILLARS.join(', ')}`, (v) => (PILLARS as readonly unknown[]).includes(v)],
+  ['severity', `one of ${SEVERITIES.join(', ')}`, (v) => (SEVERITIES as readonly unknown[]).includes(v)],
+  ['target', 'a string', (v) => typeof v === 'string'],
+  ['title', 'a string', (v) => typeof v === 'string'],
+  ['evidence', 'a string', (v) => typeof v === 'string'],
+  ['remediation', 'a string', (v) => typeof v === 'string'],
+  ['references', 'an array of strings', (v) => Array.isArray(v) && v.every((r) => typeof r === 'string')],
+];
+
+/** A finding read from a file: MG_ERR_MALFORMED naming the first field that is missing or wrong. */
+function checkFinding(f: unknown, where: string, file: string): void {
+  if (!f || typeof f !== 'object') throw new MitmError('MG_ERR_MALFORMED', `${file}: ${where} is not a finding object`, { details: { file, field: where } });
+  for (const [key, want, ok] of FINDING_FIELDS) {
+    const v = (f as Record<string, unknown>)[key];
+    if (ok(v)) continue;
+    const field = `${where}.${key}`;
+    throw new MitmError('MG_ERR_MALFORMED', `${file}: ${field} is ${v === undefined ? 'missing' : `${JSON.stringify(v)?.slice(0, 40)}`}; it must be ${want}`, { details: { file, field } });
+  }
 }
 
 /** Exit status by --fail-on: true when any finding that counts is at or above the threshold. */

@@ -26,6 +26,8 @@ export const BEYOND_HANDSHAKE_CHECKS = new CheckRegistry([...certificateChecks, 
 export interface BeyondHandshakeOptions {
   timeoutMs: number;
   signal: AbortSignal;
+  /** Why the TLS scan failed, if it did: a STARTTLS dialogue that already timed out is not waited for a second time. */
+  scanError?: { code: string; message: string } | null;
   /** Trust anchors added to Node's bundled roots (`--ca`). */
   extraAnchors?: TrustStore;
   /** Replace Node's bundled roots as the base store (tests, private PKIs). */
@@ -104,6 +106,9 @@ export async function probeBeyondHandshake(target: ParsedTarget, tls: TlsFacts |
   // already says it: one request per target, not two.
   if (plainScheme === 'http' && out.http) {
     out.posture = postureFromHttp(target, out.http);
+  } else if (target.starttls && options.scanError?.code === 'MG_ERR_TIMEOUT') {
+    // The TLS scan ran this STARTTLS dialogue and waited the whole --timeout for the server; the posture probe would
+    // run the same dialogue and wait as long again, learning nothing (a scan of one target took three timeouts).
   } else if (target.starttls || plainScheme || (!tls && target.scheme === null)) {
     const protocol: PostureProtocol | null = target.starttls ?? (plainScheme === 'redis' ? 'redis' : null);
     out.posture = await probePosture({ target: target.input, host, port: target.port, name, protocol }, { timeoutMs, signal });

@@ -41,7 +41,8 @@ const yesNo = (v: boolean | null | undefined, good: boolean, st: TextStyle) =>
 
 function renderTarget(r: TargetReport, st: TextStyle): string[] {
   const head = `${st.bold(r.target)}${r.starttls ? st.dim(` (STARTTLS ${r.starttls})`) : ''} ${st.dim(`${r.durationMs} ms`)}`;
-  if (!r.ok || !r.tls) return [head, `  ${st.red('error')} ${r.error?.code ?? ''}: ${r.error?.message ?? 'unknown'}`, ''];
+  // A target that failed may still carry findings (the DNS step found the answer forged): they are shown, not hidden.
+  if (!r.ok || !r.tls) return [head, `  ${st.red('error')} ${r.error?.code ?? ''}: ${r.error?.message ?? 'unknown'}`, ...(r.findings.length ? renderFindings(r.findings, st) : []), ''];
   const t = r.tls;
   const lines = [head];
   lines.push(

@@ -24,6 +24,27 @@ export function parseHostPort(text: string): { host: string; port: number } | un
   return { host: m[1]!, port };
 }
 
+/** OpenSSL error codes that mean the peer did not speak TLS at all (a plain-text or STARTTLS port). */
+const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_RECORD_LENGTH_MISMATCH', 'ERR_SSL_UNEXPECTED_EOF_WHILE_READING']);
+
+/**
+ * A socket or TLS error as a sentence a person can act on, never OpenSSL's raw "C0…:error:0A00010B:SSL routines:…"
+ * string: what happened at host:port and, for a port that does not speak TLS, what to do instead.
+ */
+export function fetchError(err: unknown, host: string, port: number): MitmError {
+  const e = err as { code?: string; reason?: string; message?: string } | null;
+  const where = `${host}:${port}`;
+  if (e?.code && NOT_TLS.has(e.code)) {
+    return new MitmError('MG_ERR_PROTOCOL', `${where} does not answer TLS (a plain-text or STARTTLS port? \`mitmguard scan smtp://${where}\` runs the STARTTLS dialogue first)`, { cause: err });
+  }
+  if (e?.code?.startsWith('ERR_SSL_')) {
+    return new MitmError('MG_ERR_HANDSHAKE', `${where}: TLS handshake failed (${e.reason ?? e.code.slice(8).toLowerCase().replace(/_/g, ' ')})`, { cause: err });
+  }
+  const m = toMitmError(err, 'MG_ERR_HANDSHAKE');
+  const plain: Record<string, string> = { MG_ERR_CONNECT: 'refused or could not open the connection', MG_ERR_CONNECTION_RESET: 'closed the connection during the handshake', MG_ERR_DNS: 'name not found' };
+  return new MitmError(m.code, `${where}: ${plain[m.code] ?? m.message}`, { cause: err });
+}
+
 /**
  * Connect, complete a handshake, and return the presented chain as DER, leaf first.
  * Node exposes the chain through getPeerCertificate(true), which may append a root from its own store; duplicates
@@ -57,7 +78,7 @@ export function fetchPeerChain(host: string, port: number, options: FetchOptions
     socket.once('error', (err) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(toMitmError(err, 'MG_ERR_HANDSHAKE'));
+      reject(fetchError(err, host, port));
     });
   });
 }

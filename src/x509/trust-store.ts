@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
+import { fileError, readInputFile } from '../input-file.js';
 import { MitmError, toMitmError } from '../errors.js';
 import { parseCertificate, type Certificate } from './certificate.js';
 import { certificatesFromPemOrDer } from './pem.js';
@@ -86,7 +87,7 @@ function readPath(store: TrustStore, path: string): void {
   try {
     st = statSync(path);
   } catch (err) {
-    throw new MitmError('MG_ERR_IO', `cannot read trust anchors from ${path}`, { cause: err });
+    throw fileError('trust anchors', path, err);
   }
   if (st.isDirectory()) {
     const names = readdirSync(path).filter((n) => /\.(pem|crt|cer)$/i.test(n)).sort();
@@ -100,7 +101,7 @@ function readPath(store: TrustStore, path: string): void {
     }
     return;
   }
-  store.addPemOrDer(readFileSync(path), path);
+  store.addPemOrDer(readInputFile('trust anchors', path), path);
 }
 
 export interface TrustStoreOptions {

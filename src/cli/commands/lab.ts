@@ -4,12 +4,13 @@
  * `scan` is the main job: start, scan, report, stop.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 
 import { MitmError } from '../../errors.js';
-import { colors, EXIT, parsePositiveInt, printJson } from '../output.js';
+import { atLeast } from '../../model/index.js';
+import { checkOutputPath, colors, DEFAULT_TIMEOUT_MS, EXIT, numberOption, parseFormat, parsePositiveInt, parseSeverity, printJson } from '../output.js';
 
 interface UpOptions {
   basePort?: string;
@@ -26,7 +27,11 @@ interface ScanOptions {
   json?: string;
   timeout: string;
   basePort?: string;
+  failOn?: string;
 }
+
+/** The files a running lab writes beside its state file (src/lab/state.ts), listed by `lab down`. */
+const LAB_FILES = ['lab-root.pem', 'lab-audit-ca.pem', 'lab-anchor.txt', 'lab-anchor.bind'] as const;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long `lab up` waits for the background lab to write its state file. */
@@ -69,8 +74,9 @@ export function register(program: Command): void {
     .option('--base-port <port>', 'listen on base, base+1, … instead of ephemeral ports')
     .option('--foreground', 'run in this process until Ctrl-C')
     .option(...stateOption)
-    .option('--format <format>', 'text or json', 'text')
+    .option('-f, --format <format>', 'text or json', 'text')
     .action(async (opts: UpOptions) => {
+      parseFormat(opts.format);
       const { readLabState, processAlive, writeLabState, removeLabState, startLab, startLabAudit, labAuditBasePort, labAuditCaPath } = await import('../../lab/index.js');
       const statePath = resolve(opts.state);
       const existing = readLabState(statePath);
@@ -104,7 +110,12 @@ export function register(program: Command): void {
       }
       removeLabState(statePath);
       const args = [...process.execArgv, process.argv[1]!, 'lab', 'up', '--foreground', '--state', statePath, ...(basePort ? ['--base-port', String(basePort)] : [])];
-      const child = spawn(process.execPath, args, { detached: true, stdio: 'ignore' });
+      // The background lab's stderr goes to a log beside the state file, so a failure (a port in use) can be shown.
+      const logPath = join(dirname(statePath), 'lab-up.log');
+      mkdirSync(dirname(statePath), { recursive: true });
+      const log = openSync(logPath, 'w', 0o600);
+      const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'ignore', log] });
+      closeSync(log);
       child.unref();
       const deadline = Date.now() + UP_WAIT_MS;
       while (Date.now() < deadline) {
@@ -122,35 +133,49 @@ export function register(program: Command): void {
         if (child.exitCode !== null) break;
         await sleep(100);
       }
-      throw new MitmError('MG_ERR_IO', 'the lab did not start (run `mitmguard lab up --foreground` to see why)');
+      let why = '';
+      try {
+        why = readFileSync(logPath, 'utf8').split('\n').map((l) => l.replace(/^mitmguard: /, '').trim()).filter(Boolean).pop() ?? '';
+      } catch {
+        // no log: the reason stays unknown
+      }
+      throw new MitmError('MG_ERR_IO', `the lab did not start${why ? `: ${why}` : ''} (details: ${logPath}; \`mitmguard lab up --foreground\` runs it in this terminal)`);
     });
 
   lab
     .command('down')
     .description('Stop the background lab')
     .option(...stateOption)
-    .action(async (opts: { state: string }) => {
+    .option('-f, --format <format>', 'text or json', 'text')
+    .action(async (opts: { state: string; format: string }) => {
+      const format = parseFormat(opts.format);
       const { readLabState, processAlive, removeLabState } = await import('../../lab/index.js');
       const statePath = resolve(opts.state);
       const s = readLabState(statePath);
       if (!s) {
-        process.stdout.write('no lab is running\n');
+        if (format === 'json') printJson({ stopped: false, pid: null, removed: [] });
+        else process.stdout.write('no lab is running\n');
         return;
       }
+      // The foreground lab removes its own files as it stops: list what is there now, remove whatever is left after.
+      const present = [statePath, ...LAB_FILES.map((f) => join(dirname(statePath), f))].filter((f) => existsSync(f));
       if (processAlive(s.pid)) {
         process.kill(s.pid, 'SIGTERM');
         for (let i = 0; i < 50 && processAlive(s.pid); i++) await sleep(100);
       }
       removeLabState(statePath);
-      process.stdout.write(`lab stopped (pid ${s.pid})\n`);
+      const removed = present.filter((f) => !existsSync(f));
+      if (format === 'json') printJson({ stopped: true, pid: s.pid, removed });
+      else process.stdout.write(`lab stopped (pid ${s.pid}); removed ${removed.map((f) => f.split('/').pop()).join(', ')} from ${dirname(statePath)} (certificates and keys are minted per start: the next \`lab up\` writes new ones)\n`);
     });
 
   lab
     .command('status')
     .description('Show whether the lab runs and which endpoints answer')
     .option(...stateOption)
-    .option('--format <format>', 'text or json', 'text')
+    .option('-f, --format <format>', 'text or json', 'text')
     .action(async (opts: { state: string; format: string }) => {
+      parseFormat(opts.format);
       const { readLabState, processAlive, portOpen, labAuditCaPath } = await import('../../lab/index.js');
       const s = readLabState(resolve(opts.state));
       const alive = s ? processAlive(s.pid) : false;
@@ -172,17 +197,22 @@ export function register(program: Command): void {
     .command('scan')
     .description('The main job: start the lab, scan it under the policy, print the report, write files, stop the lab')
     .option('--policy <file|preset>', 'policy file or preset (default: intermediate)')
-    .option('--format <format>', 'stdout format: text, json, sarif, junit or html', 'text')
-    .option('--output <file>', 'write the --format output to a file instead of stdout')
+    .option('-f, --format <format>', 'stdout format: text, json, sarif, junit or html', 'text')
+    .option('-o, --output <file>', 'write the --format output to a file instead of stdout')
     .option('--html <file>', 'also write the HTML report here')
     .option('--json <file>', 'also write the JSON report here')
-    .option('--timeout <ms>', 'per-connection timeout in milliseconds', '5000')
+    .option('--fail-on <severity>', 'also exit 1 when a finding is at or above this severity (default: only an expected flaw not found fails; the lab is flawed on purpose)')
+    .addOption(numberOption('-t, --timeout <ms>', 'per-connection timeout in milliseconds', DEFAULT_TIMEOUT_MS))
     .option('--base-port <port>', 'listen on base, base+1, … instead of ephemeral ports')
     .action(async (opts: ScanOptions) => {
       const formats = ['text', 'json', 'sarif', 'junit', 'html'];
       if (!formats.includes(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${formats.join(', ')}`);
       const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
       const basePort = opts.basePort ? parsePositiveInt('--base-port', opts.basePort, 65_000) : 0;
+      const failOn = opts.failOn === undefined ? undefined : parseSeverity(opts.failOn);
+      if (opts.output) checkOutputPath(opts.output);
+      if (opts.html) checkOutputPath(opts.html, '--html');
+      if (opts.json) checkOutputPath(opts.json, '--json');
       const { scanLab } = await import('../../lab/index.js');
       const { scanTarget } = await import('../../scan/index.js');
       const { renderReport, renderHtml } = await import('../../report/index.js');
@@ -213,6 +243,9 @@ export function register(program: Command): void {
         if (interrupted) throw new MitmError('MG_ERR_ABORTED', 'the lab scan was interrupted');
         if (misses.length) {
           process.stderr.write(colors.red(`lab: ${misses.length} expectation(s) not met:\n`) + misses.map((m) => `  ${m.endpoint}: ${m.what}\n`).join(''));
+          process.exitCode = EXIT.FINDINGS;
+        } else if (failOn && report.report.findings.some((f) => atLeast(f.severity, failOn))) {
+          process.stderr.write(`lab: every expected flaw was found; findings at or above --fail-on ${failOn}: exit 1\n`);
           process.exitCode = EXIT.FINDINGS;
         } else {
           process.stderr.write(colors.green(`lab: every expected flaw was found under its pillar (${((Date.now() - started) / 1000).toFixed(1)} s)\n`));

@@ -5,8 +5,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SEVERITIES } from '../../model/index.js';
-import { MitmError, toMitmError } from '../../errors.js';
-import { colors, EXIT, parseSeverity } from '../output.js';
+import { MitmError } from '../../errors.js';
+import { fileError } from '../../input-file.js';
+import { ALLOW_UNREACHABLE, checkOutputPath, colors, finishRun, parseSeverity } from '../output.js';
 
 interface ReportCommandOptions {
   format: string;
@@ -14,6 +15,8 @@ interface ReportCommandOptions {
   inventory?: string;
   output?: string;
   failOn?: string;
+  allowUnreachable?: boolean;
+  previous?: string;
 }
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
@@ -23,22 +26,24 @@ export function register(program: Command): void {
     .command('report')
     .description('Render a saved scan as text, JSON, SARIF 2.1.0, JUnit XML or a self-contained HTML page, graded under a policy')
     .argument('<scan.json>', 'a document written by `mitmguard scan --format json` (or a previous report)')
-    .option('--format <format>', FORMATS.join('|'), 'text')
+    .option('-f, --format <format>', FORMATS.join(', '), 'text')
     .option('--policy <file|preset>', 'policy file or preset: modern, intermediate (default), nist-800-52r2, ncsc-nl')
     .option('--inventory <file>', 'inventory for tags, owners, names and expectations')
-    .option('--output <file>', 'write to a file instead of stdout')
-    .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')} (default: the policy's failOn)`)
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')} (default: the policy's failOn, high in every preset)`)
+    .option(...ALLOW_UNREACHABLE)
     .action(async (file: string, opts: ReportCommandOptions) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${FORMATS.join(', ')}`);
       const failOnOption = opts.failOn ? parseSeverity(opts.failOn) : undefined;
-      const { buildReport, parseScanDocument, renderReport, failsAt } = await import('../../report/index.js');
+      if (opts.output) checkOutputPath(opts.output);
+      const { buildReport, parseScanDocument, renderReport } = await import('../../report/index.js');
       const { loadPolicy } = await import('../../policy/load.js');
       const { loadInventory, policyWithExpectations, inventoryLabels } = await import('../../inventory/file.js');
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
       } catch (err) {
-        throw new MitmError('MG_ERR_IO', `cannot read ${file}: ${toMitmError(err).message}`, { cause: err });
+        throw fileError('scan document', file, err);
       }
       const scan = parseScanDocument(text, file);
       const entries = opts.inventory ? loadInventory(opts.inventory) : [];
@@ -50,6 +55,11 @@ export function register(program: Command): void {
         writeFileSync(opts.output, out);
         process.stderr.write(colors.dim(`wrote ${opts.output}\n`));
       } else process.stdout.write(out);
-      process.exitCode = failsAt(report, failOn) ? EXIT.FINDINGS : EXIT.OK;
+      finishRun({
+        findings: report.report.findings,
+        failOn,
+        unassessed: report.report.targets.filter((t) => !t.ok).map((t) => `${t.target} (${t.error?.code ?? 'MG_ERR_INTERNAL'}: ${t.error?.message ?? 'not scanned'})`),
+        allowUnreachable: Boolean(opts.allowUnreachable),
+      });
     });
 }
