@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { commands, type CommandEntry } from './commands/index.js';
-import { MitmError } from '../errors.js';
 import { EXIT, reportError } from './output.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 
@@ -45,9 +44,9 @@ export function normaliseArgs(args: readonly string[]): string[] {
   if (first < 0) return [...args];
   const name = args[first]!;
   if (name === 'help' && args.length > first + 1) return [...args.slice(0, first), ...args.slice(first + 1), '--help'];
-  if (name !== 'help' && !commands.some((c) => c.name === name)) {
-    throw new MitmError('MG_ERR_USAGE', `unknown command ${JSON.stringify(name)} (commands: ${commands.map((c) => c.name).join(', ')}; \`mitmguard --help\` lists them)`);
-  }
+  // An unknown command with --help: drop the --help so commander reports the unknown command (exit 2, the command
+  // list after the error) instead of printing the general help with exit 0.
+  if (name !== 'help' && !commands.some((c) => c.name === name)) return args.filter((a) => a !== '--help' && a !== '-h');
   return [...args];
 }
 

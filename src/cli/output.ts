@@ -130,3 +130,23 @@ export function checkOutputPath(path: string, flag = '--output'): void {
     throw new MitmError('MG_ERR_USAGE', `${flag} ${path}: the directory ${dir} is not writable`);
   }
 }
+
+/** `--format pdf` writes binary: to `--output`, or stdout when stdout is not a terminal (a pipe or a file). */
+export function checkPdfOutput(output: string | undefined): void {
+  if (!output && process.stdout.isTTY) throw new MitmError('MG_ERR_USAGE', '--format pdf writes a binary file: name it with --output FILE (or redirect stdout)');
+}
+
+/**
+ * Print the HTML report to PDF through headless Chromium (src/report/pdf.ts) and write it. The browser is
+ * /usr/bin/chromium unless MITMGUARD_CHROMIUM names another binary.
+ */
+export async function emitPdf(html: string, output: string | undefined, signal?: AbortSignal): Promise<void> {
+  const { renderPdf } = await import('../report/pdf.js');
+  const pdf = await renderPdf(html, { ...(process.env.MITMGUARD_CHROMIUM ? { executablePath: process.env.MITMGUARD_CHROMIUM } : {}), ...(signal ? { signal } : {}) });
+  if (output) {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(dirname(resolve(output)), { recursive: true });
+    writeFileSync(output, pdf);
+    process.stderr.write(colors.dim(`wrote ${output} (${pdf.length} bytes)\n`));
+  } else process.stdout.write(pdf);
+}

@@ -3,14 +3,14 @@
  * `addInventoryOptions(cmd)` and, in its action, `if (wantsInventoryRun(opts)) return runScanWithInventory(...)`.
  */
 import type { Command } from 'commander';
-import { contractExitCode, finishRun, numberOption, parseSeverity } from '../cli/output.js';
+import { checkPdfOutput, contractExitCode, emitPdf, finishRun, numberOption, parseSeverity } from '../cli/output.js';
 import { MitmError } from '../errors.js';
 import type { ReportFormat } from '../report/index.js';
 import type { InventoryEntry } from './file.js';
 import type { ScanTargetFn } from './scan-one.js';
 
-/** Mirrors REPORT_FORMATS in src/report; kept here so `mitmguard --help` does not load the renderers. */
-const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif', 'junit', 'html'];
+/** Mirrors REPORT_FORMATS in src/report (plus pdf, the HTML printed by Chromium); here so `--help` loads no renderer. */
+const REPORT_FORMATS: readonly string[] = ['text', 'json', 'sarif', 'junit', 'html', 'pdf'];
 
 export interface InventoryCliOptions {
   inventory?: string;
@@ -67,24 +67,31 @@ export async function runScanWithInventory(targets: readonly string[], opts: Inv
   if (!opts.resume && existsSync(journal)) {
     process.stderr.write(`mitmguard: starting over: the journal of an earlier interrupted run at ${journal} is replaced (--resume continues it instead)\n`);
   }
+  // --format pdf: the run renders HTML into memory, then Chromium prints it.
+  const pdf = opts.format === 'pdf';
+  if (pdf) checkPdfOutput(opts.output);
+  let html = '';
   const result = await runInventoryScan({
     entries,
     scanTarget,
-    format: opts.format as ReportFormat,
+    format: (pdf ? 'html' : opts.format) as ReportFormat,
     parallel,
     resume: Boolean(opts.resume),
     color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     ...(opts.policy ? { policy: opts.policy } : {}),
-    ...(opts.output ? { output: opts.output } : {}),
+    ...(opts.output && !pdf ? { output: opts.output } : {}),
+    ...(pdf ? { stdout: { write: (s: string) => (html += s) } } : {}),
     ...(opts.journal ? { journal: opts.journal } : {}),
     ...(failOn ? { failOn } : {}),
   });
+  if (pdf && html) await emitPdf(html, opts.output);
+  const { notAssessed } = await import('../report/model.js');
   if (result.interrupted) return result.exitCode;
   // The exit-code contract (README): a target that could not be scanned is exit 2 unless --allow-unreachable.
   const input = {
     findings: result.report.report.findings,
     failOn: failOn ?? result.report.report.policy.failOn,
-    unassessed: result.report.report.targets.filter((t) => !t.ok).map((t) => `${t.target} (${t.error?.code ?? 'MG_ERR_INTERNAL'}: ${t.error?.message ?? 'not scanned'})`),
+    unassessed: notAssessed(result.report),
     allowUnreachable: Boolean(opts.allowUnreachable),
   };
   finishRun(input);

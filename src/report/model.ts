@@ -11,6 +11,7 @@ import { deriveFacts, validityDays } from '../policy/facts.js';
 import { gradeInventory, gradeTarget, type InventoryGrades, type TargetGrades } from '../policy/grade.js';
 import type { Policy } from '../policy/schema.js';
 import type { ScanDocument, TargetReport } from '../model/index.js';
+import { mergeSameFlaw } from './merge.js';
 
 export interface CertificateTimelineEntry {
   target: string;
@@ -55,6 +56,8 @@ export interface ReportSection {
     matrix: Record<Pillar, Record<Severity, number>>;
   };
   certificates: CertificateTimelineEntry[];
+  /** The earlier report this one is compared with (`--previous F`), for the executive summary's trend. */
+  previous?: import('./summary.js').PreviousRun;
 }
 
 export type ReportDocument = ScanDocument & { report: ReportSection };
@@ -101,8 +104,9 @@ export function buildReport(scan: ScanDocument, policy: Policy, opts: BuildRepor
       error: t.error,
       tags,
       owner: opts.owners?.[t.target] ?? null,
+      // Graded on every finding (a rule may key on a check id); counted and shown one finding per flaw.
       grades: gradeTarget({ facts, findings: outcome.findings, now }),
-      findings: outcome.findings,
+      findings: mergeSameFlaw(outcome.findings),
     });
     if (facts.leaf) {
       const v = validityDays(facts.leaf, now);
@@ -198,4 +202,18 @@ function checkFinding(f: unknown, where: string, file: string): void {
 export function failsAt(report: ReportDocument, threshold: Severity): boolean {
   const limit = SEVERITIES.indexOf(threshold);
   return report.report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit);
+}
+
+/** Error codes that mean the target was never reached: nothing about it is known, whatever else was found. */
+export const NOT_REACHED_CODES: ReadonlySet<string> = new Set(['MG_ERR_CONNECT', 'MG_ERR_TIMEOUT', 'MG_ERR_DNS', 'MG_ERR_CONNECTION_RESET', 'MG_ERR_ABORTED', 'MG_ERR_INTERNAL']);
+
+/**
+ * The targets that could not be assessed, as `target (CODE: message)` lines for the exit-code contract (exit 2 unless
+ * --allow-unreachable): never reached, or failed with nothing found. A failure that is itself the answer — an SMTP
+ * server that does not offer STARTTLS, with its findings — was assessed.
+ */
+export function notAssessed(report: ReportDocument): string[] {
+  return report.report.targets
+    .filter((t) => !t.ok && (NOT_REACHED_CODES.has(t.error?.code ?? 'MG_ERR_INTERNAL') || t.findings.length === 0))
+    .map((t) => `${t.target} (${t.error?.code ?? 'MG_ERR_INTERNAL'}: ${t.error?.message ?? 'not scanned'})`);
 }

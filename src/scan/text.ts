@@ -66,7 +66,7 @@ function renderTarget(r: TargetReport, st: TextStyle): string[] {
   );
   t.certificates.forEach((c, i) => {
     lines.push(`  ${i === 0 ? 'certificate' : `  chain[${i}]`} ${c.subject || st.dim('(empty subject)')}`);
-    lines.push(st.dim(`      issuer ${c.issuer}; ${c.keyType} ${c.keyBits}; ${c.signatureAlgorithm}; until ${c.notAfter.slice(0, 10)}`));
+    lines.push(st.dim(`      issuer ${c.issuer}; ${c.keyType}-${c.keyBits}; ${c.signatureAlgorithm}; until ${c.notAfter.slice(0, 10)}`));
     if (i === 0 && c.sans.length) lines.push(st.dim(`      names ${c.sans.join(', ')}`));
   });
   if (t.probeErrors?.length) {

@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SEVERITIES } from '../../model/index.js';
 import { MitmError } from '../../errors.js';
-import { fileError } from '../../input-file.js';
-import { ALLOW_UNREACHABLE, checkOutputPath, colors, finishRun, parseSeverity } from '../output.js';
+import { fileError, readInputFile } from '../../input-file.js';
+import { ALLOW_UNREACHABLE, checkOutputPath, checkPdfOutput, colors, emitPdf, finishRun, parseSeverity } from '../output.js';
 
 interface ReportCommandOptions {
   format: string;
@@ -19,7 +19,8 @@ interface ReportCommandOptions {
   previous?: string;
 }
 
-const FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
+/** The renderers' formats, and pdf: the HTML page printed by headless Chromium. */
+const FORMATS = ['text', 'json', 'sarif', 'junit', 'html', 'pdf'] as const;
 
 export function register(program: Command): void {
   program
@@ -32,11 +33,13 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')} (default: the policy's failOn, high in every preset)`)
     .option(...ALLOW_UNREACHABLE)
+    .option('--previous <report.json>', 'an earlier report (JSON) to compare with: the executive summary shows how each grade moved')
     .action(async (file: string, opts: ReportCommandOptions) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${FORMATS.join(', ')}`);
       const failOnOption = opts.failOn ? parseSeverity(opts.failOn) : undefined;
       if (opts.output) checkOutputPath(opts.output);
-      const { buildReport, parseScanDocument, renderReport } = await import('../../report/index.js');
+      if (opts.format === 'pdf') checkPdfOutput(opts.output);
+      const { buildReport, notAssessed, parseScanDocument, renderReport } = await import('../../report/index.js');
       const { loadPolicy } = await import('../../policy/load.js');
       const { loadInventory, policyWithExpectations, inventoryLabels } = await import('../../inventory/file.js');
       let text: string;
@@ -49,17 +52,35 @@ export function register(program: Command): void {
       const entries = opts.inventory ? loadInventory(opts.inventory) : [];
       const policy = policyWithExpectations(loadPolicy(opts.policy), entries);
       const report = buildReport(scan, policy, inventoryLabels(entries));
+      if (opts.previous) {
+        const { previousRun } = await import('../../report/summary.js');
+        let prev: unknown;
+        try {
+          prev = JSON.parse(readInputFile('previous report', opts.previous).toString('utf8'));
+        } catch (err) {
+          if (err instanceof MitmError) throw err;
+          throw new MitmError('MG_ERR_MALFORMED', `${opts.previous}: not JSON (${(err as Error).message})`, { cause: err });
+        }
+        report.report.previous = previousRun(prev, opts.previous);
+      }
       const failOn = failOnOption ?? policy.failOn;
-      const out = renderReport(report, opts.format as (typeof FORMATS)[number], { color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, failOn });
+      const finish = () =>
+        finishRun({
+          findings: report.report.findings,
+          failOn,
+          unassessed: notAssessed(report),
+          allowUnreachable: Boolean(opts.allowUnreachable),
+        });
+      if (opts.format === 'pdf') {
+        await emitPdf(renderReport(report, 'html'), opts.output);
+        finish();
+        return;
+      }
+      const out = renderReport(report, opts.format as Exclude<(typeof FORMATS)[number], 'pdf'>, { color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, failOn });
       if (opts.output) {
         writeFileSync(opts.output, out);
         process.stderr.write(colors.dim(`wrote ${opts.output}\n`));
       } else process.stdout.write(out);
-      finishRun({
-        findings: report.report.findings,
-        failOn,
-        unassessed: report.report.targets.filter((t) => !t.ok).map((t) => `${t.target} (${t.error?.code ?? 'MG_ERR_INTERNAL'}: ${t.error?.message ?? 'not scanned'})`),
-        allowUnreachable: Boolean(opts.allowUnreachable),
-      });
+      finish();
     });
 }

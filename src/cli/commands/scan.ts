@@ -61,7 +61,7 @@ export function register(program: Command): void {
     .argument('[targets...]', 'host[:port] or scheme://host[:port] (https, smtp, imap, postgres, …)')
     .option('--sni <name>', 'server name to send (default: the target host)')
     .option('--starttls <proto>', 'run a STARTTLS dialogue first (smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql)')
-    .option('-f, --format <format>', 'text, json, sarif, junit or html', 'text')
+    .option('-f, --format <format>', 'text, json, sarif, junit, html or pdf (headless Chromium)', 'text')
     .addOption(numberOption('-t, --timeout <ms>', 'per-connection timeout in milliseconds', DEFAULT_TIMEOUT_MS))
     .addOption(numberOption('--concurrency <n>', 'connections at once per target', 12))
     .option('--fail-on <severity>', "exit 1 when a finding is at or above this severity (default: the policy's failOn, high in every preset)")
@@ -96,7 +96,7 @@ export function register(program: Command): void {
       if (targets.length === 0) throw new MitmError('MG_ERR_USAGE', 'name at least one target, or an --inventory file');
       const format = opts.format;
       const { scanTargets, renderScanText, parseTarget } = await import('../../scan/index.js');
-      const { buildReport } = await import('../../report/model.js');
+      const { buildReport, notAssessed } = await import('../../report/model.js');
       const { loadPolicy } = await import('../../policy/load.js');
       // Reject bad targets before any connection: a typo is a usage error (exit 2), not a scan result.
       const parsed = targets.map((t) => parseTarget(t, opts.starttls ? { starttls: opts.starttls } : {}));
@@ -120,7 +120,7 @@ export function register(program: Command): void {
       finishRun({
         findings: report.report.findings,
         failOn: failOn ?? report.report.policy.failOn,
-        unassessed: report.report.targets.filter((t) => !t.ok).map((t) => `${t.target} (${t.error?.code ?? 'MG_ERR_INTERNAL'}: ${t.error?.message ?? 'not scanned'})`),
+        unassessed: notAssessed(report),
         allowUnreachable: Boolean(opts.allowUnreachable),
       });
     });
