@@ -21,6 +21,7 @@ PEERS=(
   "psql postgresql-client"
   "swaks swaks"
   "chromium chromium"
+  "pdftoppm poppler-utils"
   "python3 python3"
   "ip iproute2"
   "postfix postfix"

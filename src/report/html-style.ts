@@ -38,7 +38,7 @@ td.t{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .finding.critical{border-left-color:#9b1c31}.finding.high{border-left-color:#d9480f}.finding.medium{border-left-color:#e8a100}.finding.low{border-left-color:#1c7ed6}
 .finding summary{cursor:pointer;padding:10px 14px;display:flex;gap:10px;align-items:center;list-style:none}
 .finding summary::-webkit-details-marker{display:none}
-.finding .fid{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px;color:var(--accent)}
+.finding .fid{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px;color:var(--accent);white-space:nowrap}
 .finding .ftarget{margin-left:auto;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;color:var(--muted)}
 .finding .body{padding:0 16px 12px 16px;border-top:1px dashed var(--line)}
 .finding dt{font-weight:650;margin-top:8px;font-size:12.5px;color:var(--muted);text-transform:uppercase;letter-spacing:.3px}

@@ -104,7 +104,8 @@ export function renderHtml(doc: ReportDocument): string {
   const targetRows = r.targets
     .map((t) => {
       const by = SEVERITIES.map((s) => [s, t.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
-      const status = t.ok ? by.map(([s, n]) => `${sevBadge(s)}×${n}`).join(' ') || '<span class="muted">none</span>' : `<span class="sev sev-critical">not scanned</span> <span class="muted">${esc(t.error?.code ?? '')}</span>`;
+      const counted = by.map(([s, n]) => `${sevBadge(s)}×${n}`).join(' ');
+      const status = t.ok ? counted || '<span class="muted">none</span>' : t.findings.length ? `${counted} <span class="muted">(scan ended: ${esc(t.error?.code ?? '')})</span>` : `<span class="sev sev-critical">not scanned</span> <span class="muted">${esc(t.error?.code ?? '')}</span>`;
       return `<tr><td class="t">${t.name ? `<b>${esc(t.name)}</b><br>` : ''}${esc(t.target)}</td><td>${gradeBadge(t.grades.overall, true)}</td>${PILLARS.map((p) => `<td>${gradeBadge(t.grades.pillars[p].grade, true)}</td>`).join('')}<td class="counts">${status}</td><td class="owner">${esc(ownerText(t.owner))}</td><td class="muted">${esc(t.tags.join(', '))}</td></tr>`;
     })
     .join('');

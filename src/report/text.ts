@@ -93,7 +93,8 @@ export function renderText(doc: ReportDocument, opts: TextOptions = {}): string 
     const full = label(t);
     const name = full.length > width ? `${full.slice(0, width - 1)}…` : full.padEnd(width);
     const by = Object.fromEntries(SEVERITIES.map((s) => [s, t.findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
-    const status = t.ok ? counts(c, by) : c.red(`not scanned: ${t.error?.code ?? 'error'}`);
+    // A failed target may still have findings (SMTP without STARTTLS): show them beside the error, not instead.
+    const status = t.ok ? counts(c, by) : t.findings.length ? `${counts(c, by)} ${c.dim(`(scan ended: ${t.error?.code ?? 'error'})`)}` : c.red(`not scanned: ${t.error?.code ?? 'error'}`);
     const owner = anyOwner ? `${ownerText(t.owner).slice(0, ownerWidth).padEnd(ownerWidth)}  ` : '';
     out.push(`  ${name}  ${gradePaint(c, t.grades.overall)}  ${PILLARS.map((p) => gradePaint(c, t.grades.pillars[p].grade).padEnd(4)).join(' ')}  ${owner}${status}`);
   }
