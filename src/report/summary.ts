@@ -69,6 +69,19 @@ export function previousRun(doc: unknown, file = '<previous>'): PreviousRun {
 }
 
 /**
+ * The TOP_RISKS worst findings, spread over targets: the worst finding of each target first (most severe first, as
+ * report.findings is sorted), then the next ones, so one badly broken client does not fill the whole list.
+ */
+export function topRisks(findings: readonly Finding[]): Finding[] {
+  const picked: Finding[] = [];
+  const seen = new Set<string>();
+  for (const f of findings) if (picked.length < TOP_RISKS && !seen.has(f.target)) (picked.push(f), seen.add(f.target));
+  for (const f of findings) if (picked.length < TOP_RISKS && !picked.includes(f)) picked.push(f);
+  const order = new Map(findings.map((f, i) => [f, i]));
+  return picked.sort((a, b) => order.get(a)! - order.get(b)!);
+}
+
+/**
  * Build the executive summary of a report, with the trend against `doc.report.previous` when it is set.
  *
  * @example const s = executiveSummary(report); s.topRisks[0]?.owner
@@ -88,8 +101,7 @@ export function executiveSummary(doc: ReportDocument): ExecutiveSummary {
     findings: { from: prev?.findings ?? null, to: r.summary.findings },
     bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, { from: prev?.bySeverity[s] ?? null, to: r.summary.bySeverity[s] }])) as ExecutiveSummary['bySeverity'],
     previousAt: prev?.generatedAt ?? null,
-    // report.findings is sorted most severe first; one finding per flaw (merge.ts), so five risks are five flaws.
-    topRisks: r.findings.slice(0, TOP_RISKS).map((finding) => ({ finding, owner: byTarget.get(finding.target)?.owner ?? null, name: byTarget.get(finding.target)?.name ?? null })),
+    topRisks: topRisks(r.findings).map((finding) => ({ finding, owner: byTarget.get(finding.target)?.owner ?? null, name: byTarget.get(finding.target)?.name ?? null })),
   };
 }
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { scanLab } from '../../src/lab/index.js';
 import { loadPolicy } from '../../src/policy/load.js';
-import { buildReport, previousRun, renderHtml, type ReportDocument } from '../../src/report/index.js';
+import { buildReport, executiveSummary, previousRun, renderHtml, type ReportDocument } from '../../src/report/index.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, renderPdf } from '../../src/report/pdf.js';
 import { scanTarget } from '../../src/scan/index.js';
 import { ROOT, runCli } from './helpers.js';
@@ -57,9 +57,12 @@ test('the executive summary opens the page: grade per defence with its trend, to
   const risks = exec.locator('ol.risks li');
   assert.equal(await risks.count(), 5);
   const firstIds = await risks.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
-  assert.deepEqual(firstIds, report.report.findings.slice(0, 5).map((f) => f.id));
+  const top = executiveSummary(report).topRisks.map((x) => x.finding);
+  assert.deepEqual(firstIds, top.map((f) => f.id));
+  assert.equal(new Set(top.map((f) => f.target)).size, 5, 'five risks on five targets, not one broken client five times');
+  assert.equal(top[0], report.report.findings[0], 'the worst finding leads');
   for (let i = 0; i < 5; i++) {
-    const f = report.report.findings[i]!;
+    const f = top[i]!;
     const owner = report.report.targets.find((t) => t.target === f.target)!.owner!;
     assert.match((await risks.nth(i).textContent()) ?? '', new RegExp(`owner ${owner}`));
   }
