@@ -3,7 +3,7 @@
  * call src/audit, print.
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { MitmError } from '../../errors.js';
 import { APP_PROTOCOLS, isAppProtocol, runExecAudit, SCENARIOS, startAudit, type AuditOptions, type AuditReport } from '../../audit/index.js';
 import { renderAddresses, renderAuditText } from '../../audit/report.js';
@@ -101,7 +101,7 @@ export function register(program: Command): void {
     .addOption(numberOption('--duration <seconds>', 'how long --listen / --proxy wait without --exec', 300))
     .option('--env <NAME=VALUE>', 'add a variable to the client environment (repeatable)', collect, [])
     .option('-f, --format <format>', 'text, json or sarif', 'text')
-    .option('--fail-on <severity>', 'exit 1 when an accepted forgery is at or above this severity (default: info, every accepted forgery fails)', 'info')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when an accepted forgery is at or above this severity').default('info', 'info: every accepted forgery fails'))
     .option('--list', 'list the scenario catalogue and exit')
     .action(async (opts: AuditCliOptions) => {
       const format = parseFormat(opts.format, ['text', 'json', 'sarif']);

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import { MitmError } from '../../errors.js';
 import { fileError, readInputFile } from '../../input-file.js';
-import { collect, colors, DEFAULT_TIMEOUT_MS, EXIT, numberOption, parseFormat, parsePositiveInt, printJson } from '../output.js';
+import { collect, colors, DEFAULT_TIMEOUT_MS, EXIT, numberOption, parseFormat, parsePositiveInt, parseSeverity, printJson } from '../output.js';
 
 interface VerifyOptions {
   chain?: string[];
@@ -22,6 +22,7 @@ interface VerifyOptions {
   format: string;
   timeout: string;
   sni?: string;
+  failOn?: string;
 }
 
 interface SourceOptions {
@@ -86,10 +87,12 @@ export function register(program: Command): void {
     .option('--crl <file>', 'CRL (PEM or DER) to check revocation against; repeatable', collect)
     .option('--email <address>', 'email identity a client certificate must carry (rfc822Name SAN); repeatable', collect)
     .option('--sni <name>', 'server name to send when fetching from host:port (default: --host, else the host connected to)')
+    .option('--fail-on <severity>', 'exit 1 only when a problem at or above this severity is found (errors and warnings judged as `scan` judges them); default: any error')
     .addOption(numberOption('-t, --timeout <ms>', 'connection timeout when fetching from host:port', DEFAULT_TIMEOUT_MS))
     .option('-f, --format <format>', 'text or json', 'text')
     .action(async (leafPath: string, opts: VerifyOptions) => {
       const format = parseFormat(opts.format);
+      const failOn = opts.failOn === undefined ? undefined : parseSeverity(opts.failOn);
       const purpose = choice('--purpose', opts.purpose, ['server', 'client'] as const);
       const profile = choice('--profile', opts.profile, ['strict', 'compatible'] as const);
       const at = parseAt(opts.at);
@@ -132,7 +135,12 @@ export function register(program: Command): void {
         for (const w of a.warnings) out.push(colors.yellow(`  warning [${w.code}]${w.certIndex === null ? '' : ` cert ${w.certIndex}`}: ${w.message}`));
         process.stdout.write(out.join('\n') + '\n');
       }
-      process.exitCode = a.valid ? EXIT.OK : EXIT.FINDINGS;
+      if (failOn) {
+        // The same judgement as `scan`: the certificate checks turn errors and warnings into findings with severities.
+        const [{ catalogue }, { atLeast }] = await Promise.all([import('../../checks/catalogue.js'), import('../../model/index.js')]);
+        const findings = catalogue.run('certificate-chain', a, leafPath);
+        process.exitCode = findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.FINDINGS : EXIT.OK;
+      } else process.exitCode = a.valid ? EXIT.OK : EXIT.FINDINGS;
     });
 
   sourceCommand(cert, 'show', 'Show each certificate of a PEM file or of the chain a server presents (host:port)')

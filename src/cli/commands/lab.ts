@@ -135,7 +135,7 @@ export function register(program: Command): void {
       }
       let why = '';
       try {
-        why = readFileSync(logPath, 'utf8').split('\n').map((l) => l.replace(/^mitmguard: /, '').trim()).filter(Boolean).pop() ?? '';
+        why = readFileSync(logPath, 'utf8').split('\n').map((l) => l.replace(/^mitmguard: (MG_ERR_[A-Z0-9_]+: )?/, '').trim()).filter(Boolean).pop() ?? '';
       } catch {
         // no log: the reason stays unknown
       }
