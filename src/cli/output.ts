@@ -150,3 +150,16 @@ export async function emitPdf(html: string, output: string | undefined, signal?:
     process.stderr.write(colors.dim(`wrote ${output} (${pdf.length} bytes)\n`));
   } else process.stdout.write(pdf);
 }
+
+/** `--previous FILE`: the earlier report the executive summary compares with (read before any work). */
+export async function loadPrevious(path: string): Promise<import('../report/summary.js').PreviousRun> {
+  const [{ readInputFile }, { previousRun }] = await Promise.all([import('../input-file.js'), import('../report/summary.js')]);
+  const text = readInputFile('previous report', path).toString('utf8');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new MitmError('MG_ERR_MALFORMED', `${path}: not JSON (${(err as Error).message})`, { cause: err, details: { file: path } });
+  }
+  return previousRun(doc, path);
+}

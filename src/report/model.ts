@@ -12,6 +12,7 @@ import { gradeInventory, gradeTarget, type InventoryGrades, type TargetGrades } 
 import type { Policy } from '../policy/schema.js';
 import type { ScanDocument, TargetReport } from '../model/index.js';
 import { mergeSameFlaw } from './merge.js';
+import { fieldPath, scanDocumentSchema } from './scan-schema.js';
 
 export interface CertificateTimelineEntry {
   target: string;
@@ -171,6 +172,13 @@ export function parseScanDocument(text: string, file = '<input>'): ScanDocument 
       throw new MitmError('MG_ERR_MALFORMED', `${file}: targets[${i}] lacks a target name or a findings array`, { details: { file, field: `targets[${i}]` } });
     }
     t.findings.forEach((f, j) => checkFinding(f, `targets[${i}].findings[${j}]`, file));
+  }
+  // Every other field the policy, grading and renderers read (src/report/scan-schema.ts).
+  const checked = scanDocumentSchema.safeParse(doc);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const field = fieldPath(issue.path);
+    throw new MitmError('MG_ERR_MALFORMED', `${file}: ${field || '(document)'}: ${issue.message}`, { details: { file, field } });
   }
   return doc as ScanDocument;
 }

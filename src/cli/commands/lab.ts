@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 
 import { MitmError } from '../../errors.js';
 import { atLeast } from '../../model/index.js';
-import { checkOutputPath, colors, DEFAULT_TIMEOUT_MS, EXIT, numberOption, parseFormat, parsePositiveInt, parseSeverity, printJson } from '../output.js';
+import { checkOutputPath, checkPdfOutput, colors, DEFAULT_TIMEOUT_MS, emitPdf, EXIT, loadPrevious, numberOption, parseFormat, parsePositiveInt, parseSeverity, printJson } from '../output.js';
 
 interface UpOptions {
   basePort?: string;
@@ -28,6 +28,7 @@ interface ScanOptions {
   timeout: string;
   basePort?: string;
   failOn?: string;
+  previous?: string;
 }
 
 /** The files a running lab writes beside its state file (src/lab/state.ts), listed by `lab down`. */
@@ -197,15 +198,16 @@ export function register(program: Command): void {
     .command('scan')
     .description('The main job: start the lab, scan it under the policy, print the report, write files, stop the lab')
     .option('--policy <file|preset>', 'policy file or preset (default: intermediate)')
-    .option('-f, --format <format>', 'stdout format: text, json, sarif, junit or html', 'text')
+    .option('-f, --format <format>', 'stdout format: text, json, sarif, junit, html or pdf (headless Chromium)', 'text')
     .option('-o, --output <file>', 'write the --format output to a file instead of stdout')
     .option('--html <file>', 'also write the HTML report here')
     .option('--json <file>', 'also write the JSON report here')
+    .option('--previous <report.json>', 'an earlier report (JSON) to compare with: the summary shows how each grade moved')
     .option('--fail-on <severity>', 'also exit 1 when a finding is at or above this severity (default: only an expected flaw not found fails; the lab is flawed on purpose)')
     .addOption(numberOption('-t, --timeout <ms>', 'per-connection timeout in milliseconds', DEFAULT_TIMEOUT_MS))
     .option('--base-port <port>', 'listen on base, base+1, … instead of ephemeral ports')
     .action(async (opts: ScanOptions) => {
-      const formats = ['text', 'json', 'sarif', 'junit', 'html'];
+      const formats = ['text', 'json', 'sarif', 'junit', 'html', 'pdf'];
       if (!formats.includes(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${formats.join(', ')}`);
       const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
       const basePort = opts.basePort ? parsePositiveInt('--base-port', opts.basePort, 65_000) : 0;
@@ -213,6 +215,8 @@ export function register(program: Command): void {
       if (opts.output) checkOutputPath(opts.output);
       if (opts.html) checkOutputPath(opts.html, '--html');
       if (opts.json) checkOutputPath(opts.json, '--json');
+      if (opts.format === 'pdf') checkPdfOutput(opts.output);
+      const previous = opts.previous ? await loadPrevious(opts.previous) : undefined;
       const { scanLab } = await import('../../lab/index.js');
       const { scanTarget } = await import('../../scan/index.js');
       const { renderReport, renderHtml } = await import('../../report/index.js');
@@ -232,9 +236,13 @@ export function register(program: Command): void {
           onProgress: progress.onProgress,
         });
         const color = !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-        const main = renderReport(report, opts.format as 'text', { color });
-        if (opts.output) writeOut(opts.output, main);
-        else process.stdout.write(main);
+        if (previous) report.report.previous = previous;
+        if (opts.format === 'pdf') await emitPdf(renderHtml(report), opts.output);
+        else {
+          const main = renderReport(report, opts.format as 'text', { color });
+          if (opts.output) writeOut(opts.output, main);
+          else process.stdout.write(main);
+        }
         if (opts.html) writeOut(opts.html, renderHtml(report));
         if (opts.json) writeOut(opts.json, JSON.stringify(report, null, 2) + '\n');
         const wrote = [opts.output, opts.html, opts.json].filter(Boolean);

@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SEVERITIES } from '../../model/index.js';
 import { MitmError } from '../../errors.js';
-import { fileError, readInputFile } from '../../input-file.js';
-import { ALLOW_UNREACHABLE, checkOutputPath, checkPdfOutput, colors, emitPdf, finishRun, parseSeverity } from '../output.js';
+import { fileError } from '../../input-file.js';
+import { ALLOW_UNREACHABLE, checkOutputPath, checkPdfOutput, colors, emitPdf, finishRun, loadPrevious, parseSeverity } from '../output.js';
 
 interface ReportCommandOptions {
   format: string;
@@ -39,6 +39,7 @@ export function register(program: Command): void {
       const failOnOption = opts.failOn ? parseSeverity(opts.failOn) : undefined;
       if (opts.output) checkOutputPath(opts.output);
       if (opts.format === 'pdf') checkPdfOutput(opts.output);
+      const previous = opts.previous ? await loadPrevious(opts.previous) : undefined;
       const { buildReport, notAssessed, parseScanDocument, renderReport } = await import('../../report/index.js');
       const { loadPolicy } = await import('../../policy/load.js');
       const { loadInventory, policyWithExpectations, inventoryLabels } = await import('../../inventory/file.js');
@@ -52,17 +53,7 @@ export function register(program: Command): void {
       const entries = opts.inventory ? loadInventory(opts.inventory) : [];
       const policy = policyWithExpectations(loadPolicy(opts.policy), entries);
       const report = buildReport(scan, policy, inventoryLabels(entries));
-      if (opts.previous) {
-        const { previousRun } = await import('../../report/summary.js');
-        let prev: unknown;
-        try {
-          prev = JSON.parse(readInputFile('previous report', opts.previous).toString('utf8'));
-        } catch (err) {
-          if (err instanceof MitmError) throw err;
-          throw new MitmError('MG_ERR_MALFORMED', `${opts.previous}: not JSON (${(err as Error).message})`, { cause: err });
-        }
-        report.report.previous = previousRun(prev, opts.previous);
-      }
+      if (previous) report.report.previous = previous;
       const failOn = failOnOption ?? policy.failOn;
       const finish = () =>
         finishRun({
