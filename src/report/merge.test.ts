@@ -8,7 +8,7 @@ const f = (id: string, severity: Finding['severity'], target = 'h:443', evidence
 });
 
 describe('mergeSameFlaw: one finding per flaw', () => {
-  it('folds TLS 1.0 and 1.1 into the policy minimum-version finding, keeping the worst severity and every evidence', () => {
+  it('folds TLS 1.0 and 1.1 into the policy minimum-version finding, with every evidence', () => {
     const out = mergeSameFlaw([f('tls.protocol.tls10-enabled', 'medium'), f('tls.protocol.tls11-enabled', 'medium'), f('policy.tls.min-version', 'high'), f('tls.cipher.cbc', 'low')]);
     assert.deepEqual(out.map((x) => x.id), ['policy.tls.min-version', 'tls.cipher.cbc']);
     assert.equal(out[0]!.severity, 'high');
@@ -16,10 +16,10 @@ describe('mergeSameFlaw: one finding per flaw', () => {
     assert.equal(out[0]!.evidence, 'policy.tls.min-version seen; tls.protocol.tls10-enabled: tls.protocol.tls10-enabled seen; tls.protocol.tls11-enabled: tls.protocol.tls11-enabled seen');
   });
 
-  it('takes the more severe severity when the absorbed finding is worse', () => {
-    const out = mergeSameFlaw([f('posture.plaintext.http', 'critical'), f('policy.tls.plaintext', 'medium')]);
+  it('keeps the policy finding\'s severity, so an organisation\'s severity override of it decides', () => {
+    const out = mergeSameFlaw([f('tls.protocol.tls10-enabled', 'medium'), f('policy.tls.min-version', 'low')]);
     assert.equal(out.length, 1);
-    assert.equal(out[0]!.severity, 'critical');
+    assert.equal(out[0]!.severity, 'low');
   });
 
   it('never merges across targets, and leaves a check alone when no policy finding restates it', () => {

@@ -2,12 +2,12 @@
  * One finding per flaw. A policy check often restates what a scanner check already found (the certificate expired:
  * `cert.chain.expired` and `policy.cert.expired`; TLS 1.0 on: `tls.protocol.tls10-enabled` and
  * `policy.tls.min-version`), and counting both inflates every total. The table below says which findings describe the
- * same flaw; in a report they become one finding: the policy's (the mandate the organisation chose), at the highest
- * severity of the group, its evidence followed by the others', and `relatedTo` naming the ids it absorbed.
+ * same flaw; in a report they become one finding: the policy's (the mandate the organisation chose), at its severity
+ * (so a `severityOverrides` entry for it decides; in every preset it is at least as severe as what it absorbs), its
+ * evidence followed by the others', and `relatedTo` naming the ids it absorbed.
  * Grades are computed before the merge, from every finding, so a rule keyed on a check id still applies.
  */
 import type { Finding } from '../model/index.js';
-import { SEVERITIES } from '../model/index.js';
 
 /** Policy finding id → the check ids that report the same flaw on the same target. */
 export const SAME_FLAW: Readonly<Record<string, readonly string[]>> = {
@@ -19,8 +19,6 @@ export const SAME_FLAW: Readonly<Record<string, readonly string[]>> = {
   'policy.cert.signature-hash': ['cert.chain.weak-signature'],
   'policy.mtls.not-required': ['mtls.client-certificate-optional'],
 };
-
-const rank = (f: Finding) => SEVERITIES.indexOf(f.severity);
 
 /**
  * Merge the findings of one target that describe the same flaw (SAME_FLAW). Order is kept; a finding with no partner
@@ -37,10 +35,8 @@ export function mergeSameFlaw(findings: readonly Finding[]): Finding[] {
       if (group.length === 0) continue;
       for (const g of group) absorbed.add(g);
       const base = merged.get(keep) ?? keep;
-      const worst = [base, ...group].reduce((a, b) => (rank(b) < rank(a) ? b : a));
       merged.set(keep, {
         ...base,
-        severity: worst.severity,
         evidence: [base.evidence, ...group.map((g) => `${g.id}: ${g.evidence}`)].join('; '),
         relatedTo: [...(base.relatedTo ?? []), ...group.map((g) => g.id)],
       });

@@ -2,8 +2,10 @@
  * Fetch the certificate chain a TLS server presents (for `cert show|pin host:port`). Verification is off on purpose:
  * we want to see whatever the server sends, and judge it ourselves.
  */
-import { connect, type PeerCertificate } from 'node:tls';
-import { isIP } from 'node:net';
+import { connect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { connect as connectTcp, isIP } from 'node:net';
+import { upgradeToTls } from '../starttls/upgrade.js';
+import type { StartTlsProtocol } from '../starttls/types.js';
 import { MitmError, toMitmError } from '../errors.js';
 
 /** Named limits for fetching a chain. */
@@ -13,6 +15,8 @@ export interface FetchOptions {
   /** SNI to send; default the host when it is a name. */
   servername?: string;
   timeoutMs?: number;
+  /** Run this STARTTLS dialogue (src/starttls) in plain text first, then the TLS handshake (`cert show --starttls smtp`). */
+  starttls?: StartTlsProtocol;
 }
 
 /** `host:port` or `[v6]:port` → parts; undefined when the text is not of that shape. */
@@ -53,32 +57,58 @@ export function fetchError(err: unknown, host: string, port: number): MitmError 
 export function fetchPeerChain(host: string, port: number, options: FetchOptions = {}): Promise<Uint8Array[]> {
   const timeoutMs = options.timeoutMs ?? FETCH_LIMITS.defaultTimeoutMs;
   const servername = options.servername ?? (isIP(host) ? undefined : host);
+  if (options.starttls) return fetchAfterStartTls(host, port, options.starttls, servername, timeoutMs);
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port, rejectUnauthorized: false, ...(servername ? { servername } : {}) });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new MitmError('MG_ERR_TIMEOUT', `no TLS handshake with ${host}:${port} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once('secureConnect', () => {
-      clearTimeout(timer);
-      const out: Uint8Array[] = [];
-      const seen = new Set<string>();
-      let cert: PeerCertificate | undefined = socket.getPeerCertificate(true);
-      while (cert && cert.raw && out.length < FETCH_LIMITS.maxChain) {
-        const key = cert.fingerprint256;
-        if (seen.has(key)) break;
-        seen.add(key);
-        out.push(new Uint8Array(cert.raw));
-        cert = (cert as PeerCertificate & { issuerCertificate?: PeerCertificate }).issuerCertificate;
-      }
-      socket.end();
-      if (out.length === 0) reject(new MitmError('MG_ERR_HANDSHAKE', `${host}:${port} presented no certificate`));
-      else resolve(out);
-    });
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(fetchError(err, host, port));
-    });
+    readChain(socket, host, port, timeoutMs, resolve, reject);
+  });
+}
+
+/** The plain-text STARTTLS dialogue, then the handshake on the same socket (RFC 3207 §4 and its siblings). */
+async function fetchAfterStartTls(host: string, port: number, proto: StartTlsProtocol, servername: string | undefined, timeoutMs: number): Promise<Uint8Array[]> {
+  const plain = connectTcp({ host, port });
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => (plain.destroy(), fail(new MitmError('MG_ERR_TIMEOUT', `${host}:${port}: no connection within ${timeoutMs} ms`))), timeoutMs);
+    plain.once('connect', () => (clearTimeout(timer), ok()));
+    plain.once('error', (err) => (clearTimeout(timer), fail(fetchError(err, host, port))));
+  });
+  try {
+    await upgradeToTls(plain, proto, { host: servername ?? host, timeoutMs });
+  } catch (err) {
+    plain.destroy();
+    throw err;
+  }
+  return new Promise((resolve, reject) => {
+    const socket = connect({ socket: plain, rejectUnauthorized: false, ...(servername ? { servername } : {}) });
+    readChain(socket, host, port, timeoutMs, resolve, reject);
+  });
+}
+
+/** Wait for the handshake and collect the presented chain, leaf first, without duplicates. */
+function readChain(socket: TLSSocket, host: string, port: number, timeoutMs: number, resolve: (v: Uint8Array[]) => void, reject: (e: MitmError) => void): void {
+  const timer = setTimeout(() => {
+    socket.destroy();
+    reject(new MitmError('MG_ERR_TIMEOUT', `no TLS handshake with ${host}:${port} within ${timeoutMs} ms`));
+  }, timeoutMs);
+  socket.once('secureConnect', () => {
+    clearTimeout(timer);
+    const out: Uint8Array[] = [];
+    const seen = new Set<string>();
+    let cert: PeerCertificate | undefined = socket.getPeerCertificate(true);
+    while (cert && cert.raw && out.length < FETCH_LIMITS.maxChain) {
+      const key = cert.fingerprint256;
+      if (seen.has(key)) break;
+      seen.add(key);
+      out.push(new Uint8Array(cert.raw));
+      cert = (cert as PeerCertificate & { issuerCertificate?: PeerCertificate }).issuerCertificate;
+    }
+    socket.end();
+    if (out.length === 0) reject(new MitmError('MG_ERR_HANDSHAKE', `${host}:${port} presented no certificate`));
+    else resolve(out);
+  });
+  socket.once('error', (err) => {
+    clearTimeout(timer);
+    socket.destroy();
+    reject(fetchError(err, host, port));
   });
 }

@@ -202,6 +202,17 @@ describe('case 14: one flag vocabulary and help that reads well', () => {
     assert.equal(lenient.code, 0, 'the weak key is high, below --fail-on critical');
   });
 
+  it('cert has --starttls, as scan does: the chain behind SMTP STARTTLS, and a clear error where it is not offered', async () => {
+    const show = await mg(['cert', 'show', '--starttls', 'smtp', lab.hostPort('smtp-starttls')]);
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, /^certificate 0\n {2}subject {6}CN=127\.0\.0\.1\n {2}issuer {7}O=mitmguard lab,CN=mitmguard lab issuing CA/);
+    const verify = await mg(['cert', 'verify', '--starttls', 'smtp', '--ca', lab.root, lab.hostPort('smtp-starttls')]);
+    assert.equal(verify.code, 0, verify.stderr);
+    const none = await mg(['cert', 'pin', '--starttls', 'smtp', lab.hostPort('smtp-plaintext')]);
+    assert.equal(none.code, 2);
+    assert.equal(none.stderr.trim(), 'mitmguard: MG_ERR_STARTTLS: smtp: STARTTLS is not offered in the EHLO reply');
+  });
+
   it('mitmguard help cert verify prints verify\'s help, not cert\'s', async () => {
     const r = await mg(['help', 'cert', 'verify']);
     assert.equal(r.code, 0);

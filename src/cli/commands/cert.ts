@@ -23,12 +23,14 @@ interface VerifyOptions {
   timeout: string;
   sni?: string;
   failOn?: string;
+  starttls?: string;
 }
 
 interface SourceOptions {
   format: string;
   sni?: string;
   timeout: string;
+  starttls?: string;
 }
 
 /** A certificate, chain or CRL file: one message per cause (input-file.ts). */
@@ -53,6 +55,7 @@ function sourceCommand(parent: Command, name: string, description: string): Comm
     .description(description)
     .argument('<source>', 'PEM/DER file or host:port')
     .option('--sni <name>', 'server name to send when fetching')
+    .option('--starttls <proto>', 'run a STARTTLS dialogue before the handshake when fetching (smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql), as `scan --starttls` does')
     .addOption(numberOption('-t, --timeout <ms>', 'connection timeout in milliseconds', DEFAULT_TIMEOUT_MS))
     .option('-f, --format <format>', 'text or json', 'text');
 }
@@ -64,9 +67,16 @@ async function loadSource(source: string, opts: SourceOptions): Promise<Uint8Arr
   const { parseHostPort, fetchPeerChain } = await import('../../x509/fetch.js');
   const hp = parseHostPort(source);
   if (!hp) throw fileError('certificate file', source, Object.assign(new Error('missing'), { code: 'ENOENT' }));
+  let starttls: import('../../starttls/types.js').StartTlsProtocol | undefined;
+  if (opts.starttls !== undefined) {
+    const { isStartTlsProtocol, STARTTLS_PROTOCOLS } = await import('../../starttls/types.js');
+    if (!isStartTlsProtocol(opts.starttls)) throw new MitmError('MG_ERR_USAGE', `--starttls must be one of ${STARTTLS_PROTOCOLS.join(', ')}`);
+    starttls = opts.starttls;
+  }
   return fetchPeerChain(hp.host, hp.port, {
     timeoutMs: parsePositiveInt('--timeout', opts.timeout, 600_000),
     ...(opts.sni ? { servername: opts.sni } : {}),
+    ...(starttls ? { starttls } : {}),
   });
 }
 
@@ -87,6 +97,7 @@ export function register(program: Command): void {
     .option('--crl <file>', 'CRL (PEM or DER) to check revocation against; repeatable', collect)
     .option('--email <address>', 'email identity a client certificate must carry (rfc822Name SAN); repeatable', collect)
     .option('--sni <name>', 'server name to send when fetching from host:port (default: --host, else the host connected to)')
+    .option('--starttls <proto>', 'run a STARTTLS dialogue before the handshake when fetching (smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql), as `scan --starttls` does')
     .option('--fail-on <severity>', 'exit 1 only when a problem at or above this severity is found (errors and warnings judged as `scan` judges them); default: any error')
     .addOption(numberOption('-t, --timeout <ms>', 'connection timeout when fetching from host:port', DEFAULT_TIMEOUT_MS))
     .option('-f, --format <format>', 'text or json', 'text')
@@ -116,7 +127,7 @@ export function register(program: Command): void {
         if (!hp) throw fileError('certificate file', leafPath, Object.assign(new Error('missing'), { code: 'ENOENT' }));
         host ??= hp.host;
         const sni = opts.sni ?? (host && !isIP(host) ? host : undefined);
-        presented = await loadSource(leafPath, { format, timeout: opts.timeout, ...(sni ? { sni } : {}) });
+        presented = await loadSource(leafPath, { format, timeout: opts.timeout, ...(sni ? { sni } : {}), ...(opts.starttls ? { starttls: opts.starttls } : {}) });
       }
       for (const f of opts.chain ?? []) presented.push(...x.certificatesFromPemOrDer(readInput(f, 'chain file')));
       const crls = (opts.crl ?? []).flatMap((f) => x.parseCrls(readInput(f, 'CRL file')));
