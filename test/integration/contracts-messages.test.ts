@@ -213,6 +213,19 @@ describe('case 14: one flag vocabulary and help that reads well', () => {
     assert.equal(none.stderr.trim(), 'mitmguard: MG_ERR_STARTTLS: smtp: STARTTLS is not offered in the EHLO reply');
   });
 
+  it('dns mail --ca reads a file or a directory, as scan --ca does, and says when it holds no CA', async () => {
+    const r = await mg(['help', 'dns', 'mail']);
+    assert.match(r.stdout, /--ca <file\|dir> +also trust this CA/);
+    const empty = mkdtempSync(join(tmpdir(), 'mg-noca-'));
+    try {
+      const none = await mg(['dns', 'mail', 'mail.test', '--resolver', lab.dns, '--ca', empty]);
+      assert.equal(none.code, 2);
+      assert.equal(none.stderr.trim(), `mitmguard: MG_ERR_CONFIG: --ca ${empty}: no usable CA certificate found`);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('mitmguard help cert verify prints verify\'s help, not cert\'s', async () => {
     const r = await mg(['help', 'cert', 'verify']);
     assert.equal(r.code, 0);

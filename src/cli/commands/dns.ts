@@ -18,7 +18,6 @@ import { buildServerMap } from '../../dns/servers.js';
 import { typeNumber } from '../../dns/types.js';
 import { watchNames } from '../../dns/watch.js';
 import { TOOL_NAME, VERSION } from '../../version.js';
-import { readInputFile } from '../../input-file.js';
 import { ALLOW_UNREACHABLE, collect, colors, finishRun, numberOption, parseFormat, parsePositiveInt, parseSeverity, printJson, SEVERITY_COLOR } from '../output.js';
 
 interface CommonOptions {
@@ -239,13 +238,13 @@ export function register(program: Command): void {
       .description('MTA-STS (TXT and HTTPS policy), TLS-RPT and DANE for a mail domain')
       .argument('<domain>', 'mail domain')
       .option('--policy-connect <host:port>', 'fetch the MTA-STS policy from this address (SNI stays mta-sts.<domain>)')
-      .option('--ca <file>', 'also trust this CA (PEM file) for the policy fetch, as `scan --ca` does'),
+      .option('--ca <file|dir>', 'also trust this CA (PEM/DER file or directory) for the policy fetch, as `scan --ca` does'),
   ).action(async (domain: string, o: CommonOptions & { policyConnect?: string; ca?: string }) => {
     requireName(domain, 'domain');
     const opts = commonOptions(o);
     const policy = {
       ...(o.policyConnect ? { connect: parseServer(o.policyConnect, 443) } : {}),
-      ...(o.ca ? { ca: readInputFile('trust anchors', o.ca).toString('utf8') } : {}),
+      ...(o.ca ? { ca: await alsoTrusted(o.ca) } : {}),
     };
     const obs = await probeMail(domain, { ...opts, policy });
     report('dns-mail', obs, obs.domain, opts, () => [
@@ -255,6 +254,18 @@ export function register(program: Command): void {
       ...obs.dane.map((d) => `  DANE ${d.host}: ${d.records} TLSA (${d.verdict})`),
     ]);
   });
+}
+
+/**
+ * `--ca` means "also trust" in every command: Node's `ca` option replaces its roots, so the bundled roots are passed
+ * along with the CA (file or directory, read as `scan --ca` reads it).
+ */
+async function alsoTrusted(path: string): Promise<string[]> {
+  const [{ loadTrustStore }, { rootCertificates }] = await Promise.all([import('../../x509/trust-store.js'), import('node:tls')]);
+  const store = loadTrustStore({ paths: [path] });
+  if (store.size === 0) throw new MitmError('MG_ERR_CONFIG', `--ca ${path}: no usable CA certificate found`);
+  const pem = (der: Uint8Array) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+  return [...rootCertificates, ...store.anchors.map((c) => pem(c.der))];
 }
 
 function report<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string, opts: Common, text: () => string[]): void {
