@@ -24,6 +24,9 @@ export interface InventoryCliOptions {
   sni?: string;
   timeout?: string;
   allowUnreachable?: boolean;
+  /** Also write the HTML / JSON report here (as `lab scan --html/--json`), whatever --format prints. */
+  html?: string;
+  json?: string;
 }
 
 /** Add --inventory, --resume, --policy, --output, --journal and --parallel. */
@@ -34,12 +37,14 @@ export function addInventoryOptions(cmd: Command): Command {
     .option('--policy <file|preset>', 'judge and grade under a policy: modern, intermediate, nist-800-52r2, ncsc-nl or a YAML file')
     .option('-o, --output <file>', 'write the report to a file instead of stdout (checked before the scan starts)')
     .option('--journal <file>', 'resume journal (default .mitmguard/scan-<hash>.jsonl)')
+    .option('--html <file>', 'also write the HTML report here (as `lab scan --html`)')
+    .option('--json <file>', 'also write the JSON report here (as `lab scan --json`)')
     .addOption(numberOption('--parallel <n>', 'targets scanned at once in an inventory run', 8));
 }
 
 /** The scan command hands over to the inventory run when any of these is asked for. */
 export function wantsInventoryRun(opts: InventoryCliOptions): boolean {
-  return Boolean(opts.inventory || opts.resume || opts.policy || opts.output || !['text', 'json'].includes(opts.format));
+  return Boolean(opts.inventory || opts.resume || opts.policy || opts.output || opts.html || opts.json || !['text', 'json'].includes(opts.format));
 }
 
 /**
@@ -85,6 +90,16 @@ export async function runScanWithInventory(targets: readonly string[], opts: Inv
     ...(failOn ? { failOn } : {}),
   });
   if (pdf && html) await emitPdf(html, opts.output);
+  if (opts.html || opts.json) {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { dirname, resolve } = await import('node:path');
+    const { renderHtml } = await import('../report/html.js');
+    for (const [file, text] of [[opts.html, () => renderHtml(result.report)], [opts.json, () => JSON.stringify(result.report, null, 2) + '\n']] as const) {
+      if (!file) continue;
+      mkdirSync(dirname(resolve(file)), { recursive: true });
+      writeFileSync(file, text());
+    }
+  }
   const { notAssessed } = await import('../report/model.js');
   if (result.interrupted) return result.exitCode;
   // The exit-code contract (README): a target that could not be scanned is exit 2 unless --allow-unreachable.

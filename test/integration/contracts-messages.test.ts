@@ -226,6 +226,16 @@ describe('case 14: one flag vocabulary and help that reads well', () => {
     }
   });
 
+  it('--html and --json are not only lab scan\'s: scan writes both beside its --format output', async () => {
+    const html = join(lab.dir, 'out', 'scan.html');
+    const out = join(lab.dir, 'out', 'scan.json');
+    const r = await mg(['scan', '--ca', lab.root, lab.hostPort('modern'), '--html', html, '--json', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Overall grade/);
+    assert.match(readFileSync(html, 'utf8'), /<section id="executive">/);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).report.policy.name, 'intermediate');
+  });
+
   it('mitmguard help cert verify prints verify\'s help, not cert\'s', async () => {
     const r = await mg(['help', 'cert', 'verify']);
     assert.equal(r.code, 0);

@@ -85,6 +85,8 @@ export function register(program: Command): void {
       const concurrency = parsePositiveInt('--concurrency', opts.concurrency, 256);
       const failOn = opts.failOn === undefined ? undefined : parseSeverity(opts.failOn);
       if (opts.output) checkOutputPath(opts.output);
+      if (opts.html) checkOutputPath(opts.html, '--html');
+      if (opts.json) checkOutputPath(opts.json, '--json');
       if (opts.resume && !opts.inventory) throw new MitmError('MG_ERR_USAGE', '--resume continues an interrupted --inventory run: name the same --inventory file');
       if (wantsInventoryRun(opts)) {
         const { scanTarget } = await import('../../scan/index.js');
