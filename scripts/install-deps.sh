@@ -26,6 +26,7 @@ PEERS=(
   "swaks swaks"
   "perl libnet-ssleay-perl"
   "chromium chromium"
+  "pdftoppm poppler-utils"
   "python3 python3"
   "ip iproute2"
   "postfix postfix"

@@ -16,7 +16,9 @@ export function validationJson(r: DnssecResult): Record<string, unknown> {
 
 export function validationText(r: DnssecResult, paint: (verdict: string) => string = (s) => s): string {
   const out = [`${r.name} ${r.type}: ${paint(r.verdict)}${r.reason ? ` — ${r.reason.text} (EDE ${r.reason.ede})` : ''}`];
-  out.push(`  rcode ${r.rcode}, ${r.queries} queries${r.cnames.length ? `, via CNAME ${r.cnames.join(' → ')}` : ''}`);
+  // An INDETERMINATE result with no answer never had an rcode: "rcode NOERROR" beside "REFUSED" or a timeout misleads.
+  const rcode = r.verdict === 'INDETERMINATE' && r.answers.length === 0 && r.rcode === 'NOERROR' ? 'no usable answer' : `rcode ${r.rcode}`;
+  out.push(`  ${rcode}, ${r.queries} ${r.queries === 1 ? 'query' : 'queries'}${r.cnames.length ? `, via CNAME ${r.cnames.join(' → ')}` : ''}`);
   for (const a of r.answers) out.push(`  ${a.name} ${a.ttl} ${a.type} ${a.data}`);
   out.push('  chain:');
   for (const l of r.chain) {

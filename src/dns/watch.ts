@@ -25,7 +25,8 @@ export interface WatchOptions extends QueryValidatedOptions {
   intervalMs: number;
   /** Number of rounds; the first one records the baseline. */
   rounds: number;
-  onRound?: (round: number, states: { name: string; type: string; verdict: DnssecVerdict; answers: string[] }[]) => void;
+  /** Each round's states; `results` holds the full validation of each, in the same order (for findings). */
+  onRound?: (round: number, states: { name: string; type: string; verdict: DnssecVerdict; answers: string[] }[], results: Awaited<ReturnType<typeof queryValidated>>[]) => void;
   onAlert?: (alert: WatchAlert) => void;
   signal?: AbortSignal;
 }
@@ -44,8 +45,10 @@ export async function watchNames(targets: readonly WatchTarget[], options: Watch
   for (let round = 1; round <= options.rounds && !options.signal?.aborted; round++) {
     if (round > 1) await sleep(options.intervalMs, options.signal);
     const states = [];
+    const results = [];
     for (const t of targets) {
       const r = await queryValidated(t.name, t.type, options);
+      results.push(r);
       const now = { verdict: r.verdict, answers: [`${r.rcode}`, ...r.answers.map((a) => `${a.name} ${a.type} ${a.data}`.toLowerCase())].sort() };
       const key = `${r.name}/${r.type}`;
       const before = last.get(key);
@@ -63,7 +66,7 @@ export async function watchNames(targets: readonly WatchTarget[], options: Watch
       last.set(key, now);
       states.push({ name: r.name, type: r.type, ...now });
     }
-    options.onRound?.(round, states);
+    options.onRound?.(round, states, results);
   }
   return alerts;
 }

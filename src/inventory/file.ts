@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { MitmError, toMitmError } from '../errors.js';
+import { fileError } from '../input-file.js';
 import type { Policy, TargetRule } from '../policy/schema.js';
 import { parseYamlConfig } from '../policy/yaml-config.js';
 import { normalizePin, PIN_PATTERN, PIN_SYNTAX } from '../x509/pin.js';
@@ -82,8 +83,7 @@ export function loadInventory(path: string): InventoryEntry[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const e = toMitmError(err, 'MG_ERR_IO');
-    throw new MitmError(e.code, `cannot read inventory ${path}: ${e.message}`, { cause: err });
+    throw fileError('inventory', path, err);
   }
   return parseInventory(text, path);
 }

@@ -60,7 +60,7 @@ export function checkLabExpectations(report: ReportDocument, endpoints: readonly
     const error = t.ok ? null : (t.error?.code ?? 'MG_ERR_INTERNAL');
     if (error !== (e.spec.expected.scanError ?? null)) misses.push({ endpoint: e.spec.name, what: `scan ended with ${error ?? 'success'}, expected ${e.spec.expected.scanError ?? 'success'}` });
     for (const id of e.spec.expected.findings) {
-      if (!t.findings.some((f) => f.id === id)) misses.push({ endpoint: e.spec.name, what: `missing finding ${id}` });
+      if (!t.findings.some((f) => f.id === id || f.relatedTo?.includes(id))) misses.push({ endpoint: e.spec.name, what: `missing finding ${id}` });
     }
     for (const [pillar, grade] of Object.entries(e.spec.expected.grades)) {
       const got = t.grades.pillars[pillar as Pillar].grade;

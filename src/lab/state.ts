@@ -128,12 +128,12 @@ export function readLabState(path: string): LabState | null {
   }
 }
 
-export function removeLabState(path: string): void {
-  rmSync(path, { force: true });
-  rmSync(labRootPath(path), { force: true });
-  rmSync(labAuditCaPath(path), { force: true });
-  rmSync(labAnchorPath(path), { force: true });
-  rmSync(labBindAnchorPath(path), { force: true });
+/** Remove the state file and the files written beside it; returns the paths that existed and were removed. */
+export function removeLabState(path: string): string[] {
+  const files = [path, labRootPath(path), labAuditCaPath(path), labAnchorPath(path), labBindAnchorPath(path)];
+  const removed = files.filter((f) => existsSync(f));
+  for (const f of removed) rmSync(f, { force: true });
+  return removed;
 }
 
 /** Whether a process exists (signal 0 checks without sending anything). */

@@ -91,7 +91,8 @@ export function deriveFacts(report: TargetReport): DerivedFacts {
   // Plain text: the posture probe found a service that is not encrypted, a plain-text scheme answered, or a STARTTLS
   // service spoke its protocol in the clear and then did not upgrade.
   const plaintext =
-    (!tls && report.posture?.service?.encrypted === false) ||
+    // A "banner" verdict with no banner means nothing answered: that is not evidence of plain text.
+    (!tls && report.posture?.service?.encrypted === false && !(report.posture.service.via === 'banner' && report.posture.service.banner == null)) ||
     (report.ok && !tls && scheme !== undefined && PLAINTEXT_SCHEMES.has(scheme)) ||
     (!tls && report.error?.code === 'MG_ERR_STARTTLS');
   const suites = tls ? [...new Set(Object.values(tls.cipherSuites).flat())].filter((s): s is string => typeof s === 'string').map(suiteTraits) : [];

@@ -1,6 +1,7 @@
 /** The I/O side of policy loading: `--policy` names a preset or a YAML file (./load.ts parses it). */
 import { readFileSync } from 'node:fs';
-import { MitmError, toMitmError } from '../errors.js';
+import { MitmError } from '../errors.js';
+import { fileProblem } from '../input-file.js';
 import { isPreset, parsePolicy, presetPolicy } from './load.js';
 import { DEFAULT_PRESET, PRESET_NAMES } from './presets.js';
 import type { Policy } from './schema.js';
@@ -18,8 +19,7 @@ export function loadPolicy(nameOrFile?: string): Policy {
   try {
     text = readFileSync(nameOrFile, 'utf8');
   } catch (err) {
-    const e = toMitmError(err, 'MG_ERR_IO');
-    throw new MitmError(e.code, `cannot read policy ${nameOrFile}: ${e.message} (presets: ${PRESET_NAMES.join(', ')})`, { cause: err });
+    throw new MitmError('MG_ERR_IO', `policy ${nameOrFile}: ${fileProblem(err)} (nor a preset: ${PRESET_NAMES.join(', ')})`, { cause: err });
   }
   return parsePolicy(text, nameOrFile);
 }

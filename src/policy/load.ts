@@ -1,7 +1,7 @@
 import { MitmError } from '../errors.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
 import { policySchema, type Policy, type PolicyFile } from './schema.js';
-import { parseYamlConfig } from './yaml-config.js';
+import { MAX_CONFIG_BYTES, parseYamlConfig } from './yaml-config.js';
 
 export const isPreset = (s: string): s is PresetName => (PRESET_NAMES as string[]).includes(s);
 
@@ -29,6 +29,12 @@ export function mergePolicy(basePolicy: Policy, file: PolicyFile): Policy {
  * requirement it does not state).
  */
 export function parsePolicy(text: string, file = '<policy>'): Policy {
+  // An empty file would be a policy that mandates nothing, and a legacy target would pass: that is never meant.
+  if (text.length <= MAX_CONFIG_BYTES && text.split('\n').every((l) => /^\s*(#.*)?$/.test(l) || /^\s*(---|\.\.\.)\s*$/.test(l))) {
+    throw new MitmError('MG_ERR_CONFIG', `${file}: the policy file is empty; start from a preset (\`extends: intermediate\`) or name one (--policy ${PRESET_NAMES.join('|')})`, {
+      details: { file, path: '(document)' },
+    });
+  }
   const parsed = parseYamlConfig(text, policySchema, file);
   if (parsed.extends !== undefined && !isPreset(parsed.extends)) {
     throw new MitmError('MG_ERR_CONFIG', `${file}: extends: unknown preset ${JSON.stringify(parsed.extends)} (one of ${PRESET_NAMES.join(', ')})`, {

@@ -12,6 +12,8 @@ export { renderText } from './text.js';
 export { renderJunit } from './junit.js';
 export { renderHtml } from './html.js';
 export { targetUri } from './target-uri.js';
+export { mergeSameFlaw, SAME_FLAW } from './merge.js';
+export { executiveSummary, previousRun, TOP_RISKS, type ExecutiveSummary, type PreviousRun } from './summary.js';
 
 import { REPORT_FORMATS, type ReportFormat } from './formats.js';
 export { REPORT_FORMATS, isReportFormat, type ReportFormat } from './formats.js';
@@ -21,7 +23,7 @@ export function renderReport(doc: ReportDocument, format: ReportFormat, opts: { 
   const renderers: Record<ReportFormat, () => string> = {
     text: () => renderText(doc, { color: opts.color ?? false }),
     json: () => JSON.stringify(doc, null, 2) + '\n',
-    sarif: () => JSON.stringify(findingsToSarif(doc.report.findings), null, 2) + '\n',
+    sarif: () => JSON.stringify(findingsToSarif(doc.report.findings, { owners: Object.fromEntries(doc.report.targets.map((t) => [t.target, t.owner])) }), null, 2) + '\n',
     junit: () => renderJunit(doc, opts.failOn ?? doc.report.policy.failOn),
     html: () => renderHtml(doc),
   };

@@ -23,6 +23,8 @@ export const BEYOND_HANDSHAKE_KINDS = ['certificate-chain', 'posture', 'starttls
 export interface BeyondHandshakeOptions {
   timeoutMs: number;
   signal: AbortSignal;
+  /** Why the TLS scan failed, if it did: a STARTTLS dialogue that already timed out is not waited for a second time. */
+  scanError?: { code: string; message: string } | null;
   /** Trust anchors added to Node's bundled roots (`--ca`). */
   extraAnchors?: TrustStore;
   /** Replace Node's bundled roots as the base store (tests, private PKIs). */
@@ -117,7 +119,10 @@ export async function probeBeyondHandshake(target: ParsedTarget, tls: TlsFacts |
 
   // Posture: a STARTTLS target (was the upgrade offered? AUTH before it?), a plain-text scheme, or a target without a
   // scheme whose TLS scan failed (what speaks there, and is it encrypted?).
-  if (plainScheme !== 'http' && (target.starttls || plainScheme || (!tls && target.scheme === null))) {
+  // A STARTTLS target whose TLS scan timed out ran this dialogue and waited the whole --timeout for the server; the
+  // posture probe would run the same dialogue and wait as long again, learning nothing.
+  const startTlsTimedOut = Boolean(target.starttls) && options.scanError?.code === 'MG_ERR_TIMEOUT';
+  if (plainScheme !== 'http' && !startTlsTimedOut && (target.starttls || plainScheme || (!tls && target.scheme === null))) {
     step(async () => {
       const protocol: PostureProtocol | null = target.starttls ?? (plainScheme === 'redis' ? 'redis' : null);
       out.posture = await probePosture({ target: target.input, host, port: target.port, name, protocol }, { timeoutMs, signal });

@@ -116,7 +116,7 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
     if (beyond !== false && !options.signal?.aborted) {
       // Loaded on first use: certificate validation, posture and DNS are most of the code, and `--tls-only` needs none.
       const { probeBeyondHandshake } = await import('./beyond-handshake.js');
-      const extra = await probeBeyondHandshake(parsed, tls, { ...(beyond === true ? {} : beyond), timeoutMs, signal });
+      const extra = await probeBeyondHandshake(parsed, tls, { ...(beyond === true ? {} : beyond), timeoutMs, signal, scanError: error });
       report.certificateValidation = extra.certificateValidation;
       report.posture = extra.posture;
       report.http = extra.http;

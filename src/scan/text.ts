@@ -26,7 +26,8 @@ const yesNo = (v: boolean | null | undefined, good: boolean, st: TextStyle) =>
 
 function renderTarget(r: TargetReport, st: TextStyle): string[] {
   const head = `${st.bold(printable(r.target))}${r.starttls ? st.dim(` (STARTTLS ${r.starttls})`) : ''} ${st.dim(`${r.durationMs} ms`)}`;
-  if (!r.ok || !r.tls) return [head, `  ${st.red('error')} ${r.error?.code ?? ''}: ${printable(r.error?.message ?? 'unknown')}`, ''];
+  // A target that failed may still carry findings (the DNS step found the answer forged): they are shown, not hidden.
+  if (!r.ok || !r.tls) return [head, `  ${st.red('error')} ${r.error?.code ?? ''}: ${printable(r.error?.message ?? 'unknown')}`, ...(r.findings.length ? renderFindings(r.findings, st) : []), ''];
   const t = r.tls;
   const lines = [head];
   lines.push(
@@ -51,7 +52,7 @@ function renderTarget(r: TargetReport, st: TextStyle): string[] {
   t.certificates.forEach((c, i) => {
     // Names in a certificate are the server's to choose, control characters included.
     lines.push(`  ${i === 0 ? 'certificate' : `  chain[${i}]`} ${printable(c.subject) || st.dim('(empty subject)')}`);
-    lines.push(st.dim(`      issuer ${printable(c.issuer)}; ${c.keyType} ${c.keyBits}; ${c.signatureAlgorithm}; until ${c.notAfter.slice(0, 10)}`));
+    lines.push(st.dim(`      issuer ${printable(c.issuer)}; ${c.keyType}-${c.keyBits}; ${c.signatureAlgorithm}; until ${c.notAfter.slice(0, 10)}`));
     if (i === 0 && c.sans.length) lines.push(st.dim(`      names ${printable(c.sans.join(', '))}`));
   });
   if (t.probeErrors?.length) {

@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { MitmError, toMitmError } from '../errors.js';
+import { fileError, readInputFile } from '../input-file.js';
 import { TrustStore } from './trust-store.js';
 
 /** Where the system store lives on Debian-like systems (ca-certificates). */
@@ -28,7 +29,7 @@ function readPath(store: TrustStore, path: string): void {
   try {
     st = statSync(path);
   } catch (err) {
-    throw new MitmError('MG_ERR_IO', `cannot read trust anchors from ${path}`, { cause: err });
+    throw fileError('trust anchors', path, err);
   }
   if (st.isDirectory()) {
     const names = readdirSync(path).filter((n) => /\.(pem|crt|cer)$/i.test(n)).sort();
@@ -42,7 +43,7 @@ function readPath(store: TrustStore, path: string): void {
     }
     return;
   }
-  store.addPemOrDer(readFileSync(path), path);
+  store.addPemOrDer(readInputFile('trust anchors', path), path);
 }
 
 export interface TrustStoreOptions {

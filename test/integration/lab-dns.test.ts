@@ -153,10 +153,12 @@ test('scan --dns-resolver --dns-anchor --caa-id: the DNS step judges each lab na
   assert.deepEqual(dnsIds(3), ['dns.tlsa.mismatch']);
 });
 
-test('--dns-anchor or --caa-id without --dns-resolver is a usage error (exit 2)', async () => {
-  const r = await runCli(['scan', '--dns-anchor', anchorFile, '127.0.0.1:1']);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /need --dns-resolver/);
+test('--anchor or --caa-id without --resolver is a usage error (exit 2), also under the old name --dns-anchor', async () => {
+  for (const flag of ['--anchor', '--dns-anchor']) {
+    const r = await runCli(['scan', flag, anchorFile, '127.0.0.1:1']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /MG_ERR_USAGE: --anchor and --caa-id need --resolver/);
+  }
 });
 
 test('dns caa --connect takes a host name (localhost:port) as well as an address, and judges the certificate it presents', { timeout: 120_000 }, async () => {

@@ -3,12 +3,13 @@
  * call src/audit, print.
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { MitmError } from '../../errors.js';
 import { APP_PROTOCOLS, bindsBeyondLoopback, isAppProtocol, runExecAudit, SCENARIOS, startAudit, type AuditOptions, type AuditReport } from '../../audit/index.js';
 import { renderAddresses, renderAuditText } from '../../audit/report.js';
 import { findingsToSarif } from '../../report/sarif.js';
-import { collect, EXIT, parseFormat, parsePositiveInt, printJson, STYLE } from '../output.js';
+import { atLeast, type Severity } from '../../model/index.js';
+import { collect, EXIT, numberOption, parseFormat, parsePositiveInt, parseSeverity, printJson, STYLE } from '../output.js';
 
 interface AuditCliOptions {
   exec?: string;
@@ -28,6 +29,7 @@ interface AuditCliOptions {
   env: string[];
   format: string;
   list?: boolean;
+  failOn: string;
 }
 
 const ids = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -50,12 +52,12 @@ function readMimic(path: string): Uint8Array {
   }
 }
 
-function printReport(report: AuditReport, format: string): void {
+function printReport(report: AuditReport, format: string, failOn: Severity): void {
   if (format === 'json') printJson(report);
   else if (format === 'sarif') printJson(findingsToSarif(report.findings, { toolName: 'mitmguard', version: report.version }));
   else process.stdout.write(renderAuditText(report, STYLE));
   const baseline = report.results.find((r) => r.scenario === 'baseline');
-  if (report.summary.forgedAccepted > 0) process.exitCode = EXIT.FINDINGS;
+  if (report.findings.some((f) => atLeast(f.severity, failOn))) process.exitCode = EXIT.FINDINGS;
   else if (baseline && baseline.verdict !== 'accepted') {
     // Nothing forged was accepted, but the client did not accept the valid baseline either: the run proves nothing,
     // and a CI job must not pass on it.
@@ -94,14 +96,18 @@ export function register(program: Command): void {
     .option('--exclude <ids>', 'comma-separated scenario ids to leave out')
     .option('--pin', 'the client pins the baseline key ({pin}): also run the pin-mismatch scenario')
     .option('--mimic <cert.pem>', 'the real server certificate for mimic-upstream to copy (subject, issuer name, names, validity, serial)')
-    .option('--timeout <ms>', 'per-scenario client timeout in --exec mode', '15000')
-    .option('--concurrency <n>', 'scenarios run at once in --exec mode', '4')
-    .option('--duration <seconds>', 'how long --listen / --proxy wait without --exec', '300')
+    // Per scenario, not per connection: each scenario starts the whole client process (a JVM takes seconds), so the
+    // 5000 ms of the connection commands would turn slow starts into false "inconclusive" verdicts.
+    .addOption(numberOption('-t, --timeout <ms>', 'per-scenario client timeout in --exec mode', 15000))
+    .addOption(numberOption('--concurrency <n>', 'scenarios run at once in --exec mode', 4))
+    .addOption(numberOption('--duration <seconds>', 'how long --listen / --proxy wait without --exec', 300))
     .option('--env <NAME=VALUE>', 'add a variable to the client environment (repeatable)', collect, [])
-    .option('--format <format>', 'text, json or sarif', 'text')
+    .option('-f, --format <format>', 'text, json or sarif', 'text')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when an accepted forgery is at or above this severity').default('info', 'info: every accepted forgery fails'))
     .option('--list', 'list the scenario catalogue and exit')
     .action(async (opts: AuditCliOptions) => {
       const format = parseFormat(opts.format, ['text', 'json', 'sarif']);
+      const failOn = parseSeverity(opts.failOn);
       if (opts.list) {
         if (format === 'json') printJson(SCENARIOS.map((s) => ({ id: s.id, title: s.title, transport: s.transport, protocols: s.protocols ?? 'all', severity: s.severity })));
         else process.stdout.write(SCENARIOS.map((s) => `${s.id.padEnd(34)} ${s.title}\n`).join(''));
@@ -141,7 +147,7 @@ export function register(program: Command): void {
           },
         });
         if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-        return printReport(report, format);
+        return printReport(report, format, failOn);
       }
       const duration = parsePositiveInt('--duration', opts.duration, 24 * 3600);
       const session = await startAudit(base);
@@ -151,7 +157,7 @@ export function register(program: Command): void {
         (format === 'text' ? process.stdout : process.stderr).write(where);
         process.stderr.write(`Waiting ${duration} s for clients (Ctrl-C to finish early)…\n`);
         await waitForEnd(duration);
-        printReport(await session.finish({ mode: opts.proxy ? 'proxy' : 'listen' }), format);
+        printReport(await session.finish({ mode: opts.proxy ? 'proxy' : 'listen' }), format, failOn);
       } finally {
         await session.stop();
       }

@@ -20,7 +20,7 @@ import { buildServerMap } from '../../dns/servers.js';
 import { typeNumber } from '../../dns/types.js';
 import { watchNames } from '../../dns/watch.js';
 import { TOOL_NAME, VERSION } from '../../version.js';
-import { collect, colors, EXIT, parseFormat, parsePositiveInt, parseSeverity, printJson, SEVERITY_COLOR } from '../output.js';
+import { ALLOW_UNREACHABLE, collect, colors, finishRun, numberOption, parseFormat, parsePositiveInt, parseSeverity, printJson, SEVERITY_COLOR } from '../output.js';
 
 interface CommonOptions {
   resolver?: string;
@@ -31,6 +31,7 @@ interface CommonOptions {
   raceWindow: string;
   format: string;
   failOn: string;
+  allowUnreachable?: boolean;
 }
 
 
@@ -43,11 +44,14 @@ function withCommon(cmd: Command): Command {
     .option('--resolver <ip[:port]>', 'resolver asked for every record with DO+CD (default: the first nameserver in /etc/resolv.conf)')
     .option('--server <zone=ip[:port]>', 'authoritative server for a zone and below (private hierarchies); repeatable', collect)
     .option('--anchor <file>', 'trust anchor file: DS or DNSKEY records in zone-file format (default: the root KSKs)')
-    .option('--timeout <ms>', 'per-query timeout in milliseconds', '2000')
-    .option('--retries <n>', 'retries per query', '2')
-    .option('--race-window <ms>', 'keep listening this long after each UDP answer to catch a second, racing answer (spoofing)', '0')
+    // Per query, not per connection: a name takes several queries, each retried (--retries), so 2000 keeps a dead
+    // resolver to a few seconds where the 5000 of the connection commands would make it half a minute.
+    .addOption(numberOption('-t, --timeout <ms>', 'per-query timeout in milliseconds', 2000))
+    .addOption(numberOption('--retries <n>', 'retries per query', 2))
+    .addOption(numberOption('--race-window <ms>', 'keep listening this long after each UDP answer to catch a second, racing answer (spoofing)', 0))
     .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')}`, 'high')
-    .option('--format <format>', 'text or json', 'text');
+    .option(...ALLOW_UNREACHABLE)
+    .option('-f, --format <format>', 'text or json', 'text');
 }
 
 function systemResolver(): string | undefined {
@@ -59,7 +63,15 @@ function systemResolver(): string | undefined {
   }
 }
 
-function commonOptions(o: CommonOptions): QueryValidatedOptions & { failOn: Severity; format: string } {
+type Common = QueryValidatedOptions & { failOn: Severity; format: string; allowUnreachable: boolean };
+
+/** An empty name would silently become the root "."; a person who means the root writes ".". */
+function requireName(name: string, what = 'name'): string {
+  if (name.trim() === '') throw new MitmError('MG_ERR_USAGE', `the ${what} is empty (write . for the root zone)`);
+  return name;
+}
+
+function commonOptions(o: CommonOptions): Common {
   const failOn = parseSeverity(o.failOn);
   const servers = buildServerMap(o.resolver ?? (o.server?.length ? undefined : systemResolver()), o.server ?? []);
   return {
@@ -72,6 +84,7 @@ function commonOptions(o: CommonOptions): QueryValidatedOptions & { failOn: Seve
     },
     failOn,
     format: parseFormat(o.format),
+    allowUnreachable: Boolean(o.allowUnreachable),
   };
 }
 
@@ -105,8 +118,12 @@ function findingsText(findings: Finding[]): string {
   return findings.map((f) => `  ${SEVERITY_COLOR[f.severity](f.severity.padEnd(8))} ${f.id}: ${f.evidence}`).join('\n');
 }
 
-function finish(findings: Finding[], failOn: Severity): void {
-  process.exitCode = findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.FINDINGS : EXIT.OK;
+/**
+ * The exit-code contract: an INDETERMINATE answer (no resolver answered, a timeout) or a probe error means the name
+ * could not be assessed — exit 2 unless --allow-unreachable — however low the finding it produced.
+ */
+function finish(findings: Finding[], opts: Pick<Common, 'failOn' | 'allowUnreachable'>, unassessed: string[] = []): void {
+  finishRun({ findings, failOn: opts.failOn, unassessed, allowUnreachable: opts.allowUnreachable });
 }
 
 const header = () => ({ tool: TOOL_NAME, version: VERSION });
@@ -121,6 +138,7 @@ export function register(program: Command): void {
       .option('--type <type>', 'record type', 'A')
       .option('--compare <ip[:port]>', 'also ask this resolver and compare answers (spoof detection); repeatable', collect),
   ).action(async (name: string, o: CommonOptions & { type: string; compare?: string[] }) => {
+    requireName(name);
     const opts = commonOptions(o);
     const compareWith = o.compare?.length ? [...(opts.servers.default ? [opts.servers.default] : []), ...o.compare.map((c) => parseServer(c))] : undefined;
     const obs = await probeName(name, parseType(o.type), { ...opts, ...(compareWith ? { compareWith } : {}) });
@@ -136,7 +154,8 @@ export function register(program: Command): void {
       if (findings.length) out.push('findings:', findingsText(findings));
       process.stdout.write(out.join('\n') + '\n');
     }
-    finish(findings, opts.failOn);
+    const v = obs.validation;
+    finish(findings, opts, v.verdict === 'INDETERMINATE' ? [`${obs.name} ${obs.type} (INDETERMINATE: ${v.reason?.text ?? 'no answer'})`] : []);
   });
 
   withCommon(
@@ -147,6 +166,7 @@ export function register(program: Command): void {
       .option('--count <n>', 'number of rounds (the first is the baseline); default: run until interrupted')
       .option('--once', 'one round: print the states and exit (same as --count 1)'),
   ).action(async (names: string[], o: CommonOptions & { interval: string; count?: string; once?: boolean }) => {
+    for (const n of names) requireName(n.split('/')[0] ?? '');
     const opts = commonOptions(o);
     const targets = names.map((n) => {
       const [nm, t] = n.split('/');
@@ -158,10 +178,18 @@ export function register(program: Command): void {
     const stop = () => ac.abort();
     process.once('SIGINT', stop);
     const states: unknown[] = [];
+    // The latest round's judgement per name: a name that is BOGUS from the first round is a finding, not a quiet baseline.
+    const latest = new Map<string, { findings: Finding[]; indeterminate: string | null }>();
+    const nameChecks = await checksFor('dns-name');
     const alerts = await watchNames(targets, {
       ...opts, intervalMs, rounds, signal: ac.signal,
-      onRound: (round, s) => {
+      onRound: (round, s, results) => {
         states.push({ round, states: s });
+        results.forEach((r, i) => {
+          const key = `${s[i]!.name} ${s[i]!.type}`;
+          const f = nameChecks.run('dns-name', { name: r.name, type: s[i]!.type, validation: r, comparison: null }, r.name);
+          latest.set(key, { findings: f, indeterminate: r.verdict === 'INDETERMINATE' ? `${key} (INDETERMINATE: ${r.reason?.text ?? 'no answer'})` : null });
+        });
         if (opts.format === 'text') for (const x of s) process.stdout.write(`round ${round} ${x.name} ${x.type} ${VERDICT_COLOR[x.verdict]!(x.verdict)} ${x.answers.join(', ')}\n`);
       },
       onAlert: (a) => {
@@ -170,8 +198,13 @@ export function register(program: Command): void {
       },
     });
     process.removeListener('SIGINT', stop);
-    if (opts.format === 'json') printJson({ ...header(), rounds: states, alerts });
-    process.exitCode = alerts.length > 0 ? EXIT.FINDINGS : EXIT.OK;
+    const findings = [...latest.values()].flatMap((l) => l.findings);
+    if (opts.format === 'json') printJson({ ...header(), rounds: states, alerts, findings });
+    else if (findings.length) process.stdout.write(['findings:', findingsText(findings)].join('\n') + '\n');
+    // An alert (an answer changed, a name stopped validating) fails the watch whatever its severity.
+    const unassessed = [...latest.values()].flatMap((l) => (l.indeterminate ? [l.indeterminate] : []));
+    if (alerts.length > 0 && !(unassessed.length && !opts.allowUnreachable)) process.exitCode = 1;
+    else finish(findings, opts, unassessed);
   });
 
   withCommon(
@@ -181,6 +214,7 @@ export function register(program: Command): void {
       .option('--connect <host[:port]>', 'fetch the presented certificate from this server (a name or an address; port 443 when absent)')
       .option('--caa-id <org=domain>', 'map an issuer organisation to its CAA domain; repeatable', collect),
   ).action(async (name: string, o: CommonOptions & { connect?: string; caaId?: string[] }) => {
+    requireName(name);
     const opts = commonOptions(o);
     const server = o.connect ? connectTarget('--connect', o.connect) : undefined;
     const caIds = (o.caaId ?? []).map(parseCaaId);
@@ -200,6 +234,7 @@ export function register(program: Command): void {
       .option('--port <port>', 'service port', '443')
       .option('--connect <ip:port>', 'connect here instead of resolving host'),
   ).action(async (host: string, o: CommonOptions & { port: string; connect?: string }) => {
+    requireName(host, 'host');
     const opts = commonOptions(o);
     const port = parsePositiveInt('--port', o.port, 65535);
     const connect = o.connect ? parseServer(o.connect, port) : undefined;
@@ -216,12 +251,13 @@ export function register(program: Command): void {
       .description('MTA-STS (TXT and HTTPS policy), TLS-RPT and DANE for a mail domain')
       .argument('<domain>', 'mail domain')
       .option('--policy-connect <host:port>', 'fetch the MTA-STS policy from this address (SNI stays mta-sts.<domain>)')
-      .option('--ca <file>', 'extra CA certificates (PEM) trusted for the policy fetch'),
+      .option('--ca <file|dir>', 'also trust this CA (PEM/DER file or directory) for the policy fetch, as `scan --ca` does'),
   ).action(async (domain: string, o: CommonOptions & { policyConnect?: string; ca?: string }) => {
+    requireName(domain, 'domain');
     const opts = commonOptions(o);
     const policy = {
       ...(o.policyConnect ? { connect: connectTarget('--policy-connect', o.policyConnect) } : {}),
-      ...(o.ca ? { ca: readFileSync(o.ca, 'utf8') } : {}),
+      ...(o.ca ? { ca: await alsoTrusted(o.ca) } : {}),
     };
     const obs = await probeMail(domain, { ...opts, policy });
     await report('dns-mail', obs, obs.domain, opts, () => [
@@ -233,9 +269,22 @@ export function register(program: Command): void {
   });
 }
 
-async function report<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string, opts: { format: string; failOn: Severity }, text: () => string[]): Promise<void> {
+/**
+ * `--ca` means "also trust" in every command: Node's `ca` option replaces its roots, so the bundled roots are passed
+ * along with the CA (file or directory, read as `scan --ca` reads it).
+ */
+async function alsoTrusted(path: string): Promise<string[]> {
+  const [{ loadTrustStore }, { rootCertificates }] = await Promise.all([import('../../x509/trust-store-files.js'), import('node:tls')]);
+  const store = loadTrustStore({ paths: [path] });
+  if (store.size === 0) throw new MitmError('MG_ERR_CONFIG', `--ca ${path}: no usable CA certificate found`);
+  const pem = (der: Uint8Array) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+  return [...rootCertificates, ...store.anchors.map((c) => pem(c.der))];
+}
+
+async function report<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string, opts: Common, text: () => string[]): Promise<void> {
   const findings = await findingsFor(kind, obs, target);
   if (opts.format === 'json') printJson({ ...header(), observation: toJsonSafe(obs), findings });
   else process.stdout.write([...text(), ...(findings.length ? ['findings:', findingsText(findings)] : [])].join('\n') + '\n');
-  finish(findings, opts.failOn);
+  const error = (obs as { error?: { code: string; message: string } | null }).error;
+  finish(findings, opts, error ? [`${target} (${error.code}: ${error.message})`] : []);
 }

@@ -87,12 +87,12 @@ export function parseAnchors(text: string, source: string): TrustAnchor[] {
       const rdata = dnskeyRdata(flags, protocol, algorithm, publicKey);
       rec = { kind: 'DNSKEY', flags, protocol, algorithm, publicKey, rdata, keyTag: keyTag(rdata) };
     } else {
-      throw new MitmError('MG_ERR_CONFIG', `trust anchor line is not a DS or DNSKEY record: ${JSON.stringify(line.slice(0, 80))}`);
+      throw new MitmError('MG_ERR_CONFIG', `${source}: not an anchor file (a line is not a DS or DNSKEY record: ${JSON.stringify(line.slice(0, 60))})`);
     }
     const entry = byZone.get(owner) ?? { zone: owner, records: [], source };
     entry.records.push(rec);
     byZone.set(owner, entry);
   }
-  if (byZone.size === 0) throw new MitmError('MG_ERR_CONFIG', `${source} holds no DS or DNSKEY records`);
+  if (byZone.size === 0) throw new MitmError('MG_ERR_CONFIG', `${source}: not an anchor file (no DS or DNSKEY record in it)`);
   return [...byZone.values()];
 }

@@ -7,7 +7,9 @@ import { isIP } from 'node:net';
 // node:tls is loaded when a chain is fetched, not with this module: the scanner's fallback imports `peerChainOf`.
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
 import { MitmError, toMitmError } from '../../errors.js';
+import type { StartTlsProtocol } from '../../starttls/types.js';
 import { LIMITS } from '../wire/limits.js';
+import { connectTcp } from './connector.js';
 
 /** Named limits for fetching a chain: the longest chain kept (as the TLS codec's), the default handshake deadline. */
 export const CHAIN_FETCH_LIMITS = { defaultTimeoutMs: 10_000, maxChain: LIMITS.MAX_CHAIN_LENGTH } as const;
@@ -17,6 +19,36 @@ export interface FetchOptions {
   servername?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Run this STARTTLS dialogue (src/starttls) in plain text first, then the TLS handshake (`cert show --starttls smtp`). */
+  starttls?: StartTlsProtocol;
+}
+
+/** OpenSSL error codes that mean the peer did not speak TLS at all (a plain-text or STARTTLS port). */
+const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_RECORD_LENGTH_MISMATCH', 'ERR_SSL_UNEXPECTED_EOF_WHILE_READING']);
+
+/** What each of our connection codes means to a person, said after `host:port:`. */
+const PLAIN_CAUSE: Partial<Record<string, string>> = {
+  MG_ERR_CONNECT: 'refused or could not open the connection',
+  MG_ERR_CONNECTION_RESET: 'closed the connection during the handshake',
+  MG_ERR_DNS: 'name not found',
+};
+
+/**
+ * A socket or TLS error as a sentence a person can act on, never OpenSSL's raw "C0…:error:0A00010B:SSL routines:…"
+ * string: what happened at host:port and, for a port that does not speak TLS, what to do instead.
+ */
+export function fetchError(err: unknown, host: string, port: number): MitmError {
+  const e = err as { code?: string; reason?: string } | null;
+  const where = `${host}:${port}`;
+  if (e?.code && NOT_TLS.has(e.code)) {
+    return new MitmError('MG_ERR_PROTOCOL', `${where} does not answer TLS (a plain-text or STARTTLS port? \`mitmguard scan smtp://${where}\` runs the STARTTLS dialogue first)`, { cause: err });
+  }
+  const m = toMitmError(err, 'MG_ERR_HANDSHAKE');
+  if (e?.code?.startsWith('ERR_SSL_') && m.code !== 'MG_ERR_TLS_ALERT') {
+    return new MitmError('MG_ERR_HANDSHAKE', `${where}: TLS handshake failed (${e.reason ?? e.code.slice(8).toLowerCase().replace(/_/g, ' ')})`, { cause: err });
+  }
+  if (m.code === 'MG_ERR_TLS_ALERT') return new MitmError(m.code, `${where}: the server answered with an alert (${e?.reason ?? m.message})`, { cause: err });
+  return new MitmError(m.code, `${where}: ${PLAIN_CAUSE[m.code] ?? m.message}`, { cause: err });
 }
 
 /** `host:port` or `[v6]:port` → parts; undefined when the text is not of that shape. */
@@ -54,9 +86,23 @@ export async function fetchPeerChain(host: string, port: number, options: FetchO
   const timeoutMs = options.timeoutMs ?? CHAIN_FETCH_LIMITS.defaultTimeoutMs;
   const servername = options.servername ?? (isIP(host) ? undefined : host);
   const { connect } = await import('node:tls');
+  // A STARTTLS port: the plain-text dialogue on a connection of our own, then the handshake on it (RFC 3207 §4).
+  let plain: import('node:net').Socket | undefined;
+  if (options.starttls) {
+    const { upgradeToTls } = await import('../../starttls/upgrade.js');
+    plain = await connectTcp(host, port, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) }).catch((err: unknown) => {
+      throw fetchError(err, host, port);
+    });
+    try {
+      await upgradeToTls(plain, options.starttls, { host: servername ?? host, timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+    } catch (err) {
+      plain.destroy();
+      throw err;
+    }
+  }
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(new MitmError('MG_ERR_ABORTED', 'probe aborted'));
-    const socket = connect({ host, port, rejectUnauthorized: false, ...(servername ? { servername } : {}) });
+    const socket = connect({ ...(plain ? { socket: plain } : { host, port }), rejectUnauthorized: false, ...(servername ? { servername } : {}) });
     const finish = (err: MitmError | null, chain?: Uint8Array[]) => {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -72,6 +118,6 @@ export async function fetchPeerChain(host: string, port: number, options: FetchO
       if (chain.length === 0) finish(new MitmError('MG_ERR_HANDSHAKE', `${host}:${port} presented no certificate`));
       else finish(null, chain);
     });
-    socket.once('error', (err) => finish(toMitmError(err, 'MG_ERR_HANDSHAKE')));
+    socket.once('error', (err) => finish(fetchError(err, host, port)));
   });
 }
