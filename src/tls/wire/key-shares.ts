@@ -115,6 +115,21 @@ const PROBE_CURVES: Record<number, string> = {
   0x001f: 'brainpoolP256r1', 0x0020: 'brainpoolP384r1', 0x0021: 'brainpoolP512r1',
 };
 
+/**
+ * The key share of each post-quantum group: ML-KEM's k (2, 3, 4 for 512, 768, 1024), the ECDH group of a hybrid and
+ * which half comes first — draft-ietf-tls-ecdhe-mlkem §3: X25519MLKEM768 puts the ML-KEM key first, the NIST-curve
+ * hybrids their ECDH point first; X25519Kyber768Draft00 (draft-tls-westerbaan-xyber768d00) X25519 first.
+ */
+const PQ_SHARE_LAYOUT: Record<number, { k: 2 | 3 | 4; ecdh?: number; ecdhFirst?: boolean }> = {
+  0x0200: { k: 2 },
+  0x0201: { k: 3 },
+  0x0202: { k: 4 },
+  0x11eb: { k: 3, ecdh: 0x0017, ecdhFirst: true },
+  0x11ec: { k: 3, ecdh: 0x001d },
+  0x11ed: { k: 4, ecdh: 0x0018, ecdhFirst: true },
+  0x6399: { k: 3, ecdh: 0x001d, ecdhFirst: true },
+};
+
 /** FIPS 203 §4.2.1 ByteEncode12 of `count` coefficients below q = 3329: a well-formed ML-KEM vector. */
 function mlkemVector(count: number): Uint8Array {
   const out = new Uint8Array((count * 12) / 8);
@@ -154,11 +169,12 @@ export function probeKeyShareFor(group: number): KeyShareEntry | null {
     y[y.length - 1] = 4;
     return { group, keyExchange: y };
   }
-  if (info.kind === 'hybrid' && group === 0x11ec) {
-    const x25519 = keyShareFor(0x001d)!.keyExchange;
-    // ML-KEM-768: k = 3 polynomials of 256 coefficients, then the 32-byte seed rho (FIPS 203 §7.1).
-    const ek = Uint8Array.from(Buffer.concat([mlkemVector(3 * 256), randomBytes(32)]));
-    return { group, keyExchange: Uint8Array.from(Buffer.concat([ek, x25519])) };
+  const layout = PQ_SHARE_LAYOUT[group];
+  if (layout) {
+    // An ML-KEM encapsulation key: k polynomials of 256 coefficients, then the 32-byte seed rho (FIPS 203 §7.1).
+    const ek = Buffer.concat([mlkemVector(layout.k * 256), randomBytes(32)]);
+    const ecdh = layout.ecdh === undefined ? Buffer.alloc(0) : Buffer.from(probeKeyShareFor(layout.ecdh)!.keyExchange);
+    return { group, keyExchange: Uint8Array.from(layout.ecdhFirst ? Buffer.concat([ecdh, ek]) : Buffer.concat([ek, ecdh])) };
   }
   return null;
 }
