@@ -25,38 +25,38 @@ export interface RovResult {
 }
 
 const NONE = -1;
+/** Each trie node is three Int32 slots: left child, right child, head of its VRP list. */
+const STRIDE = 3;
+const FROZEN_STRIDE = 4;
 
 export class RovTable {
-  private left: Int32Array;
-  private right: Int32Array;
-  private head: Int32Array;
-  private nodes = 2; // node 0: IPv4 root, node 1: IPv6 root
+  /** Nodes interleaved [left, right, head] so one cache line holds a node; laid out depth-first by `freeze`. */
+  private nodes: Int32Array;
+  private count = 2;
+  private root4 = 0;
+  private root6 = 1;
   private vAsn: Uint32Array;
   private vMax: Uint8Array;
   private vNext: Int32Array;
   private readonly vrps: Vrp[] = [];
+  private frozen = true;
+  private frozenNodes = new Int32Array(0);
+  private frozenVrps = new Uint32Array(0);
+  private frozenIndex = new Int32Array(0);
+  private frozenRoot4 = 0;
+  private frozenRoot6 = 0;
 
   constructor(vrps: Iterable<Vrp> = [], expectedVrps = 1024) {
-    const nodeCap = Math.max(64, expectedVrps * 8);
-    this.left = new Int32Array(nodeCap).fill(NONE);
-    this.right = new Int32Array(nodeCap).fill(NONE);
-    this.head = new Int32Array(nodeCap).fill(NONE);
+    this.nodes = new Int32Array(Math.max(64, expectedVrps * 4) * STRIDE).fill(NONE);
     this.vAsn = new Uint32Array(Math.max(16, expectedVrps));
     this.vMax = new Uint8Array(this.vAsn.length);
     this.vNext = new Int32Array(this.vAsn.length);
     for (const v of vrps) this.add(v);
+    this.freeze();
   }
 
   get size(): number {
     return this.vrps.length;
-  }
-
-  private growNodes(): void {
-    const cap = this.left.length * 2;
-    const grow = (a: Int32Array) => { const b = new Int32Array(cap).fill(NONE); b.set(a); return b; };
-    this.left = grow(this.left);
-    this.right = grow(this.right);
-    this.head = grow(this.head);
   }
 
   private growVrps(): void {
@@ -69,15 +69,18 @@ export class RovTable {
   add(v: Vrp): void {
     const p = v.prefix;
     const b = p.bytes;
-    let node = p.afi === 4 ? 0 : 1;
+    let node = p.afi === 4 ? this.root4 : this.root6;
     for (let i = 0; i < p.length; i++) {
-      const bit = (b[i >> 3]! >> (7 - (i & 7))) & 1;
-      const kids = bit ? this.right : this.left;
-      let next = kids[node]!;
+      const slot = node * STRIDE + ((b[i >> 3]! >> (7 - (i & 7))) & 1);
+      let next = this.nodes[slot]!;
       if (next === NONE) {
-        if (this.nodes >= this.left.length) this.growNodes();
-        next = this.nodes++;
-        (bit ? this.right : this.left)[node] = next;
+        if ((this.count + 1) * STRIDE > this.nodes.length) {
+          const grown = new Int32Array(this.nodes.length * 2).fill(NONE);
+          grown.set(this.nodes);
+          this.nodes = grown;
+        }
+        next = this.count++;
+        this.nodes[slot] = next;
       }
       node = next;
     }
@@ -86,8 +89,66 @@ export class RovTable {
     this.vrps.push(v);
     this.vAsn[idx] = v.asn;
     this.vMax[idx] = v.maxLength;
-    this.vNext[idx] = this.head[node]!;
-    this.head[node] = idx;
+    const h = node * STRIDE + 2;
+    this.vNext[idx] = this.nodes[h]!;
+    this.nodes[h] = idx;
+    this.frozen = false;
+  }
+
+
+  /**
+   * Lay the nodes out again in depth-first order, so that the nodes below one prefix sit together in memory and a
+   * lookup's walk touches a few adjacent cache lines instead of one random line per bit. Done once after loading.
+   */
+  freeze(): void {
+    if (this.frozen) return;
+    const src = this.nodes;
+    const order = new Int32Array(this.count);
+    const visit = new Int32Array(this.count);
+    let next = 0;
+    // Iterative preorder: a node, then its left subtree, then its right; each root's tree in turn.
+    const stack = new Int32Array(this.count + 1);
+    for (const root of [this.root4, this.root6]) {
+      let sp = 0;
+      stack[sp++] = root;
+      while (sp > 0) {
+        const n = stack[--sp]!;
+        visit[next] = n;
+        order[n] = next++;
+        const l = src[n * STRIDE]!;
+        const r = src[n * STRIDE + 1]!;
+        if (r !== NONE) stack[sp++] = r;
+        if (l !== NONE) stack[sp++] = l;
+      }
+    }
+    // Frozen form: per node [left, right, first VRP, end VRP]; VRPs as [asn, maxLength] pairs in node order, so the
+    // VRPs met along a walk are as close in memory as the nodes.
+    const out = new Int32Array(this.count * FROZEN_STRIDE);
+    const vd = new Uint32Array(this.vrps.length * 2);
+    const vIndex = new Int32Array(this.vrps.length);
+    let vp = 0;
+    for (let k = 0; k < this.count; k++) {
+      const n = visit[k]!;
+      const l = src[n * STRIDE]!;
+      const r = src[n * STRIDE + 1]!;
+      const o = k * FROZEN_STRIDE;
+      out[o] = l === NONE ? NONE : order[l]!;
+      out[o + 1] = r === NONE ? NONE : order[r]!;
+      out[o + 2] = vp;
+      for (let v = src[n * STRIDE + 2]!; v !== NONE; v = this.vNext[v]!) {
+        vd[vp * 2] = this.vAsn[v]!;
+        vd[vp * 2 + 1] = this.vMax[v]!;
+        vIndex[vp] = v;
+        vp++;
+      }
+      out[o + 3] = vp;
+    }
+    this.frozenNodes = out;
+    this.frozenVrps = vd;
+    this.frozenIndex = vIndex;
+    this.frozenRoot4 = order[this.root4]!;
+    this.frozenRoot6 = order[this.root6]!;
+    this.frozen = true;
   }
 
   /**
@@ -96,26 +157,25 @@ export class RovTable {
    * 3 not found: the allocation-free form the benchmark and the detectors call per route.
    */
   validateCode(afi: 4 | 6, b: Uint8Array, length: number, origin: number | undefined): 0 | 1 | 2 | 3 {
-    const left = this.left;
-    const right = this.right;
-    const head = this.head;
-    const vAsn = this.vAsn;
-    const vMax = this.vMax;
-    const vNext = this.vNext;
-    const o = origin === undefined ? -1 : origin;
-    let node = afi === 4 ? 0 : 1;
+    if (!this.frozen) this.freeze();
+    const nodes = this.frozenNodes;
+    const vd = this.frozenVrps;
+    const o = origin === undefined || origin === 0 ? -1 : origin;
+    let node = afi === 4 ? this.frozenRoot4 : this.frozenRoot6;
     let covered = false;
     let sameAs = false;
     for (let i = 0; ; i++) {
-      for (let v = head[node]!; v !== NONE; v = vNext[v]!) {
+      const base = node * FROZEN_STRIDE;
+      const end = nodes[base + 3]!;
+      for (let v = nodes[base + 2]!; v < end; v++) {
         covered = true;
-        if (vAsn[v] === o && o !== 0) {
-          if (length <= vMax[v]!) return 0;
+        if (vd[v * 2] === o) {
+          if (length <= vd[v * 2 + 1]!) return 0;
           sameAs = true;
         }
       }
       if (i === length) break;
-      node = ((b[i >> 3]! >> (7 - (i & 7))) & 1 ? right : left)[node]!;
+      node = nodes[base + ((b[i >> 3]! >> (7 - (i & 7))) & 1)]!;
       if (node === NONE) break;
     }
     return covered ? (sameAs ? 2 : 1) : 3;
@@ -128,14 +188,14 @@ export class RovTable {
 
   /** The VRPs covering a prefix, shortest first (for evidence: which ROAs made a route invalid). */
   covering(prefix: Prefix): Vrp[] {
+    this.freeze();
     const out: Vrp[] = [];
-    let node = prefix.afi === 4 ? 0 : 1;
+    let node = prefix.afi === 4 ? this.frozenRoot4 : this.frozenRoot6;
     for (let i = 0; ; i++) {
-      const here: Vrp[] = [];
-      for (let v = this.head[node]!; v !== NONE; v = this.vNext[v]!) here.push(this.vrps[v]!);
-      out.push(...here.reverse());
+      const base = node * FROZEN_STRIDE;
+      for (let v = this.frozenNodes[base + 2]!; v < this.frozenNodes[base + 3]!; v++) out.push(this.vrps[this.frozenIndex[v]!]!);
       if (i === prefix.length) break;
-      node = ((prefix.bytes[i >> 3]! >> (7 - (i & 7))) & 1 ? this.right : this.left)[node]!;
+      node = this.frozenNodes[base + ((prefix.bytes[i >> 3]! >> (7 - (i & 7))) & 1)]!;
       if (node === NONE) break;
     }
     return out;
