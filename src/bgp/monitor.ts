@@ -45,6 +45,8 @@ export interface BgpMonitorOptions {
 }
 
 const peerText = (p: PeerRef) => `${p.address} AS${p.asn}`;
+/** Visibility counts paths: a peer, and with ADD-PATH each of its path ids. */
+const pathKey = (peer: string, pathId: number | undefined) => (pathId === undefined ? peer : `${peer}#${pathId}`);
 const iso = (us: number) => new Date(Math.floor(us / 1000)).toISOString();
 
 /** The AS left of the origin, prepending skipped; undefined when the origin is the whole path. */
@@ -92,12 +94,14 @@ export class BgpMonitor implements Detector<RouteEvent> {
     if (event.type === 'announce') return this.announce(event);
     if (event.type === 'withdraw') {
       this.counts.withdrawals++;
-      return this.lose(formatPrefix(event.prefix), peerText(event.peer), event.timestampUs);
+      return this.lose(formatPrefix(event.prefix), pathKey(peerText(event.peer), event.pathId), event.timestampUs);
     }
     this.counts.peerDowns++;
     const out: Finding[] = [];
     const peer = peerText(event.peer);
-    for (const key of [...this.visibility.keys()]) out.push(...this.lose(key, peer, event.timestampUs));
+    for (const [key, v] of [...this.visibility.entries()]) {
+      for (const p of [...v.peers]) if (p === peer || p.startsWith(`${peer}#`)) out.push(...this.lose(key, p, event.timestampUs));
+    }
     return out;
   }
 
@@ -169,7 +173,7 @@ export class BgpMonitor implements Detector<RouteEvent> {
     if (this.options.rov && ((m && !m.ignore && m.monitors.has('rpki')) || ours)) out.push(...this.rpki(r, prefix, peer, base, expected || ours));
     out.push(...this.neighbours(r, m, prefix, peer, base, ours ? origin : null));
     if (this.runs(m, 'path') && m.paths.length) out.push(...this.pathRules(r, m, prefix, peer, base));
-    if (m && !m.ignore && (exact || expected)) this.see(m, r.prefix, prefix, peer, path);
+    if (m && !m.ignore && (exact || expected)) this.see(m, r.prefix, prefix, pathKey(peer, r.pathId), path);
     return out;
   }
 

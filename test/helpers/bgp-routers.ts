@@ -73,6 +73,8 @@ export interface BirdPeer {
   passive?: boolean;
   import: boolean;
   export: boolean;
+  /** Send every path, not only the best (RFC 7911 ADD-PATH, BIRD's `add paths tx`). */
+  addPathsTx?: boolean;
 }
 
 export interface Bird extends Router {
@@ -108,8 +110,8 @@ export async function startBird(opts: { name: string; routerId: string; peers: B
       '  multihop;',
       ...(p.passive ? ['  passive on;'] : []),
       ...(opts.mrtdump ? ['  mrtdump all;'] : []),
-      `  ipv4 { import ${filt(p.import)}; export ${filt(p.export)}; };`,
-      `  ipv6 { import ${filt(p.import)}; export ${filt(p.export)}; next hop address 2001:db8::1; gateway recursive; };`,
+      `  ipv4 { import ${filt(p.import)}; export ${filt(p.export)};${p.addPathsTx ? ' add paths tx;' : ''} };`,
+      `  ipv6 { import ${filt(p.import)}; export ${filt(p.export)};${p.addPathsTx ? ' add paths tx;' : ''} next hop address 2001:db8::1; gateway recursive; };`,
       '}');
   }
   const conf = join(dir, 'bird.conf');

@@ -20,6 +20,10 @@ import { checkMrtFiles } from '../../src/bgp/check-files.js';
 import { parseMonitorConfig } from '../../src/bgp/monitor-config.js';
 import { readMrtFile } from '../../src/bgp/mrt-reader.js';
 import { parseVrps } from '../../src/bgp/vrp.js';
+import { collectFromPeer, type SessionSummary } from '../../src/bgp/collector.js';
+import { BgpMonitor } from '../../src/bgp/monitor.js';
+import { RovTable } from '../../src/bgp/rov.js';
+import type { Finding } from '../../src/model/index.js';
 import { freePort, loopbackNet, startBird, startGoBgp, waitFor, type Bird, type GoBgp } from '../helpers/bgp-routers.js';
 
 const run = promisify(execFile);
@@ -74,6 +78,12 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
   let origin: Bird;
   let hijacker: GoBgp | undefined;
   let work: string;
+  let live: BgpMonitor;
+  let liveSession: Promise<SessionSummary> | undefined;
+  const stopLive = new AbortController();
+  const liveFindings: Finding[] = [];
+  let liveRoutes = 0;
+  let liveEstablished = false;
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'mitmguard-bgp-'));
@@ -83,6 +93,7 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
       peers: [
         { name: 'origin', localAddress: net(2), localPort: pc, neighborAddress: net(1), neighborPort: po, asn: 65001, localAs: 65000, import: true, export: false },
         { name: 'hijacker', localAddress: net(2), localPort: pc, neighborAddress: net(3), neighborPort: ph, asn: 65666, localAs: 65000, import: true, export: false },
+        { name: 'mitmguard', localAddress: net(2), localPort: pc, neighborAddress: net(4), asn: 65100, localAs: 65000, passive: true, import: false, export: true, addPathsTx: true },
       ],
     });
     origin = await startBird({
@@ -94,9 +105,19 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
       return r.includes('198.51.100.0/24') && r.includes('203.0.113.0/24') && r.includes('2001:db8:100::/48');
     });
     (globalThis as { _bgpPorts?: unknown })._bgpPorts = { pc, ph };
+    // mitmguard's own collector peers with the BIRD collector at the same time, and feeds the same monitors live.
+    live = new BgpMonitor(MONITORS, { rov: new RovTable(VRPS.vrps), vrps: VRPS.vrps });
+    liveSession = collectFromPeer(net(2), pc, {
+      localAddress: net(4), localAs: 65100, peerAs: 65000, bgpId: '198.18.0.4', holdTime: 30, signal: stopLive.signal,
+      onRoute: (e) => { liveRoutes++; liveFindings.push(...live.observe(e)); },
+      onSession: (_p, e) => { if (e.type === 'established') liveEstablished = true; },
+    });
+    await waitFor('mitmguard\'s session to be established and receive the routes', async () => liveEstablished && liveRoutes >= 3);
   });
 
   after(async () => {
+    stopLive.abort();
+    await liveSession;
     await hijacker?.stop();
     await origin?.stop();
     await collector?.stop();
@@ -118,6 +139,7 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
     const doc = await checkMrtFiles(files, { monitors: MONITORS, vrps: VRPS });
     assert.deepEqual(doc.files.map((f) => f.error), [null, null, null]);
     assert.deepEqual(doc.findings, []);
+    assert.deepEqual(liveFindings, [], 'the live session alerts nothing either');
     assert.ok(doc.rpki!.valid >= 6 && doc.rpki!.invalid === 0, JSON.stringify(doc.rpki));
   });
 
@@ -150,6 +172,12 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
     assert.ok(invalid.every((f) => f.severity === 'critical'));
     assert.ok(invalid.some((f) => /198\.51\.100\.0\/25 from AS65666 is RPKI Invalid/.test(f.evidence)));
 
+    // The live session saw the same hijacks (BIRD sends it every path, ADD-PATH), through one more AS (65000).
+    await waitFor('the live session to alert', async () => liveFindings.some((f) => f.id === 'bgp.hijack.more-specific'));
+    const liveIds = [...new Set(liveFindings.map((f) => `${f.id} ${f.target}`))].sort();
+    for (const id of ['bgp.hijack.exact-prefix 198.51.100.0/24', 'bgp.hijack.more-specific 198.51.100.0/24', 'bgp.rpki.invalid 198.51.100.0/24']) assert.ok(liveIds.includes(id), `${id} live: ${liveIds.join(', ')}`);
+    assert.match(liveFindings.find((f) => f.id === 'bgp.hijack.exact-prefix')!.evidence, new RegExp(`path 65000 65666; seen from ${net(2).replace(/\./g, '\\.')} AS65000`));
+
     // The same dump compressed: the reader undoes gzip (node:zlib) and bzip2 (Debian bzip2) on its own.
     await run('gzip', ['-k', `${rib}.master4`]);
     await run('bzip2', ['-k', `${rib}.master4`]);
@@ -166,6 +194,8 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
     const doc = await checkMrtFiles([updates], { monitors: MONITORS, vrps: VRPS });
     const loss = doc.findings.filter((f) => f.id === 'bgp.visibility.loss').map((f) => f.target).sort();
     assert.deepEqual(loss, ['198.51.100.0/24', '2001:db8:100::/48', '203.0.113.0/24']);
+    await waitFor('the live session to see the withdrawals', async () => liveFindings.filter((f) => f.id === 'bgp.visibility.loss').length >= 3);
+    assert.deepEqual(liveFindings.filter((f) => f.id === 'bgp.visibility.loss').map((f) => f.target).sort(), loss);
     assert.deepEqual(await ourLines(updates), await bgpdumpMachineLines(updates));
   });
 
