@@ -267,6 +267,13 @@ const DECODERS: Record<number, Decoder> = {
   },
 };
 
+/** RFC 4271 §5 (and the RFCs of later attributes): 0 well-known, 1 optional. */
+const OPTIONAL_BIT: Record<number, 0 | 1> = {
+  [ATTR.ORIGIN]: 0, [ATTR.AS_PATH]: 0, [ATTR.NEXT_HOP]: 0, [ATTR.LOCAL_PREF]: 0, [ATTR.ATOMIC_AGGREGATE]: 0,
+  [ATTR.MULTI_EXIT_DISC]: 1, [ATTR.AGGREGATOR]: 1, [ATTR.COMMUNITIES]: 1, [ATTR.ORIGINATOR_ID]: 1, [ATTR.CLUSTER_LIST]: 1,
+  [ATTR.MP_REACH_NLRI]: 1, [ATTR.MP_UNREACH_NLRI]: 1, [ATTR.AS4_PATH]: 1, [ATTR.AS4_AGGREGATOR]: 1, [ATTR.LARGE_COMMUNITIES]: 1,
+};
+
 /** Which attribute types the current decode has seen, stamped with a generation so nothing is cleared per call. */
 const SEEN = new Uint32Array(256);
 let generationCounter = 0;
@@ -302,6 +309,11 @@ export function decodeAttributes(b: Uint8Array, off: number, end: number, ctx: A
     if (SEEN[type] === generation) throw malformed(ctx, `attribute ${type} appears twice`, { type });
     SEEN[type] = generation;
     const decode = DECODERS[type];
+    // RFC 4271 §6.3: a known attribute whose Optional bit contradicts its category is an Attribute Flags Error.
+    const optional = OPTIONAL_BIT[type];
+    if (optional !== undefined && (flags & FLAG.OPTIONAL ? 1 : 0) !== optional) {
+      throw new MitmError('MG_ERR_MALFORMED', `${ctx.context ?? 'path attributes'}: attribute ${type} flags 0x${flags.toString(16)} contradict its category`, { details: { type, flags, notifySubcode: 4 } });
+    }
     if (decode) decode(a, b, off, len, ctx);
     else (a.unknown ??= []).push({ type, flags, length: len });
     off += len;

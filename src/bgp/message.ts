@@ -259,7 +259,8 @@ function decodeUpdate(b: Uint8Array, off: number, end: number, opts: DecodeOptio
   } catch (err) {
     if (err instanceof BgpProtocolError || !(err instanceof MitmError)) throw err;
     // RFC 4271 §6.3: any malformation of an UPDATE is an UPDATE Message Error.
-    const e = new BgpProtocolError(err.message, NOTIFY.UPDATE, NOTIFY.MALFORMED_ATTRIBUTE_LIST, err.code === 'MG_ERR_TOO_LARGE' ? 'MG_ERR_TOO_LARGE' : 'MG_ERR_MALFORMED');
+    const subcode = typeof err.details?.notifySubcode === 'number' ? err.details.notifySubcode : NOTIFY.MALFORMED_ATTRIBUTE_LIST;
+    const e = new BgpProtocolError(err.message, NOTIFY.UPDATE, subcode, err.code === 'MG_ERR_TOO_LARGE' ? 'MG_ERR_TOO_LARGE' : 'MG_ERR_MALFORMED');
     throw e;
   }
 }

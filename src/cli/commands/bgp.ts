@@ -114,5 +114,79 @@ export function register(program: Command): void {
       process.exitCode = EXIT.OK;
     });
 
-  void parsePeer;
+  bgp.command('collect')
+    .description('Peer with routers as a passive route collector (it never announces) and run the monitors live')
+    .option('--peer <address:port>', 'connect to this router')
+    .option('--listen <address:port>', 'accept routers that connect here (default address 127.0.0.1)')
+    .requiredOption('--asn <n>', 'our AS number in the session')
+    .option('--peer-as <n>', "refuse a peer whose AS is not this")
+    .option('--router-id <ipv4>', 'our BGP identifier', '198.18.255.254')
+    .option('--local-address <ip>', 'source address for --peer (the address the router expects us at)')
+    .option('--hold-time <s>', 'hold time proposed (0 or 3-65535)', '90')
+    .option('--config <file>', "monitor file: BGPalerter's prefixes.yml, or mitmguard's form")
+    .option('--vrps <file>', 'VRPs: rpki-client JSON/CSV or Routinator json/jsonext/csv')
+    .option('--duration <s>', 'stop after this many seconds (default: until interrupted or the session ends)')
+    .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')}`, 'high')
+    .option('--format <format>', 'text (alerts as they come), jsonl (one finding per line as it comes) or json (one document at the end)', 'text')
+    .action(async (o: { peer?: string; listen?: string; asn: string; peerAs?: string; routerId: string; localAddress?: string; holdTime: string; config?: string; vrps?: string; duration?: string; failOn: string; format: string }) => {
+      const failOn = parseSeverity(o.failOn);
+      const format = parseFormat(o.format, ['text', 'json', 'jsonl']);
+      if (!!o.peer === !!o.listen) throw new MitmError('MG_ERR_USAGE', 'give exactly one of --peer and --listen');
+      if (!o.config && !o.vrps) throw new MitmError('MG_ERR_USAGE', 'give --config (monitored prefixes), --vrps, or both');
+      const holdTime = Number(o.holdTime);
+      if (!Number.isInteger(holdTime) || (holdTime !== 0 && (holdTime < 3 || holdTime > 65535))) throw new MitmError('MG_ERR_USAGE', '--hold-time must be 0 or 3-65535');
+      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(o.routerId)) throw new MitmError('MG_ERR_USAGE', '--router-id must be an IPv4 address');
+      const { loadMonitorFile, loadVrpFile } = await import('../../bgp/check-files.js');
+      const { BgpMonitor } = await import('../../bgp/monitor.js');
+      const { RovTable } = await import('../../bgp/rov.js');
+      const { collectFromPeer, listenForPeers } = await import('../../bgp/collector.js');
+      const monitors = o.config ? await loadMonitorFile(o.config) : { form: 'mitmguard' as const, prefixes: [], asns: [], ignorePeers: [], thresholds: { minPeers: 1, visibilityLoss: 0.5, roaExpiryDays: 7 } };
+      const vrps = o.vrps ? await loadVrpFile(o.vrps) : undefined;
+      const monitor = new BgpMonitor(monitors, vrps ? { rov: new RovTable(vrps.vrps, vrps.vrps.length), vrps: vrps.vrps, ...(vrps.generated !== undefined ? { vrpGeneratedAt: vrps.generated } : {}) } : {});
+      const findings: Finding[] = [];
+      const emit = (list: Finding[]) => {
+        for (const f of list) {
+          findings.push(f);
+          if (format === 'jsonl') process.stdout.write(JSON.stringify(f) + '\n');
+          else if (format === 'text') process.stdout.write(findingsText([f]) + '\n');
+        }
+      };
+      const ac = new AbortController();
+      const stop = () => ac.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const timer = o.duration ? setTimeout(stop, parsePositiveIntArg('--duration', o.duration) * 1000) : undefined;
+      let routes = 0;
+      const common = {
+        localAs: parseAsnArg(o.asn), bgpId: o.routerId, holdTime, signal: ac.signal,
+        ...(o.peerAs ? { peerAs: parseAsnArg(o.peerAs) } : {}),
+        onRoute: (e: Parameters<typeof monitor.observe>[0]) => { routes++; emit(monitor.observe(e)); },
+        onSession: (peer: string, e: { type: string; reason?: string }) => {
+          process.stderr.write(`mitmguard: session with ${peer}: ${e.type === 'closed' ? `closed (${e.reason})` : e.type}\n`);
+        },
+      };
+      let sessions;
+      if (o.peer) {
+        const { host, port } = parsePeer(o.peer);
+        sessions = [await collectFromPeer(host, port, { ...common, ...(o.localAddress ? { localAddress: o.localAddress } : {}) })];
+      } else {
+        const m = /^(?:\[?([0-9a-fA-F:.]+?)\]?:)?(\d{1,5})$/.exec(o.listen!);
+        if (!m) throw new MitmError('MG_ERR_USAGE', `--listen must be [ADDRESS:]PORT, got ${JSON.stringify(o.listen)}`);
+        sessions = await listenForPeers(m[1] ?? '127.0.0.1', Number(m[2]), { ...common, onListening: (port) => process.stderr.write(`mitmguard: listening on ${m[1] ?? '127.0.0.1'}:${port}\n`) });
+      }
+      if (timer) clearTimeout(timer);
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      emit(monitor.finish());
+      if (format === 'json') printJson({ ...header(), sessions, routes, findings });
+      else if (format === 'text') process.stdout.write(`${routes} route events from ${sessions.length} session(s); ${findings.length} finding(s)\n`);
+      const failed = sessions.length > 0 && sessions.every((s) => !s.established);
+      process.exitCode = failed ? EXIT.ERROR : findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.FINDINGS : EXIT.OK;
+    });
+}
+
+function parsePositiveIntArg(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || n > 31_536_000) throw new MitmError('MG_ERR_USAGE', `${name} must be a positive number of seconds`);
+  return n;
 }
