@@ -90,7 +90,7 @@ export interface Bird extends Router {
  * Start BIRD 2 with static routes (`routes4` / `routes6`, unreachable: a route server's view needs no forwarding)
  * and BGP sessions. Sessions are multihop (loopback is not a directly connected network to BIRD).
  */
-export async function startBird(opts: { name: string; routerId: string; peers: BirdPeer[]; routes4?: string[]; routes6?: string[]; mrtdump?: boolean }): Promise<Bird> {
+export async function startBird(opts: { name: string; routerId: string; peers: BirdPeer[]; routes4?: string[]; routes6?: string[]; mrtdump?: boolean; roas?: Array<{ prefix: string; maxLength: number; asn: number }> }): Promise<Bird> {
   const dir = mkdtempSync(join(tmpdir(), `mitmguard-bird-${opts.name}-`));
   const socket = join(dir, 'bird.ctl');
   const updatesFile = join(dir, 'updates.mrt');
@@ -100,6 +100,14 @@ export async function startBird(opts: { name: string; routerId: string; peers: B
     ...(opts.mrtdump ? [`mrtdump "${updatesFile}";`] : []),
     'protocol device {}',
   ];
+  if (opts.roas?.length) {
+    // ROA tables r4 / r6 for `roa_check(r4, net, bgp_path.last)` (BIRD's RFC 6811 validation).
+    lines.push('roa4 table r4;', 'roa6 table r6;');
+    for (const v of [4, 6] as const) {
+      const mine = opts.roas.filter((r) => r.prefix.includes(':') === (v === 6));
+      lines.push(`protocol static roas${v} { roa${v} { table r${v}; }; ${mine.map((r) => `route ${r.prefix} max ${r.maxLength} as ${r.asn};`).join(' ')} }`);
+    }
+  }
   if (opts.routes4?.length) lines.push(`protocol static s4 { ipv4; ${opts.routes4.map((r) => `route ${r} unreachable;`).join(' ')} }`);
   if (opts.routes6?.length) lines.push(`protocol static s6 { ipv6; ${opts.routes6.map((r) => `route ${r} unreachable;`).join(' ')} }`);
   for (const p of opts.peers) {
@@ -182,6 +190,24 @@ export async function startGoBgp(opts: { asn: number; routerId: string; localAdd
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The routes of a BIRD table whose RFC 6811 state, by BIRD's own `roa_check`, is `state`: "prefix ASorigin" lines.
+ * Parses `show route` text: a prefix starts a line, further routes of it are indented, the path ends `[AS65001i]`.
+ */
+export async function birdRoaRoutes(bird: Bird, table: 'master4' | 'master6', state: 'ROA_VALID' | 'ROA_INVALID' | 'ROA_UNKNOWN'): Promise<string[]> {
+  const roa = table === 'master4' ? 'r4' : 'r6';
+  const text = await bird.birdc(`show route table ${table} where roa_check(${roa}, net, bgp_path.last) = ${state}`);
+  const out: string[] = [];
+  let prefix = '';
+  for (const line of text.split('\n')) {
+    const m = /^(\S+\/\d+)\s/.exec(line);
+    if (m) prefix = m[1]!;
+    const as = /\[AS(\d+)[ie?]\]\s*$/.exec(line);
+    if (as && prefix) out.push(`${prefix} AS${as[1]}`);
+  }
+  return out.sort();
 }
 
 /** Poll `probe` every 200 ms until it returns true, at most `timeoutMs`. */

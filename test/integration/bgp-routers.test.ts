@@ -24,7 +24,9 @@ import { collectFromPeer, type SessionSummary } from '../../src/bgp/collector.js
 import { BgpMonitor } from '../../src/bgp/monitor.js';
 import { RovTable } from '../../src/bgp/rov.js';
 import type { Finding } from '../../src/model/index.js';
-import { freePort, loopbackNet, startBird, startGoBgp, waitFor, type Bird, type GoBgp } from '../helpers/bgp-routers.js';
+import { birdRoaRoutes, freePort, loopbackNet, startBird, startGoBgp, waitFor, type Bird, type GoBgp } from '../helpers/bgp-routers.js';
+import { mrtEvents } from '../../src/bgp/events.js';
+import { formatPrefix } from '../../src/bgp/prefix.js';
 
 const run = promisify(execFile);
 
@@ -89,7 +91,7 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
     work = mkdtempSync(join(tmpdir(), 'mitmguard-bgp-'));
     const [pc, po, ph] = [await freePort(net(2)), await freePort(net(1)), await freePort(net(3))];
     collector = await startBird({
-      name: 'collector', routerId: '198.18.0.2', mrtdump: true,
+      name: 'collector', routerId: '198.18.0.2', mrtdump: true, roas: VRPS.vrps.map((v) => ({ prefix: formatPrefix(v.prefix), maxLength: v.maxLength, asn: v.asn })),
       peers: [
         { name: 'origin', localAddress: net(2), localPort: pc, neighborAddress: net(1), neighborPort: po, asn: 65001, localAs: 65000, import: true, export: false },
         { name: 'hijacker', localAddress: net(2), localPort: pc, neighborAddress: net(3), neighborPort: ph, asn: 65666, localAs: 65000, import: true, export: false },
@@ -148,9 +150,10 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
     hijacker = await startGoBgp({ asn: 65666, routerId: '198.18.0.3', localAddress: net(3), localPort: ph, neighborAddress: net(2), neighborPort: pc, neighborAs: 65000 });
     await hijacker.announce('198.51.100.0/24', ['community', '65000:666']);
     await hijacker.announce('198.51.100.0/25');
+    await hijacker.announce('192.0.2.0/24', ['origin', 'igp']);
     await waitFor('the hijacked routes at the collector', async () => {
       const r = await collector.birdc('show route');
-      return r.includes('198.51.100.0/25') && (r.match(/AS65666/g) ?? []).length >= 2;
+      return r.includes('198.51.100.0/25') && r.includes('192.0.2.0/24') && (r.match(/AS65666/g) ?? []).length >= 3;
     });
     const rib = join(work, 'hijack-rib.mrt');
     await collector.dumpRib(rib);
@@ -171,6 +174,22 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
     const invalid = fromRib.findings.filter((f) => f.id === 'bgp.rpki.invalid');
     assert.ok(invalid.every((f) => f.severity === 'critical'));
     assert.ok(invalid.some((f) => /198\.51\.100\.0\/25 from AS65666 is RPKI Invalid/.test(f.evidence)));
+
+    // Differential RFC 6811: our verdict for every route of the dump equals BIRD's roa_check() with the same VRPs.
+    const rov = new RovTable(VRPS.vrps);
+    const ours: Record<string, string[]> = { ROA_VALID: [], ROA_INVALID: [], ROA_UNKNOWN: [] };
+    const BIRD_STATE = { valid: 'ROA_VALID', invalid: 'ROA_INVALID', 'not-found': 'ROA_UNKNOWN' } as const;
+    for (const f of [`${rib}.master4`, `${rib}.master6`]) {
+      for await (const r of readMrtFile(f)) {
+        for (const e of mrtEvents(r)) if (e.type === 'announce') ours[BIRD_STATE[rov.validate(e.prefix, e.origin).state]]!.push(`${formatPrefix(e.prefix)} AS${e.origin}`);
+      }
+    }
+    for (const state of ['ROA_VALID', 'ROA_INVALID', 'ROA_UNKNOWN'] as const) {
+      const bird = [...await birdRoaRoutes(collector, 'master4', state), ...await birdRoaRoutes(collector, 'master6', state)].sort();
+      assert.deepEqual(ours[state]!.sort(), bird, state);
+    }
+    assert.deepEqual(ours.ROA_UNKNOWN, ['192.0.2.0/24 AS65666']);
+    assert.equal(ours.ROA_INVALID!.length, 2);
 
     // The live session saw the same hijacks (BIRD sends it every path, ADD-PATH), through one more AS (65000).
     await waitFor('the live session to alert', async () => liveFindings.some((f) => f.id === 'bgp.hijack.more-specific'));
