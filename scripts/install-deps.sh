@@ -39,6 +39,7 @@ PEERS=(
   "bird bird2"
   "gobgpd gobgpd"
   "bzip2 bzip2"
+  "stayrtr stayrtr"
 )
 
 missing=()

@@ -23,7 +23,14 @@ async function readText(path: string, limit: number, what: string): Promise<stri
   return readFile(path, 'utf8');
 }
 
+/** A VRP file, or `rtr://host:port` for an RTR cache (RFC 8210). */
 export async function loadVrpFile(path: string): Promise<VrpSet> {
+  const rtr = /^rtr:\/\/\[?([0-9A-Za-z:.-]+?)\]?:(\d{1,5})$/.exec(path);
+  if (rtr) {
+    const { fetchRtrVrps } = await import('./rtr-client.js');
+    const r = await fetchRtrVrps(rtr[1]!, Number(rtr[2]));
+    return { vrps: r.vrps, format: 'rtr' };
+  }
   const text = await readText(path, BGP_LIMITS.maxVrpFileBytes, 'VRP file');
   try {
     return parseVrps(text);

@@ -16,7 +16,7 @@ export interface Vrp {
   expires?: number;
 }
 
-export type VrpFormat = 'rpki-client-json' | 'routinator-json' | 'routinator-jsonext' | 'csv';
+export type VrpFormat = 'rpki-client-json' | 'routinator-json' | 'routinator-jsonext' | 'csv' | 'rtr';
 
 export interface VrpSet {
   vrps: Vrp[];
