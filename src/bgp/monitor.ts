@@ -142,10 +142,20 @@ export class BgpMonitor implements Detector<RouteEvent> {
     return !!m && !m.ignore && m.monitors.has(monitor);
   }
 
+  /** Whether any monitor can say anything about this route: most of a full table is nobody's business of ours. */
+  private concerns(r: RouteAnnouncement, m: MonitoredPrefix | undefined): boolean {
+    if (m) return true;
+    if (r.origin !== undefined && this.ourAses.has(r.origin)) return true;
+    if (this.monitoredAses.size) for (const a of r.asns) if (this.monitoredAses.has(a)) return true;
+    return false;
+  }
+
   private announce(r: RouteAnnouncement): Finding[] {
     this.counts.announcements++;
+    const m0 = this.entryFor(r.prefix);
+    if (!this.concerns(r, m0)) return [];
     const out: Finding[] = [];
-    const m = this.entryFor(r.prefix);
+    const m = m0;
     const prefix = formatPrefix(r.prefix);
     const peer = peerText(r.peer);
     const path = formatPath(r.path);
