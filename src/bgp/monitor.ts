@@ -161,7 +161,7 @@ export class BgpMonitor implements Detector<RouteEvent> {
     const path = formatPath(r.path);
     const time = iso(r.timestampUs);
     const origin = r.origin ?? null;
-    const originText = origin === null ? `an AS_SET (${path.split(' ').pop()})` : `AS${origin}`;
+    const originText = origin !== null ? `AS${origin}` : r.asns.length ? `an AS_SET (${path.split(' ').pop()})` : 'no origin (an empty AS path)';
     const exact = !!m && samePrefix(m.prefix, r.prefix);
     const base = { prefix, path, time, origin, ...(m ? { monitored: m.text, description: m.description, expectedOrigins: m.origins } : {}) };
     const expected = !!m && origin !== null && m.origins.includes(origin);

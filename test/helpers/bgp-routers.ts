@@ -158,15 +158,18 @@ export interface GoBgp extends Router {
 }
 
 /** Start gobgpd (AS `asn`) with one eBGP neighbour; routes are added through its gRPC API with the `gobgp` CLI. */
-export async function startGoBgp(opts: { asn: number; routerId: string; localAddress: string; localPort: number; neighborAddress: string; neighborPort: number; neighborAs: number }): Promise<GoBgp> {
+export async function startGoBgp(opts: { asn: number; routerId: string; localAddress: string; localPort: number; neighborAddress?: string; neighborPort?: number; neighborAs?: number; bmp?: { port: number; policy: 'pre-policy' | 'post-policy' | 'local-rib' | 'all' } }): Promise<GoBgp> {
   const dir = mkdtempSync(join(tmpdir(), 'mitmguard-gobgp-'));
   const api = await freePort('127.0.0.1');
   const conf = join(dir, 'gobgpd.toml');
   writeFileSync(conf, [
     '[global.config]', `  as = ${opts.asn}`, `  router-id = "${opts.routerId}"`, `  port = ${opts.localPort}`, `  local-address-list = ["${opts.localAddress}"]`,
-    '[[neighbors]]', '  [neighbors.config]', `    neighbor-address = "${opts.neighborAddress}"`, `    peer-as = ${opts.neighborAs}`,
-    '  [neighbors.transport.config]', `    remote-port = ${opts.neighborPort}`, `    local-address = "${opts.localAddress}"`,
-    '  [neighbors.ebgp-multihop.config]', '    enabled = true', '    multihop-ttl = 2',
+    ...(opts.neighborAddress ? [
+      '[[neighbors]]', '  [neighbors.config]', `    neighbor-address = "${opts.neighborAddress}"`, `    peer-as = ${opts.neighborAs}`,
+      '  [neighbors.transport.config]', `    remote-port = ${opts.neighborPort}`, `    local-address = "${opts.localAddress}"`,
+      '  [neighbors.ebgp-multihop.config]', '    enabled = true', '    multihop-ttl = 2',
+    ] : []),
+    ...(opts.bmp ? ['[[bmp-servers]]', '  [bmp-servers.config]', '    address = "127.0.0.1"', `    port = ${opts.bmp.port}`, `    route-monitoring-policy = "${opts.bmp.policy}"`] : []),
     '',
   ].join('\n'));
   const { child, log } = startProcess('gobgpd', 'gobgpd', ['-f', conf, '--api-hosts', `127.0.0.1:${api}`, '-l', 'warn'], dir);

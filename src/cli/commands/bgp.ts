@@ -118,7 +118,8 @@ export function register(program: Command): void {
     .description('Peer with routers as a passive route collector (it never announces) and run the monitors live')
     .option('--peer <address:port>', 'connect to this router')
     .option('--listen <address:port>', 'accept routers that connect here (default address 127.0.0.1)')
-    .requiredOption('--asn <n>', 'our AS number in the session')
+    .option('--bmp-listen <address:port>', 'be a BMP station (RFC 7854): routers export their routes here; no BGP session')
+    .option('--asn <n>', 'our AS number in the session (required with --peer and --listen)')
     .option('--peer-as <n>', "refuse a peer whose AS is not this")
     .option('--router-id <ipv4>', 'our BGP identifier', '198.18.255.254')
     .option('--local-address <ip>', 'source address for --peer (the address the router expects us at)')
@@ -128,10 +129,11 @@ export function register(program: Command): void {
     .option('--duration <s>', 'stop after this many seconds (default: until interrupted or the session ends)')
     .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')}`, 'high')
     .option('--format <format>', 'text (alerts as they come), jsonl (one finding per line as it comes) or json (one document at the end)', 'text')
-    .action(async (o: { peer?: string; listen?: string; asn: string; peerAs?: string; routerId: string; localAddress?: string; holdTime: string; config?: string; vrps?: string; duration?: string; failOn: string; format: string }) => {
+    .action(async (o: { peer?: string; listen?: string; bmpListen?: string; asn?: string; peerAs?: string; routerId: string; localAddress?: string; holdTime: string; config?: string; vrps?: string; duration?: string; failOn: string; format: string }) => {
       const failOn = parseSeverity(o.failOn);
       const format = parseFormat(o.format, ['text', 'json', 'jsonl']);
-      if (!!o.peer === !!o.listen) throw new MitmError('MG_ERR_USAGE', 'give exactly one of --peer and --listen');
+      if ([o.peer, o.listen, o.bmpListen].filter(Boolean).length !== 1) throw new MitmError('MG_ERR_USAGE', 'give exactly one of --peer, --listen and --bmp-listen');
+      if (!o.bmpListen && !o.asn) throw new MitmError('MG_ERR_USAGE', '--asn is required with --peer and --listen');
       if (!o.config && !o.vrps) throw new MitmError('MG_ERR_USAGE', 'give --config (monitored prefixes), --vrps, or both');
       const holdTime = Number(o.holdTime);
       if (!Number.isInteger(holdTime) || (holdTime !== 0 && (holdTime < 3 || holdTime > 65535))) throw new MitmError('MG_ERR_USAGE', '--hold-time must be 0 or 3-65535');
@@ -158,21 +160,34 @@ export function register(program: Command): void {
       const timer = o.duration ? setTimeout(stop, parsePositiveIntArg('--duration', o.duration) * 1000) : undefined;
       let routes = 0;
       const common = {
-        localAs: parseAsnArg(o.asn), bgpId: o.routerId, holdTime, signal: ac.signal,
+        localAs: o.asn ? parseAsnArg(o.asn) : 0, bgpId: o.routerId, holdTime, signal: ac.signal,
         ...(o.peerAs ? { peerAs: parseAsnArg(o.peerAs) } : {}),
         onRoute: (e: Parameters<typeof monitor.observe>[0]) => { routes++; emit(monitor.observe(e)); },
         onSession: (peer: string, e: { type: string; reason?: string }) => {
           process.stderr.write(`mitmguard: session with ${peer}: ${e.type === 'closed' ? `closed (${e.reason})` : e.type}\n`);
         },
       };
+      const listenAddr = (text: string, name: string) => {
+        const m = /^(?:\[?([0-9a-fA-F:.]+?)\]?:)?(\d{1,5})$/.exec(text);
+        if (!m || Number(m[2]) > 65535) throw new MitmError('MG_ERR_USAGE', `${name} must be [ADDRESS:]PORT, got ${JSON.stringify(text)}`);
+        return { host: m[1] ?? '127.0.0.1', port: Number(m[2]) };
+      };
       let sessions;
-      if (o.peer) {
+      if (o.bmpListen) {
+        const { listenBmp } = await import('../../bgp/bmp-receiver.js');
+        const { host, port } = listenAddr(o.bmpListen, '--bmp-listen');
+        const routers = await listenBmp(host, port, {
+          signal: ac.signal, onRoute: common.onRoute,
+          onListening: (p) => process.stderr.write(`mitmguard: BMP station listening on ${host}:${p}\n`),
+          onMessage: (router, m) => { if (m.type === 'initiation' || m.type === 'termination' || m.type === 'peer-up' || m.type === 'peer-down') process.stderr.write(`mitmguard: BMP ${router}: ${m.type}\n`); },
+        });
+        sessions = routers.map((r) => ({ peer: r.router, established: r.error === null || r.messages > 0, updates: r.routeMonitoring, closed: r.error ? `${r.error.code}: ${r.error.message}` : 'closed', ...(r.error ? { error: r.error } : {}) }));
+      } else if (o.peer) {
         const { host, port } = parsePeer(o.peer);
         sessions = [await collectFromPeer(host, port, { ...common, ...(o.localAddress ? { localAddress: o.localAddress } : {}) })];
       } else {
-        const m = /^(?:\[?([0-9a-fA-F:.]+?)\]?:)?(\d{1,5})$/.exec(o.listen!);
-        if (!m) throw new MitmError('MG_ERR_USAGE', `--listen must be [ADDRESS:]PORT, got ${JSON.stringify(o.listen)}`);
-        sessions = await listenForPeers(m[1] ?? '127.0.0.1', Number(m[2]), { ...common, onListening: (port) => process.stderr.write(`mitmguard: listening on ${m[1] ?? '127.0.0.1'}:${port}\n`) });
+        const { host, port } = listenAddr(o.listen!, '--listen');
+        sessions = await listenForPeers(host, port, { ...common, onListening: (p) => process.stderr.write(`mitmguard: listening on ${host}:${p}\n`) });
       }
       if (timer) clearTimeout(timer);
       process.removeListener('SIGINT', stop);
