@@ -182,3 +182,11 @@ test('a bad monitor file is refused with MG_ERR_CONFIG and where', () => {
   const bad = ['192.0.2.1/24:\n  asn: 1\n', '192.0.2.0/24:\n  description: x\n', 'prefixes:\n  - prefix: 192.0.2.0/24\n    origins: [ASX]\n', '192.0.2.0/24:\n  asn: 1\n  path:\n    match: "("\n', ''];
   for (const y of bad) assert.throws(() => parseMonitorConfig(y, 'm.yml'), (e: unknown) => isMitmError(e, 'MG_ERR_CONFIG') && /m\.yml/.test(e.message), y);
 });
+
+test('2,500 mutated monitor files (both forms) load or fail with a MitmError', async () => {
+  const { hammer } = await import('./testdata/mutate.js');
+  const ours = 'prefixes:\n  - prefix: 203.0.113.0/24\n    origins: [64500]\n    upstreams: [64510]\nasns:\n  - asn: 64500\n    downstreams: [64520]\nignore:\n  peers: [198.18.0.3]\nthresholds:\n  minPeers: 2\n';
+  const r = hammer([BGPALERTER, ours].map((t) => new TextEncoder().encode(t)), (b) => parseMonitorConfig(new TextDecoder().decode(b), 'm.yml'), 2500, 71);
+  assert.equal(r.crash, undefined, r.crash);
+  assert.ok(r.ok > 0 && r.refused > 0);
+});

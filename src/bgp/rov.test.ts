@@ -87,3 +87,15 @@ test('bad VRP input is refused with MG_ERR_MALFORMED naming the entry', () => {
   ];
   for (const text of bad) assert.throws(() => parseVrps(text), (e: unknown) => isMitmError(e, 'MG_ERR_MALFORMED'), text);
 });
+
+test('2,500 mutated VRP files (JSON and CSV) load or fail with a MitmError', async () => {
+  const { hammer } = await import('./testdata/mutate.js');
+  const seeds = [
+    JSON.stringify({ metadata: { buildtime: '2026-12-01T00:00:00Z' }, roas: [{ asn: 65001, prefix: '192.0.2.0/24', maxLength: 24, ta: 'test', expires: 1800000000 }, { asn: 'AS65002', prefix: '2001:db8::/32', maxLength: 48, ta: 't' }] }),
+    JSON.stringify({ roas: [{ asn: 'AS65002', prefix: '198.51.100.0/24', maxLength: 24, source: [{ validity: { notAfter: '2026-12-10T00:00:00Z' } }] }] }),
+    'ASN,IP Prefix,Max Length,Trust Anchor,Expires\nAS65001,192.0.2.0/24,24,test,1800000000\nAS65003,203.0.113.0/24,25,test,1800000001\n',
+  ].map((t) => new TextEncoder().encode(t));
+  const r = hammer(seeds, (b) => parseVrps(new TextDecoder().decode(b)), 2500, 61);
+  assert.equal(r.crash, undefined, r.crash);
+  assert.ok(r.ok > 0 && r.refused > 0);
+});
