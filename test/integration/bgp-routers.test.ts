@@ -80,6 +80,10 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
   let origin: Bird;
   let hijacker: GoBgp | undefined;
   let work: string;
+  /** Ports: the collector's, the origin's, the hijacker's. */
+  let pc = 0;
+  let po = 0;
+  let ph = 0;
   let live: BgpMonitor;
   let liveSession: Promise<SessionSummary> | undefined;
   const stopLive = new AbortController();
@@ -89,7 +93,7 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'mitmguard-bgp-'));
-    const [pc, po, ph] = [await freePort(net(2)), await freePort(net(1)), await freePort(net(3))];
+    [pc, po, ph] = [await freePort(net(2)), await freePort(net(1)), await freePort(net(3))];
     collector = await startBird({
       name: 'collector', routerId: '198.18.0.2', mrtdump: true, roas: VRPS.vrps.map((v) => ({ prefix: formatPrefix(v.prefix), maxLength: v.maxLength, asn: v.asn })),
       peers: [
@@ -106,7 +110,6 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
       const r = await collector.birdc('show route');
       return r.includes('198.51.100.0/24') && r.includes('203.0.113.0/24') && r.includes('2001:db8:100::/48');
     });
-    (globalThis as { _bgpPorts?: unknown })._bgpPorts = { pc, ph };
     // mitmguard's own collector peers with the BIRD collector at the same time, and feeds the same monitors live.
     live = new BgpMonitor(MONITORS, { rov: new RovTable(VRPS.vrps), vrps: VRPS.vrps });
     liveSession = collectFromPeer(net(2), pc, {
@@ -146,7 +149,6 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
   });
 
   it('with GoBGP hijacking: exact-prefix and more-specific hijacks, MOAS and RPKI invalid, from the RIB dump and the message log alike', async () => {
-    const { pc, ph } = (globalThis as unknown as { _bgpPorts: { pc: number; ph: number } })._bgpPorts;
     hijacker = await startGoBgp({ asn: 65666, routerId: '198.18.0.3', localAddress: net(3), localPort: ph, neighborAddress: net(2), neighborPort: pc, neighborAs: 65000 });
     await hijacker.announce('198.51.100.0/24', ['community', '65000:666']);
     await hijacker.announce('198.51.100.0/25');
