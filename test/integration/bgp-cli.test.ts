@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,6 +171,39 @@ describe('mitmguard bgp (CLI)', { timeout: 180_000 }, () => {
     assert.equal(doc.sessions[0].established, true);
     assert.ok(sent.every((m) => ['open', 'keepalive', 'notification'].includes(m.type)));
     assert.deepEqual(sent.filter((m) => m.type === 'notification').map((m) => m.type === 'notification' && [m.code, m.subcode]), [[6, 2]], 'Cease at the end');
+  });
+
+  it('watch (the issue\'s names: --local-as, --monitor, --vrp) posts each finding to a --webhook as it is raised', async () => {
+    const posts: Array<{ id: string; target: string }> = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => { posts.push(JSON.parse(body)); res.end('ok'); });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    const hookPort = (hook.address() as { port: number }).port;
+    try {
+      let resolvePort: (p: number) => void;
+      const portP = new Promise<number>((r) => (resolvePort = r));
+      const done = cli(['bgp', 'watch', '--listen', '127.0.0.1:0', '--local-as', '64512', '--monitor', f('monitors.yaml'), '--vrp', f('vrps.csv'), '--webhook', `http://127.0.0.1:${hookPort}/hook`, '--duration', '4', '--format', 'jsonl', '--hold-time', '3'], (err) => {
+        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(err);
+        if (m) resolvePort(Number(m[1]));
+      });
+      const port = await portP;
+      const update = encodeUpdate({ attributes: { origin: 'IGP', asPath: [{ type: 'sequence', asns: [64601, 64666] }], nextHop: '198.18.0.9' }, nlri: [{ prefix: parsePrefix('192.0.2.128/25') }] }, { as4: true });
+      await peer(port, (s) => {
+        s.write(concatBytes([OPEN, encodeKeepalive(), update]));
+        const k = setInterval(() => s.write(encodeKeepalive()), 800);
+        s.on('close', () => clearInterval(k));
+      });
+      const run = await done;
+      assert.equal(run.code, 1, run.stderr);
+      const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string });
+      assert.ok(lines.some((l) => l.id === 'bgp.hijack.more-specific'));
+      assert.deepEqual(posts.map((p) => p.id).sort(), lines.map((l) => l.id).sort(), 'every finding printed was posted');
+    } finally {
+      hook.close();
+    }
   });
 
   const hostile: Array<[string, Uint8Array, number[]]> = [

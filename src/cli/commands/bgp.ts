@@ -34,10 +34,13 @@ export function register(program: Command): void {
     .description('Check MRT files (TABLE_DUMP_V2 RIBs, BGP4MP updates; plain, gzip or bzip2) against monitored prefixes and VRPs')
     .argument('<mrt-files...>', 'MRT files, read in order as one stream')
     .option('--config <file>', "monitor file: BGPalerter's prefixes.yml, or mitmguard's form")
-    .option('--vrps <file>', 'VRPs: rpki-client JSON/CSV or Routinator json/jsonext/csv')
+    .option('--monitor <file>', 'the same as --config')
+    .option('--vrps <file>', 'VRPs: rpki-client JSON/CSV, Routinator json/jsonext/csv, or rtr://host:port')
+    .option('--vrp <file>', 'the same as --vrps')
     .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')}`, 'high')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (files: string[], o: { config?: string; vrps?: string; failOn: string; format: string }) => {
+    .action(async (files: string[], o: { config?: string; monitor?: string; vrps?: string; vrp?: string; failOn: string; format: string }) => {
+      synonyms(o);
       const failOn = parseSeverity(o.failOn);
       const format = parseFormat(o.format);
       if (!o.config && !o.vrps) throw new MitmError('MG_ERR_USAGE', 'give --config (monitored prefixes), --vrps, or both');
@@ -115,11 +118,16 @@ export function register(program: Command): void {
     });
 
   bgp.command('collect')
+    .alias('watch')
     .description('Peer with routers as a passive route collector (it never announces) and run the monitors live')
     .option('--peer <address:port>', 'connect to this router')
     .option('--listen <address:port>', 'accept routers that connect here (default address 127.0.0.1)')
     .option('--bmp-listen <address:port>', 'be a BMP station (RFC 7854): routers export their routes here; no BGP session')
     .option('--asn <n>', 'our AS number in the session (required with --peer and --listen)')
+    .option('--local-as <n>', 'the same as --asn')
+    .option('--monitor <file>', 'the same as --config')
+    .option('--vrp <file>', 'the same as --vrps')
+    .option('--webhook <url>', 'also POST each finding as JSON to this URL (http or https), as it is raised')
     .option('--peer-as <n>', "refuse a peer whose AS is not this")
     .option('--router-id <ipv4>', 'our BGP identifier', '198.18.255.254')
     .option('--local-address <ip>', 'source address for --peer (the address the router expects us at)')
@@ -129,9 +137,13 @@ export function register(program: Command): void {
     .option('--duration <s>', 'stop after this many seconds (default: until interrupted or the session ends)')
     .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')}`, 'high')
     .option('--format <format>', 'text (alerts as they come), jsonl (one finding per line as it comes) or json (one document at the end)', 'text')
-    .action(async (o: { peer?: string; listen?: string; bmpListen?: string; asn?: string; peerAs?: string; routerId: string; localAddress?: string; holdTime: string; config?: string; vrps?: string; duration?: string; failOn: string; format: string }) => {
+    .action(async (o: { peer?: string; listen?: string; bmpListen?: string; asn?: string; localAs?: string; monitor?: string; vrp?: string; webhook?: string; peerAs?: string; routerId: string; localAddress?: string; holdTime: string; config?: string; vrps?: string; duration?: string; failOn: string; format: string }) => {
+      synonyms(o);
+      if (o.localAs && !o.asn) o.asn = o.localAs;
       const failOn = parseSeverity(o.failOn);
       const format = parseFormat(o.format, ['text', 'json', 'jsonl']);
+      const webhook = o.webhook ? parseWebhook(o.webhook) : undefined;
+      const deliveries: Promise<void>[] = [];
       if ([o.peer, o.listen, o.bmpListen].filter(Boolean).length !== 1) throw new MitmError('MG_ERR_USAGE', 'give exactly one of --peer, --listen and --bmp-listen');
       if (!o.bmpListen && !o.asn) throw new MitmError('MG_ERR_USAGE', '--asn is required with --peer and --listen');
       if (!o.config && !o.vrps) throw new MitmError('MG_ERR_USAGE', 'give --config (monitored prefixes), --vrps, or both');
@@ -149,6 +161,7 @@ export function register(program: Command): void {
       const emit = (list: Finding[]) => {
         for (const f of list) {
           findings.push(f);
+          if (webhook && deliveries.length < MAX_WEBHOOK_POSTS) deliveries.push(postFinding(webhook, f));
           if (format === 'jsonl') process.stdout.write(JSON.stringify(f) + '\n');
           else if (format === 'text') process.stdout.write(findingsText([f]) + '\n');
         }
@@ -193,11 +206,43 @@ export function register(program: Command): void {
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
       emit(monitor.finish());
+      await Promise.all(deliveries);
       if (format === 'json') printJson({ ...header(), sessions, routes, findings });
       else if (format === 'text') process.stdout.write(`${routes} route events from ${sessions.length} session(s); ${findings.length} finding(s)\n`);
       const failed = sessions.length > 0 && sessions.every((s) => !s.established);
       process.exitCode = failed ? EXIT.ERROR : findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.FINDINGS : EXIT.OK;
     });
+}
+
+/** `--monitor` / `--vrp` (the issue's names) fill `--config` / `--vrps`. */
+function synonyms(o: { config?: string; monitor?: string; vrps?: string; vrp?: string }): void {
+  if (o.monitor && !o.config) o.config = o.monitor;
+  if (o.vrp && !o.vrps) o.vrps = o.vrp;
+}
+
+/** Webhook deliveries per run; past it findings are still printed, not posted. */
+const MAX_WEBHOOK_POSTS = 10_000;
+
+function parseWebhook(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new MitmError('MG_ERR_USAGE', `--webhook ${JSON.stringify(text)} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MitmError('MG_ERR_USAGE', '--webhook must be an http or https URL');
+  return url;
+}
+
+/** POST one finding; a failed delivery is reported on stderr and never stops the collector. */
+async function postFinding(url: URL, f: Finding): Promise<void> {
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(f), signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) process.stderr.write(`mitmguard: webhook answered ${res.status}\n`);
+    await res.body?.cancel();
+  } catch (err) {
+    process.stderr.write(`mitmguard: webhook delivery failed: ${(err as Error).message}\n`);
+  }
 }
 
 function parsePositiveIntArg(name: string, value: string): number {
