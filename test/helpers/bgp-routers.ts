@@ -84,21 +84,26 @@ export interface Bird extends Router {
   dumpRib(file: string): Promise<void>;
   /** BGP messages and state changes the collector logged (mrtdump), when `mrtdump` was asked for. */
   updatesFile: string;
+  /** TABLE_DUMP_V2 with RFC 8050 ADD-PATH records (`protocol mrt … always add path on`), rewritten every second, when asked for. */
+  addPathFile: string;
 }
 
 /**
  * Start BIRD 2 with static routes (`routes4` / `routes6`, unreachable: a route server's view needs no forwarding)
  * and BGP sessions. Sessions are multihop (loopback is not a directly connected network to BIRD).
  */
-export async function startBird(opts: { name: string; routerId: string; peers: BirdPeer[]; routes4?: string[]; routes6?: string[]; mrtdump?: boolean; roas?: Array<{ prefix: string; maxLength: number; asn: number }> }): Promise<Bird> {
+export async function startBird(opts: { name: string; routerId: string; peers: BirdPeer[]; routes4?: string[]; routes6?: string[]; mrtdump?: boolean; addPathDump?: boolean; roas?: Array<{ prefix: string; maxLength: number; asn: number }> }): Promise<Bird> {
   const dir = mkdtempSync(join(tmpdir(), `mitmguard-bird-${opts.name}-`));
   const socket = join(dir, 'bird.ctl');
   const updatesFile = join(dir, 'updates.mrt');
+  const addPathFile = join(dir, 'addpath-%s.mrt');
   const lines = [
     `router id ${opts.routerId};`,
     'log stderr all;',
     ...(opts.mrtdump ? [`mrtdump "${updatesFile}";`] : []),
     'protocol device {}',
+    // BIRD expands %s in the file name to the dump's time (strftime), so each dump is a whole file of its own.
+    ...(opts.addPathDump ? [`protocol mrt addpath { table "master4"; filename "${addPathFile}"; period 1; always add path on; }`] : []),
   ];
   if (opts.roas?.length) {
     // ROA tables r4 / r6 for `roa_check(r4, net, bgp_path.last)` (BIRD's RFC 6811 validation).
@@ -137,7 +142,7 @@ export async function startBird(opts: { name: string; routerId: string; peers: B
     }
   }
   return {
-    name: opts.name, dir, socket, updatesFile, log, birdc,
+    name: opts.name, dir, socket, updatesFile, addPathFile, log, birdc,
     dumpRib: async (file) => {
       for (const table of ['master4', 'master6']) {
         const part = `${file}.${table}`;

@@ -95,7 +95,7 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
     work = mkdtempSync(join(tmpdir(), 'mitmguard-bgp-'));
     [pc, po, ph] = [await freePort(net(2)), await freePort(net(1)), await freePort(net(3))];
     collector = await startBird({
-      name: 'collector', routerId: '198.18.0.2', mrtdump: true, roas: VRPS.vrps.map((v) => ({ prefix: formatPrefix(v.prefix), maxLength: v.maxLength, asn: v.asn })),
+      name: 'collector', routerId: '198.18.0.2', mrtdump: true, addPathDump: true, roas: VRPS.vrps.map((v) => ({ prefix: formatPrefix(v.prefix), maxLength: v.maxLength, asn: v.asn })),
       peers: [
         { name: 'origin', localAddress: net(2), localPort: pc, neighborAddress: net(1), neighborPort: po, asn: 65001, localAs: 65000, import: true, export: false },
         { name: 'hijacker', localAddress: net(2), localPort: pc, neighborAddress: net(3), neighborPort: ph, asn: 65666, localAs: 65000, import: true, export: false },
@@ -176,6 +176,22 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
     const invalid = fromRib.findings.filter((f) => f.id === 'bgp.rpki.invalid');
     assert.ok(invalid.every((f) => f.severity === 'critical'));
     assert.ok(invalid.some((f) => /198\.51\.100\.0\/25 from AS65666 is RPKI Invalid/.test(f.evidence)));
+
+    // BIRD's ADD-PATH dump (RFC 8050 RIB_IPV4_UNICAST_ADDPATH): path ids per entry, and bgpdump's TABLE_DUMP2_AP lines.
+    const { readdirSync } = await import('node:fs');
+    let apFile = '';
+    await waitFor('an ADD-PATH dump holding the hijack', async () => {
+      const done = readdirSync(collector.dir).filter((n) => n.startsWith('addpath-')).sort().slice(0, -1); // the newest may be half written
+      for (const n of done.reverse()) {
+        const lines = await ourLines(join(collector.dir, n)).catch(() => []);
+        if (lines.some((l) => l.includes('|198.51.100.0/25|'))) { apFile = snapshot(join(collector.dir, n), work, 'addpath.mrt'); return true; }
+      }
+      return false;
+    });
+    const apLines = await ourLines(apFile);
+    assert.ok(apLines.length > 0 && apLines.every((l) => l.startsWith('TABLE_DUMP2_AP|')), apLines[0]);
+    assert.deepEqual(apLines, await bgpdumpMachineLines(apFile));
+    assert.deepEqual(ids(await checkMrtFiles([apFile], { monitors: MONITORS, vrps: VRPS })), expected.filter((x) => !x.includes('2001:db8')));
 
     // Differential RFC 6811: our verdict for every route of the dump equals BIRD's roa_check() with the same VRPs.
     const rov = new RovTable(VRPS.vrps);
