@@ -45,6 +45,10 @@ export class RovTable {
   private frozenIndex = new Int32Array(0);
   private frozenRoot4 = 0;
   private frozenRoot6 = 0;
+  private jump16 = new Int32Array(0);
+  private chain16 = new Int32Array(0);
+  private chainNode = new Int32Array(0);
+  private chainNext = new Int32Array(0);
 
   constructor(vrps: Iterable<Vrp> = [], expectedVrps = 1024) {
     this.nodes = new Int32Array(Math.max(64, expectedVrps * 4) * STRIDE).fill(NONE);
@@ -148,7 +152,50 @@ export class RovTable {
     this.frozenIndex = vIndex;
     this.frozenRoot4 = order[this.root4]!;
     this.frozenRoot6 = order[this.root6]!;
+    this.buildJump16();
     this.frozen = true;
+  }
+
+  /**
+   * IPv4 routes of /16 or longer skip the first 16 levels: `jump16[first 16 bits]` is the node at depth 16 (or NONE),
+   * and `chain16` the VRP-bearing nodes above it, as a linked list (`chainNode`, `chainNext`) — few, since VRPs
+   * shorter than /16 are rare.
+   */
+  private buildJump16(): void {
+    const nodes = this.frozenNodes;
+    const jump = new Int32Array(65536).fill(NONE);
+    const chain = new Int32Array(65536).fill(NONE);
+    const chainNode: number[] = [];
+    const chainNext: number[] = [];
+    const stack: Array<[number, number, number, number]> = [[this.frozenRoot4, 0, 0, NONE]];
+    while (stack.length) {
+      const [node, depth, bits, above] = stack.pop()!;
+      const base = node * FROZEN_STRIDE;
+      if (depth === 16) {
+        jump[bits] = node;
+        chain[bits] = above;
+        continue;
+      }
+      let here = above;
+      if (nodes[base + 3]! > nodes[base + 2]!) {
+        here = chainNode.length;
+        chainNode.push(node);
+        chainNext.push(above);
+      }
+      for (const bit of [0, 1]) {
+        const child = nodes[base + bit]!;
+        const childBits = (bits << 1) | bit;
+        if (child !== NONE) stack.push([child, depth + 1, childBits, here]);
+        else {
+          const span = 1 << (15 - depth);
+          chain.fill(here, childBits * span, childBits * span + span);
+        }
+      }
+    }
+    this.jump16 = jump;
+    this.chain16 = chain;
+    this.chainNode = Int32Array.from(chainNode);
+    this.chainNext = Int32Array.from(chainNext);
   }
 
   /**
@@ -164,7 +211,25 @@ export class RovTable {
     let node = afi === 4 ? this.frozenRoot4 : this.frozenRoot6;
     let covered = false;
     let sameAs = false;
-    for (let i = 0; ; i++) {
+    let start = 0;
+    if (afi === 4 && length >= 16) {
+      const slot = (b[0]! << 8) | b[1]!;
+      for (let c = this.chain16[slot]!; c !== NONE; c = this.chainNext[c]!) {
+        const base = this.chainNode[c]! * FROZEN_STRIDE;
+        const end = nodes[base + 3]!;
+        for (let v = nodes[base + 2]!; v < end; v++) {
+          covered = true;
+          if (vd[v * 2] === o) {
+            if (length <= vd[v * 2 + 1]!) return 0;
+            sameAs = true;
+          }
+        }
+      }
+      node = this.jump16[slot]!;
+      if (node === NONE) return covered ? (sameAs ? 2 : 1) : 3;
+      start = 16;
+    }
+    for (let i = start; ; i++) {
       const base = node * FROZEN_STRIDE;
       const end = nodes[base + 3]!;
       for (let v = nodes[base + 2]!; v < end; v++) {
