@@ -41,6 +41,11 @@ PEERS=(
   "redis-server redis-server"
   "javac openjdk-17-jdk-headless"
   "go golang-go"
+  "bgpdump bgpdump"
+  "bird bird2"
+  "gobgpd gobgpd"
+  "bzip2 bzip2"
+  "stayrtr stayrtr"
 )
 
 missing=()

@@ -24,6 +24,7 @@ export const CHECK_AREAS: readonly CheckArea[] = [
   { name: 'dns', kinds: ['dns-name', 'dns-caa', 'dns-tlsa', 'dns-mail'], load: async () => (await import('./dns.js')).dnsChecks },
   { name: 'audit', kinds: ['audit-scenario'], load: async () => (await import('./audit.js')).auditChecks },
   { name: 'policy', kinds: ['policy'], load: async () => (await import('./policy.js')).policyChecks },
+  { name: 'bgp', kinds: ['bgp-alert'], load: async () => (await import('./bgp.js')).bgpChecks },
 ];
 
 const loaded = new Map<string, Promise<CheckRegistry>>();
