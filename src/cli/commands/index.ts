@@ -18,4 +18,6 @@ export const commands: readonly CommandEntry[] = [
   { name: 'lab', load: () => import('./lab.js') },
   { name: 'report', load: () => import('./report.js') },
   { name: 'audit-client', load: () => import('./audit-client.js') },
+  { name: 'capture', load: () => import('./capture.js') },
+  { name: 'watch', load: () => import('./watch.js') },
 ];
