@@ -174,10 +174,11 @@ export class CaptureFileDecoder {
 
   /** One pcapng block (§3.1): type, total length, body, total length again. */
   private block(buf: Uint8Array, off: number, s: PcapngState, out: CapturedFrame[]): number {
-    if (buf.length - off < 12) return 0;
+    if (buf.length - off < 8) return 0;
     const dv = view(buf);
     const type = dv.getUint32(off, s.little);
     if (type === BLOCK.SHB) {
+      if (buf.length - off < 12) return 0;
       // A new section may switch byte order (§4.1).
       const magic = dv.getUint32(off + 8, false);
       const little = magic === BYTE_ORDER_MAGIC ? false : dv.getUint32(off + 8, true) === BYTE_ORDER_MAGIC ? true : null;

@@ -76,7 +76,7 @@ export class PlaintextDecoder {
   private pending: { kind: 'imap-plain' | 'smtp-plain' | 'smtp-login-user' | 'smtp-login-pass'; user?: string } | null = null;
   private user: string | null = null;
   private http: { inHead: boolean; headers: Map<string, string>; bodyLeft: number; body: string } = { inHead: false, headers: new Map(), bodyLeft: 0, body: '' };
-  private resp: string[] = [];
+  private resp: { want: number; items: string[] } | null = null;
   private bannerSeen = false;
   /** STARTTLS was asked for: the caller watches for TLS bytes next. */
   upgradeRequested = false;
@@ -156,24 +156,28 @@ export class PlaintextDecoder {
       if (q && PASSWORD_FIELD.test(q)) this.formPassword(q, frame, ts);
       return;
     }
-    // RESP (Redis): *N / $len / AUTH / $len / secret
-    if (/^[*$]\d+$/.test(line)) return;
-    const words = line.split(' ');
-    const verb = (words[0] ?? '').toUpperCase();
-    if (this.protocolName === 'redis' && (verb === 'AUTH' || this.resp.length > 0)) {
-      this.resp.push(line);
-      if (verb === 'AUTH' && words.length > 1) {
-        this.resp = [];
-        return this.found('password', words.length > 2 ? words[1]! : null, words.slice(-1)[0]!, frame, ts);
-      }
-      if (this.resp.length === 2 || this.resp.length === 3) {
-        // AUTH then one (password) or two (user, password) bulk strings: wait for a third line to know.
-        if (this.resp.length === 2) return;
-        const [, a, b] = this.resp;
-        this.resp = [];
-        return this.found('password', b ? a! : null, b ?? a!, frame, ts);
+    // RESP (Redis): *N, then N bulk strings ($len, value); AUTH [user] password.
+    const array = /^\*(\d{1,2})$/.exec(line);
+    if (array) {
+      this.resp = { want: Number(array[1]), items: [] };
+      return;
+    }
+    if (this.resp) {
+      if (/^\$\d+$/.test(line)) return;
+      this.resp.items.push(line);
+      if (this.resp.items.length < this.resp.want) return;
+      const items = this.resp.items;
+      this.resp = null;
+      if (items[0]!.toUpperCase() === 'AUTH' && items.length >= 2) {
+        this.protocolName = this.protocolName.startsWith('tcp/') ? 'redis' : this.protocolName;
+        return this.found('password', items.length > 2 ? items[1]! : null, items[items.length - 1]!, frame, ts);
       }
       return;
+    }
+    const words = line.split(' ');
+    const verb = (words[0] ?? '').toUpperCase();
+    if (this.protocolName === 'redis' && verb === 'AUTH' && words.length > 1) {
+      return this.found('password', words.length > 2 ? words[1]! : null, words[words.length - 1]!, frame, ts);
     }
     if (verb === 'USER' && words.length >= 2) {
       this.user = words.slice(1).join(' ');

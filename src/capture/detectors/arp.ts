@@ -77,7 +77,9 @@ export function createArpDetector(baseline: Baseline, limits = ARP_LIMITS): Dete
       else if (arp.operation === 2) {
         const asked = requests.get(`${arp.targetIp}>${arp.senderIp}`);
         const solicited = asked !== undefined && e.timestampUs - asked <= limits.requestWindowUs && arp.targetIp !== arp.senderIp;
-        if (!solicited) {
+        // A request is answered once: further replies to it are unsolicited.
+        if (solicited) requests.delete(`${arp.targetIp}>${arp.senderIp}`);
+        else {
           const n = unsolicited.add(arp.senderMac, e.timestampUs);
           if (n >= limits.unsolicitedThreshold) {
             raiser.raise(out, 'capture.arp.unsolicited-replies', arp.senderMac, arp.senderMac, `${arp.senderMac} sent ${n} ARP replies nobody asked for within ${limits.floodWindowUs / 1e6} s (claiming ${arp.senderIp} to ${arp.targetIp}), ${where}`);
