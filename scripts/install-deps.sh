@@ -35,6 +35,11 @@ PEERS=(
   "redis-server redis-server"
   "javac openjdk-17-jdk-headless"
   "go golang-go"
+  "tcpdump tcpdump"
+  "tshark tshark"
+  "arpspoof dsniff"
+  "arpwatch arpwatch"
+  "python3 python3-scapy"
 )
 
 missing=()
@@ -55,6 +60,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
+# tshark: no setuid dumpcap (the tests read files; the question would block a non-interactive install otherwise).
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
 started=$SECONDS
 # A mirror that hiccups once must not fail the run: apt retries each download, and the whole step is tried twice.
 for attempt in 1 2; do

@@ -87,8 +87,9 @@ export interface CaptureSummary {
   protocols: Record<string, ProtocolStats>;
   /** The zero-trust number: how much of the traffic was encrypted (unknown: payload we could not classify). */
   encryption: {
-    flows: { encrypted: number; plain: number; unknown: number };
-    bytes: { encrypted: number; plain: number; unknown: number };
+    /** infrastructure: link-local plumbing no one encrypts (DHCP, DHCPv6, LLMNR, NBT-NS, mDNS, SSDP), left out of the shares. */
+    flows: { encrypted: number; plain: number; unknown: number; infrastructure: number };
+    bytes: { encrypted: number; plain: number; unknown: number; infrastructure: number };
     /** Encrypted share of classified flows / bytes, 0..1; null when nothing was classified. */
     encryptedFlowShare: number | null;
     encryptedByteShare: number | null;
@@ -111,6 +112,9 @@ export interface CaptureAnalysis {
 /** UDP ports of protocols that encrypt (QUIC, IPsec NAT-T/IKE, WireGuard, OpenVPN, DTLS-SRTP is not port-bound). */
 const UDP_ENCRYPTED: Readonly<Record<number, string>> = { 443: 'quic', 500: 'ipsec', 4500: 'ipsec', 51820: 'wireguard', 1194: 'openvpn', 853: 'dns-over-quic' };
 const UDP_PLAIN: Readonly<Record<number, string>> = { 53: 'dns', 5353: 'mdns', 5355: 'llmnr', 137: 'nbns', 138: 'netbios-dgm', 67: 'dhcp', 68: 'dhcp', 546: 'dhcpv6', 547: 'dhcpv6', 161: 'snmp', 162: 'snmp', 123: 'ntp', 514: 'syslog', 69: 'tftp', 1900: 'ssdp' };
+
+/** Protocols of the local link's plumbing: counted apart from the encrypted/plain shares. */
+const INFRASTRUCTURE = new Set(['dhcp', 'dhcpv6', 'llmnr', 'nbns', 'mdns', 'ssdp', 'netbios-dgm']);
 
 const MAX_HOSTS = 65_536;
 const MAX_SAMPLES = 20;
@@ -140,7 +144,7 @@ export class CaptureAnalyser {
       packets: { arp: 0, ipv4: 0, ipv6: 0, tcp: 0, udp: 0, icmp: 0, icmpv6: 0, other: 0 },
       handedOn: 0, skipped: {}, skippedSamples: [], fragments: { reassembled: 0, expired: 0 },
       flows: { total: 0, tcp: 0, udp: 0, evicted: 0, gaps: 0 }, protocols: {},
-      encryption: { flows: { encrypted: 0, plain: 0, unknown: 0 }, bytes: { encrypted: 0, plain: 0, unknown: 0 }, encryptedFlowShare: null, encryptedByteShare: null },
+      encryption: { flows: { encrypted: 0, plain: 0, unknown: 0, infrastructure: 0 }, bytes: { encrypted: 0, plain: 0, unknown: 0, infrastructure: 0 }, encryptedFlowShare: null, encryptedByteShare: null },
       plaintextFlows: [], hosts: 0, tls: [], dns: [], credentials: 0, findingsByDetector: this.byDetector,
     };
   }
@@ -295,7 +299,7 @@ export class CaptureAnalyser {
     const encrypted = flow.protocol ? flow.encrypted : proto !== null;
     this.s.flows.gaps += flow.gaps;
     this.protocol(proto ?? `${flow.transport}/other`, 1, bytes, proto === null ? null : encrypted);
-    if (proto !== null && !encrypted && bytes > 0) {
+    if (proto !== null && !encrypted && bytes > 0 && !INFRASTRUCTURE.has(proto)) {
       const list = this.s.plaintextFlows;
       const entry = { protocol: proto, client: flow.client.ip, server: flow.server.ip, serverPort: flow.server.port, bytes, firstFrame: flow.firstFrame };
       if (list.length < this.limits.maxListedFlows) list.push(entry);
@@ -313,7 +317,7 @@ export class CaptureAnalyser {
     const p = (this.s.protocols[name] ??= { flows: 0, bytes: 0, encrypted });
     p.flows += flows;
     p.bytes += bytes;
-    const bucket = encrypted === null ? 'unknown' : encrypted ? 'encrypted' : 'plain';
+    const bucket = INFRASTRUCTURE.has(name) ? 'infrastructure' : encrypted === null ? 'unknown' : encrypted ? 'encrypted' : 'plain';
     this.s.encryption.flows[bucket] += flows;
     this.s.encryption.bytes[bucket] += bytes;
   }

@@ -18,7 +18,7 @@ export const NAME_LIMITS = {
 const LABEL: Record<string, string> = { llmnr: 'LLMNR', nbns: 'NBT-NS', mdns: 'mDNS' };
 
 export function createNameDetector(baseline: Baseline, limits = NAME_LIMITS): Detector<CaptureEvent> {
-  const namesByResponder = new BoundedMap<string, Set<string>>(limits.maxResponders);
+  const namesByResponder = new BoundedMap<string, { names: Set<string>; protocols: Set<string> }>(limits.maxResponders);
   const mdnsOwners = new BoundedMap<string, { responder: string; value: string; frame: number }>(limits.maxNames);
   const allowed = baseline.nameResponders ? new Set(baseline.nameResponders) : null;
   const dnsNames = new Set(Object.keys(baseline.dnsAnswers).map((n) => n.toLowerCase().replace(/\.$/, '')));
@@ -34,14 +34,16 @@ export function createNameDetector(baseline: Baseline, limits = NAME_LIMITS): De
       const answered = m.answers.filter((a) => a.type === 'A' || a.type === 'AAAA' || a.type === 'NB');
       if (answered.length === 0) return out;
       const responder = e.src;
-      const names = namesByResponder.get(responder) ?? new Set<string>();
-      for (const a of answered) if (names.size < limits.poisonerThreshold * 4) names.add(`${m.protocol}:${a.name}`);
-      namesByResponder.set(responder, names);
+      const seen = namesByResponder.get(responder) ?? { names: new Set<string>(), protocols: new Set<string>() };
+      const names = seen.names;
+      for (const a of answered) if (names.size < limits.poisonerThreshold * 4) names.add(a.name);
+      seen.protocols.add(proto);
+      namesByResponder.set(responder, seen);
       const text = answered.map((a) => `${a.name} → ${a.value}`).join(', ');
       if (m.protocol !== 'mdns' || names.size >= limits.poisonerThreshold) {
         if (names.size >= limits.poisonerThreshold && !allowed?.has(responder)) {
-          const list = [...names].map((n) => n.replace(/^[a-z]+:/, '')).slice(0, 8).join(', ');
-          raiser.raise(out, 'capture.names.poisoner', responder, responder, `${responder}${e.ethSrc ? ` (${e.ethSrc})` : ''} answered ${proto} for ${names.size} names (${list}); latest ${text}, ${where}`);
+          const list = [...names].slice(0, 8).join(', ');
+          raiser.raise(out, 'capture.names.poisoner', responder, responder, `${responder}${e.ethSrc ? ` (${e.ethSrc})` : ''} answered ${[...seen.protocols].join('/')} queries for ${names.size} names (${list}) with its own address; latest ${proto} ${text}, ${where}`);
         }
       }
       if (m.protocol !== 'mdns') {
