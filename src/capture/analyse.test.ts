@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { CaptureAnalyser } from './analyse.js';
 import { parseBaseline } from './baseline.js';
-import { dhcpOffer } from './decode/dhcp.test.js';
 import { CaptureFileDecoder } from './file-format.js';
 import { ACK, arp, cat, ether, ip6, ipv4, ipv6, mac, pcapFile, PSH, SYN, tcp, text, udp, type TestFrame } from './testdata/build.js';
+import { dhcpOffer } from './testdata/build.js';
 import { RFC8448_CLIENT_HELLO, RFC8448_SERVER_HELLO } from '../tls/wire/testdata/rfc8448.js';
 
 const GW = '02:00:00:00:00:01';

@@ -2,16 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMitmError } from '../../errors.js';
 import { decodeDhcp, decodeDhcpv6 } from './dhcp.js';
-import { ip4, ip6, mac } from '../testdata/build.js';
-
-export function dhcpOffer(server: string, router: string, dns: string, yiaddr = '198.18.0.50'): Uint8Array {
-  const fixed = new Uint8Array(236);
-  fixed.set([2, 1, 6, 0, 0xde, 0xad, 0xbe, 0xef]);
-  fixed.set(ip4(yiaddr), 16);
-  fixed.set(mac('02:00:00:00:00:99'), 28);
-  const opts = [99, 130, 83, 99, 53, 1, 2, 54, 4, ...ip4(server), 3, 4, ...ip4(router), 6, 4, ...ip4(dns), 0, 255];
-  return Uint8Array.from([...fixed, ...opts]);
-}
+import { dhcpOffer, ip6, mac } from '../testdata/build.js';
 
 describe('DHCP decoders', () => {
   it('reads an OFFER: type, server id, router, DNS', () => {

@@ -112,3 +112,13 @@ export class Pcapng {
     return cat(...this.blocks);
   }
 }
+
+/** A DHCPOFFER (RFC 2131 §2, options RFC 2132): server id, router and DNS server options. */
+export function dhcpOffer(server: string, router: string, dns: string, yiaddr = '198.18.0.50'): Uint8Array {
+  const fixed = new Uint8Array(236);
+  fixed.set([2, 1, 6, 0, 0xde, 0xad, 0xbe, 0xef]);
+  fixed.set(ip4(yiaddr), 16);
+  fixed.set(mac('02:00:00:00:00:99'), 28);
+  const opts = [99, 130, 83, 99, 53, 1, 2, 54, 4, ...ip4(server), 3, 4, ...ip4(router), 6, 4, ...ip4(dns), 0, 255];
+  return Uint8Array.from([...fixed, ...opts]);
+}
