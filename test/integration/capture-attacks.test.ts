@@ -102,6 +102,29 @@ describe('real attacks on a namespace LAN, seen in the capture', { skip: !canCre
     assert.deepEqual([...ours].sort(), [...theirs].sort());
   });
 
+  it('watch sees arpspoof live on the bridge: JSON-line alerts as they happen, exit 1, drops reported', async () => {
+    udpPoke(lan, 'victim', lan.hosts.gw!.ip);
+    const watch = lan.start('switch', [process.execPath, cli, 'watch', '--interface', lan.bridge, '--duration', '10', '--detectors', 'arp']);
+    let stdout = '';
+    let stderr = '';
+    watch.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    watch.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    await sleep(2500);
+    udpPoke(lan, 'victim', lan.hosts.gw!.ip);
+    const spoof = lan.start('attacker', ['arpspoof', '-i', 'eth0', '-t', lan.hosts.victim!.ip, lan.hosts.gw!.ip]);
+    await sleep(4000);
+    spoof.kill('SIGINT');
+    await finished(spoof);
+    const code = await new Promise<number | null>((r) => (watch.exitCode !== null ? r(watch.exitCode) : watch.once('close', (c) => r(c))));
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { alert?: { id: string; target: string }; summary?: { frames: number; droppedByKernel: number | null } });
+    const alerts = lines.filter((l) => l.alert).map((l) => l.alert!);
+    assert.ok(alerts.some((a) => a.id === 'capture.arp.mac-changed' && a.target === '198.18.0.1'), stdout + stderr);
+    const summary = lines.find((l) => l.summary)!.summary!;
+    assert.ok(summary.frames > 0);
+    assert.equal(typeof summary.droppedByKernel, 'number');
+    assert.equal(code, 1, stderr);
+  });
+
   it('a rogue DHCP server (scapy) answering the victim\'s DISCOVER is rogue against the baseline; the legitimate one is not', async () => {
     const baseline = join(dir, 'dhcp-baseline.yaml');
     writeFileSync(baseline, 'dhcpServers: [198.18.0.1]\ngateways: [{ ip: 198.18.0.1, mac: "02:00:00:00:00:01" }]\n');
