@@ -47,6 +47,8 @@ export interface Flow {
   streams: [TcpStream, TcpStream] | null;
   /** @internal FIN or RST seen. */
   closing: boolean;
+  /** @internal When the flow last moved to the back of the table. */
+  touchedUs: number;
 }
 
 /** Signed distance a - b in 32-bit sequence space (RFC 9293 §3.4). */
@@ -151,6 +153,9 @@ export interface FlowTableEvents {
   close(flow: Flow): void;
 }
 
+/** A flow is moved to the back of the table at most this often (packet time): the order is last-seen to within it. */
+const TOUCH_INTERVAL_US = 1_000_000;
+
 /** Ports below this are a server's; with no SYN seen, the lower well-known port is the server side. */
 const WELL_KNOWN = 1024;
 
@@ -198,15 +203,16 @@ export class FlowTable {
       }
       flow = {
         id: this.nextId++, transport, client, server, firstUs: ts, lastUs: ts, firstFrame: frame, packets: 0, bytes: [0, 0],
-        protocol: null, encrypted: false, closedBy: null, gaps: 0, consumer: null, streams: null, closing: false,
+        protocol: null, encrypted: false, closedBy: null, gaps: 0, consumer: null, streams: null, closing: false, touchedUs: ts,
       };
       if (transport === 'tcp') flow.streams = [new TcpStream(flow, 0, this.limits), new TcpStream(flow, 1, this.limits)];
       this.opened++;
       this.flows.set(key, flow);
       flow.consumer = this.events.open(flow);
       dir = clientIsSrc ? 0 : 1;
-    } else {
-      // Least recently seen order: move to the back.
+    } else if (ts - flow.touchedUs > TOUCH_INTERVAL_US) {
+      // Least recently seen order (to within TOUCH_INTERVAL_US): move to the back.
+      flow.touchedUs = ts;
       this.flows.delete(key);
       this.flows.set(key, flow);
     }
@@ -246,7 +252,7 @@ export class FlowTable {
       const idle = nowUs - flow.lastUs;
       const timeout = flow.transport === 'udp' ? this.limits.udpIdleTimeoutUs : flow.closing ? this.limits.tcpClosedTimeoutUs : this.limits.tcpIdleTimeoutUs;
       if (idle > timeout) this.close(flow, flow.closing ? flow.closedBy! : 'idle');
-      else if (idle <= this.limits.tcpClosedTimeoutUs) break;
+      else if (idle + TOUCH_INTERVAL_US <= this.limits.tcpClosedTimeoutUs) break;
     }
   }
 

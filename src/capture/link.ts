@@ -28,8 +28,8 @@ export const ETHER_TYPE = { IPV4: 0x0800, ARP: 0x0806, IPV6: 0x86dd, VLAN: 0x810
 
 export interface LinkFrame {
   /** Ethernet (or SLL) source and destination MAC, lower-case with colons; null where the link has none. */
-  srcMac: string | null;
-  dstMac: string | null;
+  readonly srcMac: string | null;
+  readonly dstMac: string | null;
   /** 802.1Q VLAN ids, outermost first. */
   vlans: number[];
   /** EtherType of the payload (for raw and loopback links, derived from the IP version / address family). */
@@ -62,7 +62,25 @@ function ethernet(d: Uint8Array): LinkFrame {
     type = (d[off]! << 8) | d[off + 1]!;
   }
   if (type < 0x0600) throw new MitmError('MG_ERR_UNSUPPORTED', `IEEE 802.3 length field ${type} (LLC/SNAP frames are not decoded)`, { details: { etherType: type } });
-  return { srcMac: macAt(d, 6), dstMac: macAt(d, 0), vlans, etherType: type, payload: d.subarray(off + 2) };
+  return new EthernetFrame(d, vlans, type, d.subarray(off + 2));
+}
+
+/** MAC addresses are formatted only when a detector reads them (most frames never need them). */
+class EthernetFrame implements LinkFrame {
+  private src: string | undefined;
+  private dst: string | undefined;
+  constructor(
+    private readonly d: Uint8Array,
+    readonly vlans: number[],
+    readonly etherType: number,
+    readonly payload: Uint8Array,
+  ) {}
+  get srcMac(): string {
+    return (this.src ??= macAt(this.d, 6));
+  }
+  get dstMac(): string {
+    return (this.dst ??= macAt(this.d, 0));
+  }
 }
 
 /** Linux cooked capture v1 (LINKTYPE_LINUX_SLL): packet type, ARPHRD, address length, 8 address bytes, protocol. */
