@@ -107,6 +107,18 @@ describe('capture parsers under mutation', () => {
     assert.ok(Object.keys(s.skipped).every((c) => c.startsWith('MG_ERR_')));
   });
 
+  it('200 000 tiny flows keep the flow table at its limit (evicted and counted, not accumulated)', () => {
+    const a = new CaptureAnalyser({ salt: 's', limits: { maxFlows: 1000 } });
+    for (let i = 0; i < 200_000; i++) {
+      const data = ether(A, B, 0x0800, ipv4(`198.18.${(i >> 16) & 255}.${(i >> 8) & 255}`, '198.18.255.1', 17, udp(1024 + (i & 255), 9999, text('x'))));
+      a.frame({ linkType: 1, timestampUs: 1e15 + i, data, originalLength: data.length, interfaceId: 0, frameNumber: i + 1 });
+    }
+    const s = a.finish().summary;
+    assert.equal(s.flows.udp, 200_000);
+    assert.equal(s.flows.evicted, 199_000);
+    assert.equal(s.hosts, Math.ceil(200_000 / 256) + 1);
+  });
+
   const payload = (f: Uint8Array) => decodeIpv4(decodeLink(1, f).payload).payload;
   it('link, ARP, IPv4, IPv6, TCP and ND decoders', () => {
     assertRefusesCleanly('link', frames, (b) => decodeLink(1, b));

@@ -165,6 +165,20 @@ describe('real attacks on a namespace LAN, seen in the capture', { skip: !canCre
     assert.match(dhcp6.evidence, /DHCPv6 ADVERTISE from fe80::ff:fe00:42 .*DNS fe80::ff:fe00:42/);
   });
 
+  it('Neighbor Discovery spoofing (scapy NA with override) moves the gateway\'s IPv6 address to the attacker', async () => {
+    const file = join(dir, 'nd.pcap');
+    const cap = await captureOnBridge(lan, file);
+    udpPoke(lan, 'victim', lan.hosts.gw!.ip6);
+    udpPoke(lan, 'gw', lan.hosts.victim!.ip6);
+    lan.run('attacker', [PYTHON, join(scripts, 'nd_spoof.py'), 'eth0', lan.hosts.gw!.ip6, lan.hosts.victim!.ip6, '2'], { timeoutMs: 30_000 });
+    await cap.stop();
+    const r = capture(file);
+    const moved = r.doc.findings.find((f) => f.id === 'capture.ipv6.nd-mac-changed');
+    assert.ok(moved, JSON.stringify(r.doc.findings));
+    assert.equal(moved.target, lan.hosts.gw!.ip6);
+    assert.match(moved.evidence, new RegExp(`was at ${lan.hosts.gw!.mac} \\(frame \\d+\\), now advertised at ${lan.hosts.attacker!.mac} .*override`));
+  });
+
   it('Responder-style LLMNR and NBT-NS poisoning (scapy) is reported; unanswered queries are not', async () => {
     const names = ['fileserver', 'wpad', 'printer'];
     const quietFile = join(dir, 'names-quiet.pcap');
