@@ -104,11 +104,12 @@ export function createLan(tag: string, hosts: Array<{ name: string; last: number
 
 /** Start tcpdump on the switch's bridge (every frame of the LAN, as a mirror port sees it); stop() waits for the file. */
 export async function captureOnBridge(lan: Lan, file: string, extra: string[] = []): Promise<{ stop(): Promise<void> }> {
-  const child = lan.start('switch', ['tcpdump', '-i', lan.bridge, '-U', '-s', '0', '-n', '-w', file, '-Z', 'root', ...extra]);
+  const child = lan.start('switch', ['tcpdump', '-i', lan.bridge, '-U', '--immediate-mode', '-s', '0', '-n', '-w', file, '-Z', 'root', ...extra]);
   await listening(child);
   return {
     async stop() {
-      await new Promise((r) => setTimeout(r, 300));
+      // tcpdump reads the ring in blocks: give the last packets time to reach the file before stopping it.
+      await new Promise((r) => setTimeout(r, 700));
       child.kill('SIGINT');
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -143,4 +144,9 @@ export const PYTHON = '/usr/bin/python3';
 export function udpPoke(lan: Lan, from: string, to: string, port = 9): void {
   const family = to.includes(':') ? 'AF_INET6' : 'AF_INET';
   lan.run(from, [PYTHON, '-c', `import socket,time\ns=socket.socket(socket.${family},socket.SOCK_DGRAM)\ns.sendto(b'poke',('${to}',${port}))\ntime.sleep(0.3)`]);
+}
+
+/** Wait (bounded) until a TCP port accepts connections inside a namespace. */
+export function waitForTcp(lan: Lan, host: string, address: string, port: number, timeoutMs = 15_000): void {
+  lan.run(host, [PYTHON, '-c', `import socket,time\nend=time.time()+${timeoutMs / 1000}\nwhile True:\n  try:\n    socket.create_connection(('${address}',${port}),1).close(); break\n  except OSError:\n    if time.time()>end: raise\n    time.sleep(0.1)`], { timeoutMs: timeoutMs + 5000 });
 }

@@ -2,7 +2,8 @@
  * Differential: real traffic (curl against openssl s_server with TLS 1.3 and TLS 1.2, HTTP with Basic auth, DNS
  * queries to a test responder) on the loopback of a namespace created here, captured by tcpdump on `any` (Linux SLL2,
  * nanosecond time) and converted to pcapng by editcap; `mitmguard capture` and `tshark -r` must agree on frames, TCP and
- * UDP flows, TLS SNI, negotiated versions and suites, and DNS answers — for both files.
+ * UDP flows, TLS SNI, negotiated versions and suites, and DNS answers — for both files; and every credential
+ * `dsniff -p` finds, we find.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { suiteName } from '../../src/tls/wire/suites.js';
-import { canCreateNamespaces, createLan, listening, PYTHON, sleep, type Lan } from '../helpers/netns-lan.js';
+import { canCreateNamespaces, createLan, listening, PYTHON, sleep, waitForTcp, type Lan } from '../helpers/netns-lan.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const scripts = join(root, 'test/data/capture');
@@ -52,6 +53,7 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
   let dir: string;
   let pcap: string;
   let pcapng: string;
+  let ethernetPcap: string;
 
   before(async () => {
     execFileSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
@@ -63,13 +65,18 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=intranet.example', '-addext', 'subjectAltName=DNS:intranet.example', '-days', '2'], { stdio: 'ignore' });
     pcap = join(dir, 'mixed.pcap');
     pcapng = join(dir, 'mixed.pcapng');
-    const dump = lan.start('switch', ['tcpdump', '-i', 'any', '-U', '-s', '0', '-n', '--time-stamp-precision=nano', '-w', pcap, '-Z', 'root']);
+    const dump = lan.start('switch', ['tcpdump', '-i', 'any', '-U', '--immediate-mode', '-s', '0', '-n', '--time-stamp-precision=nano', '-w', pcap, '-Z', 'root']);
+    // dsniff (libnids) reads Ethernet only: the same traffic on lo as DLT_EN10MB, microseconds.
+    ethernetPcap = join(dir, 'mixed-lo.pcap');
+    const dumpLo = lan.start('switch', ['tcpdump', '-i', 'lo', '-U', '--immediate-mode', '-s', '0', '-n', '-w', ethernetPcap, '-Z', 'root']);
     await listening(dump);
+    await listening(dumpLo);
     lan.start('switch', ['openssl', 's_server', '-accept', '4433', '-tls1_3', '-cert', cert, '-key', key, '-www', '-quiet']);
     lan.start('switch', ['openssl', 's_server', '-accept', '4434', '-tls1_2', '-cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256', '-cert', cert, '-key', key, '-www', '-quiet']);
     lan.start('switch', [PYTHON, '-m', 'http.server', '8080', '--bind', '127.0.0.1']);
-    lan.start('switch', [PYTHON, join(scripts, 'dns_server.py'), '127.0.0.1', '53', '30']);
-    await sleep(1500);
+    lan.start('switch', [PYTHON, join(scripts, 'dns_server.py'), '127.0.0.1', '53', '60']);
+    for (const port of [4433, 4434, 8080]) waitForTcp(lan, 'switch', '127.0.0.1', port);
+    await sleep(1000); // the DNS responder binds UDP, which cannot be probed without a query of its own
     const curl = (...args: string[]) => lan.run('switch', ['curl', '-s', '-o', '/dev/null', '--max-time', '5', ...args]);
     for (let i = 0; i < 3; i++) {
       curl('-k', '--resolve', 'intranet.example:4433:127.0.0.1', 'https://intranet.example:4433/');
@@ -77,15 +84,17 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
       curl('-u', `alice:pw${i}`, 'http://127.0.0.1:8080/');
     }
     lan.run('switch', [PYTHON, join(scripts, 'dns_client.py'), '127.0.0.1', '53', 'intranet.example', 'mail.example', 'a.b.example']);
-    await sleep(500);
-    dump.kill('SIGINT');
-    await new Promise((r) => dump.once('close', r));
+    await sleep(1000);
+    for (const d of [dump, dumpLo]) {
+      d.kill('SIGINT');
+      await new Promise((r) => d.once('close', r));
+    }
     execFileSync('editcap', ['-F', 'pcapng', pcap, pcapng]);
   });
 
   after(() => {
     lan?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dir && !process.env.MG_KEEP) rmSync(dir, { recursive: true, force: true });
   });
 
   for (const which of ['pcap', 'pcapng'] as const) {
@@ -96,7 +105,7 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
       assert.equal(o.summary.frames, tshark(file, null, ['frame.number']).length);
       assert.equal(o.summary.flows.tcp, new Set(tshark(file, 'tcp', ['tcp.stream']).map((r) => r[0])).size);
       assert.equal(o.summary.flows.udp, new Set(tshark(file, 'udp', ['udp.stream']).map((r) => r[0])).size);
-      assert.ok(o.summary.flows.tcp >= 9);
+      assert.ok(o.summary.flows.tcp >= 9 && o.summary.flows.udp >= 1, JSON.stringify(o.summary.flows));
     });
 
     it(`${which}: same TLS server names, versions and suites`, () => {
@@ -116,9 +125,26 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
       const o = ours(file);
       const theirs = tshark(file, 'dns.flags.response == 1', ['dns.qry.name', 'dns.a']).map(([n, a]) => `${n} ${a}`).sort();
       assert.deepEqual(o.summary.dns.map((d) => `${d.name} ${d.answers.join(',')}`).sort(), theirs);
-      assert.ok(theirs.includes('intranet.example 198.51.100.16'));
+      assert.ok(theirs.includes('intranet.example 198.51.100.16'), JSON.stringify(theirs));
     });
   }
+
+  it('every credential dsniff -p finds in the capture, we find too (same connection, same user)', () => {
+    const out = execFileSync('dsniff', ['-n', '-p', ethernetPcap], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const theirs = out
+      .split('-----------------')
+      .map((b) => ({ conn: /tcp (\S+)\.(\d+) -> (\S+)\.(\d+)/.exec(b), user: /\[([^:\]]+):/.exec(b) }))
+      .filter((x) => x.conn && x.user)
+      .map((x) => `${x.conn![3]}:${x.conn![4]} ${x.user![1]}`)
+      .sort();
+    assert.ok(theirs.length >= 3, 'dsniff found the Basic-auth logins');
+    const o = ours(ethernetPcap);
+    const found = o.findings
+      .filter((f) => f.id === 'capture.plaintext.credentials')
+      .map((f) => /to (\S+:\d+), user "([^"]+)"/.exec(f.evidence)!)
+      .map((m) => `${m[1]} ${m[2]}`);
+    for (const t of new Set(theirs)) assert.ok(found.includes(t), `dsniff found ${t}, we did not: ${found}`);
+  });
 
   it('finds the three Basic-auth logins (redacted) and judges the self-signed TLS 1.2 chain', () => {
     const o = ours(pcap);
