@@ -17,6 +17,7 @@ import { FlowTable, type Direction, type Flow, type StreamConsumer } from './flo
 import { CAPTURE_LIMITS, type CaptureLimits } from './limits.js';
 import { decodeLink, ETHER_TYPE, WIFI_LINK_TYPES } from './link.js';
 import { decodeArp, decodeIcmpRedirect, decodeIpv4, decodeIpv6, decodeNd, decodeTcp, decodeUdp, FragmentReassembler, IP_PROTOCOL, type IpPacket } from './packet.js';
+import type { BaselineLearner } from './learn.js';
 import { redact } from './redact.js';
 
 export interface AnalyserOptions {
@@ -32,6 +33,8 @@ export interface AnalyserOptions {
   onLinkFrame?: (frame: CapturedFrame) => void;
   /** Each finding as it is raised (live alerts); every finding is also in the result. */
   onFinding?: (finding: Finding) => void;
+  /** Also learn a baseline from the events (`--learn`). */
+  learner?: BaselineLearner;
 }
 
 export interface ProtocolStats {
@@ -326,6 +329,7 @@ export class CaptureAnalyser {
   emit(e: CaptureEvent): void {
     if (e.kind === 'credential' && e.credential.kind !== 'community') this.s.credentials++;
     this.session(e);
+    this.options.learner?.observe(e);
     for (const d of this.detectors) {
       const out = d.observe(e);
       if (out.length) this.collect(d.name, out);

@@ -6,6 +6,7 @@ export * from './events.js';
 export * from './file-format.js';
 export * from './flows.js';
 export * from './limits.js';
+export * from './learn.js';
 export * from './link.js';
 export * from './packet.js';
 export * from './redact.js';

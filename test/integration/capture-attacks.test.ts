@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -59,9 +59,12 @@ describe('real attacks on a namespace LAN, seen in the capture', { skip: !canCre
     udpPoke(lan, 'victim', lan.hosts.gw!.ip);
     udpPoke(lan, 'gw', lan.hosts.victim!.ip);
     await cap.stop();
-    const quiet = capture(clean);
+    const learnt = join(dir, 'learnt.yaml');
+    const quiet = capture(clean, '--learn', learnt);
     assert.equal(quiet.code, 0);
     assert.deepEqual(idsOf(quiet).filter((i) => i.startsWith('capture.arp.')), []);
+    const learntText = readFileSync(learnt, 'utf8');
+    for (const h of [lan.hosts.gw!, lan.hosts.victim!]) assert.match(learntText, new RegExp(`ip: ${h.ip.replace(/\./g, '\\.')}\\n\\s+mac: ${h.mac}`));
 
     const file = join(dir, 'arpspoof.pcap');
     cap = await captureOnBridge(lan, file);
@@ -77,6 +80,8 @@ describe('real attacks on a namespace LAN, seen in the capture', { skip: !canCre
     assert.equal(r.code, 1);
     const changed = r.doc.findings.filter((f) => f.id === 'capture.arp.mac-changed');
     assert.ok(changed.some((f) => f.target === '198.18.0.1' && f.evidence.includes(`was at ${lan.hosts.gw!.mac}`) && f.evidence.includes(`now at ${lan.hosts.attacker!.mac}`)), JSON.stringify(changed));
+    const learntRun = capture(file, '--baseline', learnt);
+    assert.ok(learntRun.doc.findings.some((f) => f.id === 'capture.arp.mac-changed' && f.target === '198.18.0.1'));
     const withBaseline = join(dir, 'baseline.yaml');
     writeFileSync(withBaseline, `gateways:\n  - { ip: 198.18.0.1, mac: "${lan.hosts.gw!.mac}" }\n`);
     const judged = capture(file, '--baseline', withBaseline);

@@ -3,10 +3,11 @@
  * DNS and TLS interception, plain-text credentials — with a summary per defence. Thin: parse, call src/capture, print.
  * Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable input.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseBaseline, EMPTY_BASELINE, DETECTORS, type Baseline } from '../../capture/index.js';
 import { analyseFile, type CaptureReport } from '../../capture/file.js';
+import { BaselineLearner } from '../../capture/learn.js';
 import { x509ChainJudge } from '../../capture/chain-judge.js';
 import { catalogue } from '../../checks/catalogue.js';
 import { MitmError } from '../../errors.js';
@@ -18,6 +19,7 @@ import { collect, colors, EXIT, parseFormat, parseSeverity, printJson, SEVERITY_
 
 export interface CaptureCliOptions {
   baseline?: string;
+  learn?: string;
   ca?: string[];
   detectors?: string;
   format: string;
@@ -83,6 +85,16 @@ export function renderCaptureText(r: CaptureReport, findings: Finding[]): string
   return out.join('\n') + '\n';
 }
 
+/** Write a learnt baseline (not a secret: 0644), and say so on stderr. */
+export function writeLearnt(path: string, learner: BaselineLearner, source: string): void {
+  try {
+    writeFileSync(path, learner.yaml(source), { mode: 0o644 });
+  } catch (err) {
+    throw new MitmError('MG_ERR_IO', `cannot write --learn ${path}: ${(err as Error).message}`);
+  }
+  process.stderr.write(`mitmguard: baseline written to ${path}\n`);
+}
+
 export function setExit(findings: Finding[], failOn: Severity, unreadable: boolean): void {
   process.exitCode = unreadable ? EXIT.ERROR : findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.FINDINGS : EXIT.OK;
 }
@@ -94,6 +106,7 @@ export function register(program: Command): void {
     .argument('<files...>', 'pcap or pcapng files')
     .option('--baseline <file>', 'YAML baseline: gateways, hosts, dhcpServers, routers, dnsServers, nameResponders, dnsAnswers, tls pins (docs/capture.md)')
     .option('--ca <file>', 'extra trust anchor (PEM file or directory) for judging captured TLS chains; repeatable', collect)
+    .option('--learn <file>', 'also write the baseline these captures show (hosts, gateways, servers, routers, TLS pins) to this YAML file')
     .option('--detectors <names>', `comma-separated detectors to run (default all: ${DETECTORS.map((d) => d.name).join(', ')})`)
     .option('--format <format>', `output format: ${CAPTURE_FORMATS.join(', ')}`, 'text')
     .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')}`, 'high')
@@ -101,8 +114,10 @@ export function register(program: Command): void {
       const format = parseFormat(o.format, CAPTURE_FORMATS);
       const failOn = parseSeverity(o.failOn);
       const opts = analysisOptions(o);
+      const learner = o.learn ? new BaselineLearner(opts.judge) : undefined;
       const reports: CaptureReport[] = [];
-      for (const file of files) reports.push(await analyseFile(file, opts));
+      for (const file of files) reports.push(await analyseFile(file, { ...opts, ...(learner ? { learner } : {}) }));
+      if (learner) writeLearnt(o.learn!, learner, files.join(', '));
       const perReport = reports.map((r) => reportFindings(r));
       const all = sortFindings(perReport.flat());
       const unreadable = reports.some((r) => r.error !== null);

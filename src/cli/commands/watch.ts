@@ -8,7 +8,8 @@ import { watchInterface } from '../../capture/live.js';
 import { SEVERITIES } from '../../model/index.js';
 import { TOOL_NAME, VERSION } from '../../version.js';
 import { collect, EXIT, parseFormat, parsePositiveInt, parseSeverity, printJson } from '../output.js';
-import { analysisOptions, renderCaptureText, reportFindings, setExit, type CaptureCliOptions } from './capture.js';
+import { BaselineLearner } from '../../capture/learn.js';
+import { analysisOptions, renderCaptureText, reportFindings, setExit, writeLearnt, type CaptureCliOptions } from './capture.js';
 
 interface WatchCliOptions extends CaptureCliOptions {
   interface: string;
@@ -26,6 +27,7 @@ export function register(program: Command): void {
     .option('--duration <seconds>', 'stop after this many seconds')
     .option('--filter <bpf>', 'tcpdump filter expression')
     .option('--baseline <file>', 'YAML baseline (docs/capture.md)')
+    .option('--learn <file>', 'write the baseline this watch saw to a YAML file when it stops')
     .option('--ca <file>', 'extra trust anchor for judging TLS chains; repeatable', collect)
     .option('--detectors <names>', 'comma-separated detectors to run (default all)')
     .option('--format <format>', 'alerts: JSON lines then a text summary (text), or one JSON document at the end (json)', 'text')
@@ -36,6 +38,7 @@ export function register(program: Command): void {
       const opts = analysisOptions(o);
       const count = o.count ? parsePositiveInt('--count', o.count, 1_000_000_000) : undefined;
       const durationMs = o.duration ? parsePositiveInt('--duration', o.duration, 31 * 86_400) * 1000 : undefined;
+      const learner = o.learn ? new BaselineLearner(opts.judge) : undefined;
       const ac = new AbortController();
       const stop = () => ac.abort();
       process.once('SIGINT', stop);
@@ -48,11 +51,13 @@ export function register(program: Command): void {
           ...(count ? { count } : {}),
           ...(durationMs ? { durationMs } : {}),
           ...(o.filter ? { filter: o.filter } : {}),
+          ...(learner ? { learner } : {}),
           signal: ac.signal,
           onFinding: (f) => {
             if (format === 'text') process.stdout.write(JSON.stringify({ alert: f }) + '\n');
           },
         });
+        if (learner) writeLearnt(o.learn!, learner, `interface ${o.interface}`);
         const findings = reportFindings(report);
         if (format === 'json') printJson({ tool: TOOL_NAME, version: VERSION, watch: { ...report, findings }, findings });
         else process.stdout.write(JSON.stringify({ summary: { frames: report.summary.frames, flows: report.summary.flows, encryption: report.summary.encryption, droppedByKernel: report.droppedByKernel, findings: findings.length } }) + '\n');
