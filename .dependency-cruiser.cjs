@@ -9,6 +9,7 @@ const PURE = [
   '^src/starttls/(?!upgrade|index)',
   '^src/posture/(types|hsts|cookies|mixed-content|sniff)\\.ts$',
   '^src/bgp/(?!bmp-receiver|check-files|collector|mrt-reader|rtr-client|index)',
+  '^src/capture/(?!file|live|chain-judge|index)',
 ];
 /**
  * Known, named exceptions (docs/architecture.md, "Departures"): the client-audit checks are made from the scenario

@@ -46,6 +46,11 @@ PEERS=(
   "gobgpd gobgpd"
   "bzip2 bzip2"
   "stayrtr stayrtr"
+  "tcpdump tcpdump"
+  "tshark tshark"
+  "arpspoof dsniff"
+  "arpwatch arpwatch"
+  "python3 python3-scapy"
 )
 
 missing=()
@@ -96,6 +101,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit $?
 fi
 export DEBIAN_FRONTEND=noninteractive
+# tshark: no setuid dumpcap (the tests read files; the question would block a non-interactive install otherwise).
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
 started=$SECONDS
 # A mirror that hiccups once must not fail the run: apt retries each download, and the whole step is tried twice.
 # Another apt on the machine (a second checkout running this script) holds the lock for a while: wait for it.

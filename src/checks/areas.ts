@@ -25,6 +25,7 @@ export const CHECK_AREAS: readonly CheckArea[] = [
   { name: 'audit', kinds: ['audit-scenario'], load: async () => (await import('./audit.js')).auditChecks },
   { name: 'policy', kinds: ['policy'], load: async () => (await import('./policy.js')).policyChecks },
   { name: 'bgp', kinds: ['bgp-alert'], load: async () => (await import('./bgp.js')).bgpChecks },
+  { name: 'capture', kinds: ['capture-alert', 'capture-summary'], load: async () => (await import('./capture.js')).captureChecks },
 ];
 
 const loaded = new Map<string, Promise<CheckRegistry>>();

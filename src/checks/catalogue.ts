@@ -13,6 +13,7 @@ import { starttlsChecks } from './starttls.js';
 import { postureChecks } from './posture.js';
 import { auditChecks } from './audit.js';
 import { bgpChecks } from './bgp.js';
+import { captureChecks } from './capture.js';
 
 export const catalogue = new CheckRegistry([
   ...certificateChecks,
@@ -23,4 +24,5 @@ export const catalogue = new CheckRegistry([
   ...postureChecks,
   ...auditChecks,
   ...bgpChecks,
+  ...captureChecks,
 ]);

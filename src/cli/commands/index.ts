@@ -19,4 +19,6 @@ export const commands: readonly CommandEntry[] = [
   { name: 'report', load: () => import('./report.js') },
   { name: 'audit-client', load: () => import('./audit-client.js') },
   { name: 'bgp', load: () => import('./bgp.js') },
+  { name: 'capture', load: () => import('./capture.js') },
+  { name: 'watch', load: () => import('./watch.js') },
 ];
