@@ -36,7 +36,7 @@ export const KEY_TYPES: Readonly<Record<string, KeySpec>> = {
 };
 
 /** How long the CRL and OCSP answers are good for, and how long `ca init` makes the authorities live. */
-export const CA_DEFAULTS = { rootDays: 3650, intermediateDays: 1095, crlHours: 24, ocspHours: 1 } as const;
+export const CA_DEFAULTS = { rootDays: 3650, intermediateDays: 1095, crlHours: 24, ocspHours: 1, rootCrlDays: 365 } as const;
 /** Lock waits: 200 tries 25 ms apart (5 s), then MG_ERR_IO. */
 const LOCK_TRIES = 200;
 /** Bytes read from the end of the audit log to find its last record. */
@@ -132,6 +132,14 @@ export function initCa(dir: string, options: InitOptions): CertificateAuthority 
     urls: { ...(options.ocspUrl ? { ocsp: options.ocspUrl } : {}), ...(options.crlUrl ? { crl: options.crlUrl } : {}) },
     createdAt: now.toISOString(),
   };
+  // The root's own CRL (empty), signed now while the root key is at hand: relying parties that check every
+  // certificate of the path (OpenSSL with X509_V_FLAG_CRL_CHECK_ALL, as node:tls sets it) need one for the intermediate.
+  const rootCert = parseCertificate(root.cert.der);
+  const rootCrl = encodeCrl({
+    issuerName: rootCert.subject.der, ...(root.cert.ski ? { issuerKeyId: root.cert.ski } : {}), issuerKey: root.key.privateKey,
+    revoked: [], crlNumber: 1, thisUpdate: new Date(now.getTime() - 60_000), nextUpdate: new Date(now.getTime() + CA_DEFAULTS.rootCrlDays * DAY),
+  });
+  writePublic(join(dir, 'root-crl.pem'), encodePem('X509 CRL', rootCrl));
   writeSecret(join(dir, 'root.key'), privateKeyToPem(root.key.privateKey, options.passphrase));
   writeSecret(join(dir, 'intermediate.key'), privateKeyToPem(intermediate.key.privateKey, options.passphrase));
   writePublic(join(dir, 'root.pem'), root.cert.pem);
@@ -298,8 +306,10 @@ export class CertificateAuthority {
       keyPem = privateKeyToPem(kp.privateKey);
     }
     const spki = new Uint8Array((publicKey.type === 'public' ? publicKey : createPublicKey(publicKey)).export({ type: 'spki', format: 'der' }));
-    const firstHost = request.names.find((n) => n.kind === 'dns' || n.kind === 'ip');
-    const subject = request.subject ?? (firstHost && firstHost.value.length <= 64 ? [['CN', firstHost.value] as const] : []);
+    // CN only from a DNS name: OpenSSL checks a CN that looks like a host name against DNS name constraints, so an IP
+    // address there would fail a dNSName-constrained intermediate. No DNS name: an empty subject and a critical SAN.
+    const firstDns = request.names.find((n) => n.kind === 'dns');
+    const subject = request.subject ?? (firstDns && firstDns.value.length <= 64 ? [['CN', firstDns.value] as const] : []);
     const intermediate = this.intermediate;
     const { der, serial } = encodeLeaf({
       subject,
@@ -397,7 +407,9 @@ export class CertificateAuthority {
     });
     parseCrl(der); // our own parser must read what we publish
     writePublic(this.path('crl.der'), der);
-    writePublic(this.path('crl.pem'), encodePem('X509 CRL', der));
+    // crl.pem: the intermediate's CRL, then the root's (see initCa), so one file serves full-path CRL checking.
+    const rootCrl = existsSync(this.path('root-crl.pem')) ? readFileSync(this.path('root-crl.pem'), 'utf8') : '';
+    writePublic(this.path('crl.pem'), encodePem('X509 CRL', der) + rootCrl);
     this.append({ type: 'crl', crlNumber, revoked: revoked.length, nextUpdate: nextUpdate.toISOString() }, now);
     return der;
   }

@@ -19,4 +19,5 @@ export const commands: readonly CommandEntry[] = [
   { name: 'report', load: () => import('./report.js') },
   { name: 'audit-client', load: () => import('./audit-client.js') },
   { name: 'ca', load: () => import('./ca.js') },
+  { name: 'tunnel', load: () => import('./tunnel.js') },
 ];
