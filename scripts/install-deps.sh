@@ -35,6 +35,10 @@ PEERS=(
   "redis-server redis-server"
   "javac openjdk-17-jdk-headless"
   "go golang-go"
+  "stunnel4 stunnel4"
+  "haproxy haproxy"
+  "wrk wrk"
+  "certbot certbot"
 )
 
 missing=()

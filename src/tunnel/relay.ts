@@ -31,6 +31,8 @@ export interface RelayResult {
 export function relay(client: Duplex, backend: Duplex, onBytes?: (fromClient: number, toClient: number) => void): Promise<RelayResult> {
   return new Promise((resolve) => {
     const counts = { fromClient: 0, toClient: 0 };
+    // Request/response traffic: Nagle's algorithm would hold back each small write until the previous is acked.
+    for (const s of [client, backend]) (s as Duplex & { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
     let finished = false;
     const done = () => {
       if (finished) return;
