@@ -262,4 +262,61 @@ export function register(program: Command): void {
         process.once('SIGTERM', stop);
       });
     });
+
+  common(ca.command('acme').description('Serve ACME (RFC 8555: accounts, orders, http-01, finalize, download, revoke) for internal automation until interrupted'))
+    .option('--listen <host:port>', 'address to bind', '127.0.0.1:8443')
+    .option('--http-port <port>', 'port http-01 validation connects to', '80')
+    .option('--resolve <name=address>', 'where an identifier resolves for validation; repeatable', collect)
+    .option('--dns-server <ip[:port]>', 'resolve identifiers through this DNS server (never the system resolver)')
+    .option('--policy <file>', 'sign policy; ACME orders are checked as the requester "acme"')
+    .action(async (opts: CommonOptions & { listen: string; httpPort: string; resolve?: string[]; dnsServer?: string; policy?: string }) => {
+      const lib = await import('../../ca/index.js');
+      const { serveAcme } = await import('../../ca/acme/server.js');
+      const { parsePositiveInt } = await import('../output.js');
+      const m = /^(.*):(\d{1,5})$/.exec(opts.listen);
+      if (!m) throw new MitmError('MG_ERR_USAGE', '--listen must be host:port');
+      const table = new Map<string, string[]>();
+      for (const r of opts.resolve ?? []) {
+        const [name, addr] = r.split('=');
+        const { isIP } = await import('node:net');
+        if (!name || !addr || !isIP(addr)) throw new MitmError('MG_ERR_USAGE', `--resolve ${JSON.stringify(r)} must be name=address`);
+        table.set(name.toLowerCase(), [...(table.get(name.toLowerCase()) ?? []), addr]);
+      }
+      let resolver: { resolve4(n: string): Promise<string[]>; resolve6(n: string): Promise<string[]> } | undefined;
+      if (opts.dnsServer) {
+        const { Resolver } = await import('node:dns/promises');
+        const r = new Resolver({ timeout: 5000, tries: 2 });
+        r.setServers([opts.dnsServer]);
+        resolver = r;
+      }
+      if (!table.size && !resolver) throw new MitmError('MG_ERR_USAGE', 'give --resolve or --dns-server: validation never uses the system resolver');
+      let policy;
+      if (opts.policy) {
+        const YAML = await import('yaml');
+        policy = lib.parseSignPolicy(YAML.parse(readText(opts.policy, 'policy')));
+      }
+      const c = lib.openCa(opts.dir, passphrase(opts));
+      const ac = new AbortController();
+      const server = await serveAcme(c, {
+        host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]), httpPort: parsePositiveInt('--http-port', opts.httpPort, 65535),
+        resolve: async (name) => {
+          const fixed = table.get(name.toLowerCase());
+          if (fixed) return fixed;
+          if (!resolver) return [];
+          const [v4, v6] = await Promise.all([resolver.resolve4(name).catch(() => []), resolver.resolve6(name).catch(() => [])]);
+          return [...v4, ...v6];
+        },
+        ...(policy ? { policy } : {}),
+        onEvent: (e) => process.stderr.write(JSON.stringify(e) + '\n'),
+      });
+      process.stdout.write(JSON.stringify({ listening: server.url, directory: server.directory }) + '\n');
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          ac.abort();
+          void server.close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
 }
