@@ -7,11 +7,11 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../helpers/daemons.js';
+import { Es256Client } from '../helpers/acme-client.js';
 import { bundleCli, run, waitForJsonLine, type BundledCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mg-ca-acme-'));
@@ -66,32 +66,8 @@ test('certbot obtains, renews and revokes a certificate over http-01', async () 
   assert.match(audit, /"type":"revoke"[^\n]*"keyCompromise"/);
 });
 
-/** A minimal ES256 ACME client: enough to see the server refuse what it must. */
-class Es256Client {
-  readonly key: KeyObject = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
-  kid = '';
-  dir: Record<string, string> = {};
-  async init(): Promise<void> {
-    this.dir = (await (await fetch(directory)).json()) as Record<string, string>;
-  }
-  async nonce(): Promise<string> {
-    return (await fetch(this.dir.newNonce!, { method: 'HEAD' })).headers.get('replay-nonce')!;
-  }
-  async post(url: string, payload: unknown, opts: { nonce?: string; forge?: boolean; jwk?: boolean } = {}): Promise<{ status: number; body: Record<string, unknown>; location: string | null }> {
-    const jwk = this.key.export({ format: 'jwk' });
-    const header = { alg: 'ES256', nonce: opts.nonce ?? (await this.nonce()), url, ...(opts.jwk || !this.kid ? { jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } } : { kid: this.kid }) };
-    const p = Buffer.from(JSON.stringify(header)).toString('base64url');
-    const b = payload === '' ? '' : Buffer.from(JSON.stringify(payload)).toString('base64url');
-    const sig = sign('sha256', Buffer.from(`${p}.${b}`), { key: this.key, dsaEncoding: 'ieee-p1363' });
-    if (opts.forge) sig[0] = sig[0]! ^ 1;
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/jose+json' }, body: JSON.stringify({ protected: p, payload: b, signature: sig.toString('base64url') }) });
-    const text = await res.text();
-    return { status: res.status, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : { text }, location: res.headers.get('location') };
-  }
-}
-
 test('ES256 accounts work; replayed nonces, forged signatures, failed http-01 and names outside the policy are refused', async () => {
-  const c = new Es256Client();
+  const c = new Es256Client(directory);
   await c.init();
   const nonce = await c.nonce();
   const acct = await c.post(c.dir.newAccount!, { termsOfServiceAgreed: true }, { nonce });

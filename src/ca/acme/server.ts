@@ -7,8 +7,8 @@
  * issued certificates and revocations go through the CA and its audit log like any other.
  */
 import { randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP, type AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { MitmError, toMitmError } from '../../errors.js';
 import { parseCertificate } from '../../x509/certificate.js';
 import { REVOCATION_REASONS, type RevocationReason } from '../crl.js';
@@ -16,6 +16,7 @@ import { assertAcceptableKey, parseCsr } from '../csr.js';
 import { parseSanName, type SanName } from '../names.js';
 import { evaluateSignPolicy, type SignPolicy } from '../sign-policy.js';
 import type { CertificateAuthority } from '../store.js';
+import { VALIDATORS, type ChallengeType, type ValidationVerdict } from './challenges.js';
 import { jwkThumbprint, keyFromJwk, parseJws, verifyJws, type ParsedJws } from './jws.js';
 
 /** Named limits of the ACME server. */
@@ -37,6 +38,10 @@ export interface AcmeOptions {
   resolve: (name: string) => Promise<string[]>;
   /** Port of http-01 validation (RFC 8555 §8.3 says 80; tests and internal setups use others). */
   httpPort?: number;
+  /** Port of tls-alpn-01 validation (RFC 8737 §3 says 443). */
+  tlsAlpnPort?: number;
+  /** TXT lookups for dns-01 through the CA's DNS resolver; without it dns-01 is not offered. */
+  resolveTxt?: (name: string) => Promise<string[][]>;
   /** Optional sign policy; every account is the requester `acme`. Without one the CA's name constraints decide. */
   policy?: SignPolicy;
   onEvent?: (e: Record<string, unknown>) => void;
@@ -51,7 +56,7 @@ interface Account {
   status: 'valid' | 'deactivated';
 }
 interface Challenge {
-  type: 'http-01';
+  type: ChallengeType;
   token: string;
   status: 'pending' | 'processing' | 'valid' | 'invalid';
   validated?: string;
@@ -61,6 +66,7 @@ interface Authz {
   id: string;
   account: string;
   identifier: { type: 'dns'; value: string };
+  wildcard: boolean;
   status: 'pending' | 'valid' | 'invalid';
   expires: string;
   challenges: Challenge[];
@@ -125,7 +131,7 @@ export async function serveAcme(ca: CertificateAuthority, options: AcmeOptions):
     type: c.type, url: u(`/chall/${a.id}/${c.type}`), token: c.token, status: c.status,
     ...(c.validated ? { validated: c.validated } : {}), ...(c.error ? { error: c.error } : {}),
   });
-  const authzDoc = (a: Authz) => ({ status: a.status, expires: a.expires, identifier: a.identifier, challenges: a.challenges.map((c) => challengeDoc(a, c)) });
+  const authzDoc = (a: Authz) => ({ status: a.status, expires: a.expires, identifier: a.identifier, ...(a.wildcard ? { wildcard: true } : {}), challenges: a.challenges.map((c) => challengeDoc(a, c)) });
 
   /** §6.2–6.5: the JWS, its nonce, url, and signature by the account key (kid) or the given jwk. */
   function authenticate(req: IncomingMessage, body: Buffer, path: string, allowJwk: boolean): { jws: ParsedJws; account?: Account; jwk?: JsonWebKey; key: KeyObject } {
@@ -178,47 +184,24 @@ export async function serveAcme(ca: CertificateAuthority, options: AcmeOptions):
     else if (states.every((s) => s === 'valid')) o.status = 'ready';
   }
 
-  /** http-01 (§8.3): GET http://<address>:<port>/.well-known/acme-challenge/<token> with Host: <name>. */
-  async function validateHttp01(a: Authz, c: Challenge, thumbprint: string): Promise<void> {
-    const expected = `${c.token}.${thumbprint}`;
-    const name = a.identifier.value;
-    let problem: Problem | undefined;
-    try {
-      const addresses = (await options.resolve(name)).filter((x) => isIP(x));
-      if (!addresses.length) throw new AcmeProblem('dns', `${name} does not resolve through the CA's resolver`);
-      let lastError = '';
-      for (const address of addresses) {
-        const got = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-          const req = httpRequest({ host: address, port: httpPort, path: `/.well-known/acme-challenge/${c.token}`, headers: { host: name }, timeout: ACME_LIMITS.challengeTimeoutMs }, (res) => {
-            let body = '';
-            res.setEncoding('utf8');
-            res.on('data', (d: string) => {
-              body += d;
-              if (body.length > ACME_LIMITS.challengeBodyBytes) req.destroy(new Error('challenge response too large'));
-            });
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-          });
-          req.on('timeout', () => req.destroy(new Error('timed out')));
-          req.on('error', reject);
-          req.end();
-        }).catch((err: Error) => ({ status: 0, body: '', error: err.message }));
-        if (got.status === 200 && got.body.trim() === expected) {
-          c.status = 'valid';
-          c.validated = new Date().toISOString();
-          a.status = 'valid';
-          event({ event: 'challenge-valid', type: c.type, name, address });
-          return;
-        }
-        lastError = got.status ? `HTTP ${got.status} from ${address}:${httpPort}${got.status === 200 ? ' with the wrong key authorization' : ''}` : `${address}:${httpPort}: ${(got as { error?: string }).error ?? 'no answer'}`;
-      }
-      throw new AcmeProblem(lastError.startsWith('HTTP') ? 'incorrectResponse' : 'connection', `${name}: ${lastError}`);
-    } catch (err) {
-      problem = err instanceof AcmeProblem ? { type: `urn:ietf:params:acme:error:${err.type}`, detail: err.message, status: 403 } : { type: 'urn:ietf:params:acme:error:serverInternal', detail: toMitmError(err).message };
+  /** Run the challenge's validator (./challenges.ts) and record the verdict on the challenge and authorization. */
+  async function validate(a: Authz, c: Challenge, thumbprint: string): Promise<void> {
+    const verdict = await VALIDATORS[c.type]({
+      name: a.identifier.value, token: c.token, keyAuthorization: `${c.token}.${thumbprint}`, resolve: options.resolve,
+      ...(options.resolveTxt ? { resolveTxt: options.resolveTxt } : {}),
+      httpPort, tlsAlpnPort: options.tlsAlpnPort ?? 443, timeoutMs: ACME_LIMITS.challengeTimeoutMs, maxBodyBytes: ACME_LIMITS.challengeBodyBytes,
+    }).catch((err: unknown): ValidationVerdict => ({ ok: false, type: 'connection', detail: toMitmError(err).message }));
+    if (verdict.ok) {
+      c.status = 'valid';
+      c.validated = new Date().toISOString();
+      a.status = 'valid';
+      event({ event: 'challenge-valid', type: c.type, name: a.identifier.value, ...(verdict.address ? { address: verdict.address } : {}) });
+      return;
     }
     c.status = 'invalid';
-    c.error = problem;
+    c.error = { type: `urn:ietf:params:acme:error:${verdict.type}`, detail: verdict.detail, status: 403 };
     a.status = 'invalid';
-    event({ event: 'challenge-invalid', type: c.type, name, detail: problem.detail });
+    event({ event: 'challenge-invalid', type: c.type, name: a.identifier.value, detail: verdict.detail });
   }
 
   type Handler = (req: IncomingMessage, body: Buffer, path: string, m: RegExpExecArray) => Promise<{ status: number; doc?: unknown; location?: string; pem?: string; link?: string }>;
@@ -262,7 +245,7 @@ export async function serveAcme(ca: CertificateAuthority, options: AcmeOptions):
         } catch (err) {
           throw new AcmeProblem('rejectedIdentifier', toMitmError(err).message);
         }
-        if (n.value.startsWith('*.')) throw new AcmeProblem('rejectedIdentifier', 'wildcards need dns-01, which this server does not offer');
+        if (n.value.startsWith('*.') && !options.resolveTxt) throw new AcmeProblem('rejectedIdentifier', 'wildcards need dns-01, which this server offers only with a DNS resolver');
         names.push(n);
       }
       if (options.policy) {
@@ -273,7 +256,13 @@ export async function serveAcme(ca: CertificateAuthority, options: AcmeOptions):
       const expires = new Date(Date.now() + 86_400_000).toISOString();
       const o: Order = { id: id(), account: account!.id, status: 'pending', expires, identifiers: names.map((n) => ({ type: 'dns' as const, value: n.value })), authzs: [] };
       for (const ident of o.identifiers) {
-        const a: Authz = { id: id(), account: account!.id, identifier: ident, status: 'pending', expires, challenges: [{ type: 'http-01', token: randomBytes(32).toString('base64url'), status: 'pending' }] };
+        // §7.1.4: a wildcard's authorization names the base domain and offers dns-01 only (§8.4 / §7.1.3).
+        const wildcard = ident.value.startsWith('*.');
+        const types: ChallengeType[] = wildcard ? ['dns-01'] : ['http-01', 'tls-alpn-01', ...(options.resolveTxt ? (['dns-01'] as const) : [])];
+        const a: Authz = {
+          id: id(), account: account!.id, identifier: { type: 'dns', value: wildcard ? ident.value.slice(2) : ident.value }, wildcard, status: 'pending', expires,
+          challenges: types.map((type) => ({ type, token: randomBytes(32).toString('base64url'), status: 'pending' as const })),
+        };
         authzs.set(a.id, a);
         o.authzs.push(a.id);
       }
@@ -294,15 +283,15 @@ export async function serveAcme(ca: CertificateAuthority, options: AcmeOptions):
       if (!a || a.account !== account!.id) throw new AcmeProblem('malformed', 'no such authorization', 404);
       return { status: 200, doc: authzDoc(a) };
     }],
-    ['POST', /^\/chall\/([\w-]+)\/(http-01)$/, async (req, body, path, m) => {
+    ['POST', /^\/chall\/([\w-]+)\/(http-01|dns-01|tls-alpn-01)$/, async (req, body, path, m) => {
       const { jws, account } = authenticate(req, body, path, false);
       const a = authzs.get(m[1]!);
       const c = a?.challenges.find((x) => x.type === m[2]);
       if (!a || !c || a.account !== account!.id) throw new AcmeProblem('malformed', 'no such challenge', 404);
       // §7.5.1: an empty JSON object starts validation; POST-as-GET just reads.
-      if (jws.payload !== '' && c.status === 'pending') {
+      if (jws.payload !== '' && c.status === 'pending' && a.status === 'pending') {
         c.status = 'processing';
-        void validateHttp01(a, c, account!.thumbprint);
+        void validate(a, c, account!.thumbprint);
       }
       return { status: 200, doc: challengeDoc(a, c), link: `<${u(`/authz/${a.id}`)}>;rel="up"` };
     }],

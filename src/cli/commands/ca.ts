@@ -266,10 +266,11 @@ export function register(program: Command): void {
   common(ca.command('acme').description('Serve ACME (RFC 8555: accounts, orders, http-01, finalize, download, revoke) for internal automation until interrupted'))
     .option('--listen <host:port>', 'address to bind', '127.0.0.1:8443')
     .option('--http-port <port>', 'port http-01 validation connects to', '80')
+    .option('--tls-alpn-port <port>', 'port tls-alpn-01 validation connects to', '443')
     .option('--resolve <name=address>', 'where an identifier resolves for validation; repeatable', collect)
     .option('--dns-server <ip[:port]>', 'resolve identifiers through this DNS server (never the system resolver)')
     .option('--policy <file>', 'sign policy; ACME orders are checked as the requester "acme"')
-    .action(async (opts: CommonOptions & { listen: string; httpPort: string; resolve?: string[]; dnsServer?: string; policy?: string }) => {
+    .action(async (opts: CommonOptions & { listen: string; httpPort: string; tlsAlpnPort: string; resolve?: string[]; dnsServer?: string; policy?: string }) => {
       const lib = await import('../../ca/index.js');
       const { serveAcme } = await import('../../ca/acme/server.js');
       const { parsePositiveInt } = await import('../output.js');
@@ -282,7 +283,7 @@ export function register(program: Command): void {
         if (!name || !addr || !isIP(addr)) throw new MitmError('MG_ERR_USAGE', `--resolve ${JSON.stringify(r)} must be name=address`);
         table.set(name.toLowerCase(), [...(table.get(name.toLowerCase()) ?? []), addr]);
       }
-      let resolver: { resolve4(n: string): Promise<string[]>; resolve6(n: string): Promise<string[]> } | undefined;
+      let resolver: { resolve4(n: string): Promise<string[]>; resolve6(n: string): Promise<string[]>; resolveTxt(n: string): Promise<string[][]> } | undefined;
       if (opts.dnsServer) {
         const { Resolver } = await import('node:dns/promises');
         const r = new Resolver({ timeout: 5000, tries: 2 });
@@ -299,6 +300,8 @@ export function register(program: Command): void {
       const ac = new AbortController();
       const server = await serveAcme(c, {
         host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]), httpPort: parsePositiveInt('--http-port', opts.httpPort, 65535),
+        tlsAlpnPort: parsePositiveInt('--tls-alpn-port', opts.tlsAlpnPort, 65535),
+        ...(resolver ? { resolveTxt: (name: string) => resolver!.resolveTxt(name) } : {}),
         resolve: async (name) => {
           const fixed = table.get(name.toLowerCase());
           if (fixed) return fixed;
