@@ -34,3 +34,17 @@ test('an edited, removed or reordered line breaks the chain at that line', () =>
   assert.equal(verifyChain(text(forged)).brokenAt?.line, 4);
   assert.equal(verifyChain('not json\n').brokenAt?.line, 1);
 });
+
+test('a garbled log is a verdict, never a crash (seeded mutations)', () => {
+  const base = text(log());
+  let seed = 3;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  for (let i = 0; i < 2000; i++) {
+    const chars = [...base];
+    for (let j = 0; j < 1 + rand(4); j++) chars[rand(chars.length)] = String.fromCharCode(rand(128));
+    const v = verifyChain(chars.join(''));
+    assert.equal(typeof v.ok, 'boolean');
+    if (!v.ok) assert.ok(v.brokenAt && v.brokenAt.line >= 1);
+  }
+  for (const odd of ['null\n', '[]\n', '"x"\n', '{"hash":1}\n', '{}\n']) assert.equal(verifyChain(odd).ok, false, odd);
+});

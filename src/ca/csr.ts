@@ -38,16 +38,22 @@ export async function parseCsr(input: string | Uint8Array): Promise<ParsedCsr> {
     throw new MitmError('MG_ERR_UNSUPPORTED', 'the CSR signature algorithm is not supported', { cause: err });
   }
   if (!ok) throw new MitmError('MG_ERR_X509_INVALID', 'the CSR signature does not verify (no proof of possession)');
-  const publicKey = createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' });
+  // A verified signature does not make every field usable: anything undecodable past this point is MG_ERR_MALFORMED.
+  let publicKey: KeyObject;
   const names: SanName[] = [];
-  const san = csr.getExtension('2.5.29.17');
-  if (san) {
-    const ext = new px.SubjectAlternativeNameExtension(san.rawData);
-    for (const n of ext.names.items) {
-      const kind = SAN_TYPE[n.type];
-      if (!kind) throw new MitmError('MG_ERR_UNSUPPORTED', `the CSR asks for a ${n.type} name, which this CA does not issue`);
-      names.push(parseSanName(`${kind}:${n.value}`));
+  try {
+    publicKey = createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' });
+    const san = csr.getExtension('2.5.29.17');
+    if (san) {
+      const ext = new px.SubjectAlternativeNameExtension(san.rawData);
+      for (const n of ext.names.items) {
+        const kind = SAN_TYPE[n.type];
+        if (!kind) throw new MitmError('MG_ERR_UNSUPPORTED', `the CSR asks for a ${n.type} name, which this CA does not issue`);
+        names.push(parseSanName(`${kind}:${n.value}`));
+      }
     }
+  } catch (err) {
+    throw err instanceof MitmError ? err : new MitmError('MG_ERR_MALFORMED', 'the CSR\'s key or names cannot be decoded', { cause: err });
   }
   const cn = csr.subjectName.getField('CN')[0];
   if (names.length === 0 && cn) names.push(parseSanName(cn));

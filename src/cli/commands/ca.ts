@@ -234,9 +234,12 @@ export function register(program: Command): void {
       const { verifyChain } = await import('../../ca/audit-log.js');
       const path = `${opts.dir}/audit.jsonl`;
       const v = verifyChain(readText(path, 'audit log'));
-      const { records: _r, ...doc } = v;
+      const { records, ...verdict } = v;
+      // The head hash: record it elsewhere (a ticket, a commit, a second machine) and a wholesale rewrite of the log,
+      // which a hash chain alone cannot detect, shows as a different head.
+      const doc = { ...verdict, head: records.at(-1)?.hash ?? null };
       if (format === 'json') printJson(doc);
-      else process.stdout.write(v.ok ? `audit log intact: ${v.events} events\n` : colors.red(`audit log BROKEN at line ${v.brokenAt!.line}: ${v.brokenAt!.reason}\n`));
+      else process.stdout.write(v.ok ? `audit log intact: ${v.events} events, head ${doc.head}\n` : colors.red(`audit log BROKEN at line ${v.brokenAt!.line}: ${v.brokenAt!.reason}\n`));
       process.exitCode = v.ok ? EXIT.OK : EXIT.FINDINGS;
     });
 
