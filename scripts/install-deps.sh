@@ -51,6 +51,10 @@ PEERS=(
   "arpspoof dsniff"
   "arpwatch arpwatch"
   "python3 python3-scapy"
+  "stunnel4 stunnel4"
+  "haproxy haproxy"
+  "wrk wrk"
+  "certbot certbot"
 )
 
 missing=()

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   MG_ERR_CONFIG: 'a configuration, policy or inventory file is invalid',
   MG_ERR_TARGET: 'a target could not be parsed',
   MG_ERR_IO: 'a local file or process operation failed',
+  MG_ERR_PASSPHRASE: 'an encrypted private key could not be decrypted with the given passphrase',
+  MG_ERR_FORBIDDEN: 'a request was refused by policy (names, identities or token not allowed)',
   MG_ERR_INTERNAL: 'an internal invariant was broken',
 } as const;
 

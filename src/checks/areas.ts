@@ -26,6 +26,7 @@ export const CHECK_AREAS: readonly CheckArea[] = [
   { name: 'policy', kinds: ['policy'], load: async () => (await import('./policy.js')).policyChecks },
   { name: 'bgp', kinds: ['bgp-alert'], load: async () => (await import('./bgp.js')).bgpChecks },
   { name: 'capture', kinds: ['capture-alert', 'capture-summary'], load: async () => (await import('./capture.js')).captureChecks },
+  { name: 'ca', kinds: ['ca'], load: async () => (await import('./ca.js')).caChecks },
 ];
 
 const loaded = new Map<string, Promise<CheckRegistry>>();

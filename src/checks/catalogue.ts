@@ -14,6 +14,7 @@ import { postureChecks } from './posture.js';
 import { auditChecks } from './audit.js';
 import { bgpChecks } from './bgp.js';
 import { captureChecks } from './capture.js';
+import { caChecks } from './ca.js';
 
 export const catalogue = new CheckRegistry([
   ...certificateChecks,
@@ -25,4 +26,5 @@ export const catalogue = new CheckRegistry([
   ...auditChecks,
   ...bgpChecks,
   ...captureChecks,
+  ...caChecks,
 ]);

@@ -21,4 +21,6 @@ export const commands: readonly CommandEntry[] = [
   { name: 'bgp', load: () => import('./bgp.js') },
   { name: 'capture', load: () => import('./capture.js') },
   { name: 'watch', load: () => import('./watch.js') },
+  { name: 'ca', load: () => import('./ca.js') },
+  { name: 'tunnel', load: () => import('./tunnel.js') },
 ];
