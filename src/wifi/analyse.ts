@@ -1,0 +1,56 @@
+/**
+ * The air analysis: captured frames in, the inventory, alerts and findings out (pure: the frames may come from a file
+ * or a live interface). Frames that are not 802.11 or do not decode are counted by error code, never fatal.
+ */
+import type { CapturedFrame, Finding } from '../model/index.js';
+import { sortFindings } from '../model/index.js';
+import { isMitmError } from '../errors.js';
+import { decodeDot11, WIFI_LINK_TYPES } from './frame.js';
+import { WifiIntrusionDetector, type AirSummary, type WifiDetectorOptions } from './detect.js';
+
+export interface AirReport extends AirSummary {
+  frames: { total: number; decoded: number; notWifi: number; undecodable: Record<string, number>; badFcs: number };
+  findings: Finding[];
+}
+
+export class AirAnalysis {
+  private readonly detector: WifiIntrusionDetector;
+  private readonly findings: Finding[] = [];
+  private readonly stats: AirReport['frames'] = { total: 0, decoded: 0, notWifi: 0, undecodable: {}, badFcs: 0 };
+
+  constructor(options: WifiDetectorOptions = {}) {
+    this.detector = new WifiIntrusionDetector(options);
+  }
+
+  push(frame: CapturedFrame): void {
+    this.stats.total++;
+    if (!WIFI_LINK_TYPES.includes(frame.linkType)) {
+      this.stats.notWifi++;
+      return;
+    }
+    let event;
+    try {
+      event = decodeDot11(frame);
+    } catch (err) {
+      if (!isMitmError(err)) throw err;
+      this.stats.undecodable[err.code] = (this.stats.undecodable[err.code] ?? 0) + 1;
+      return;
+    }
+    this.stats.decoded++;
+    if (event.radio.badFcs) this.stats.badFcs++;
+    this.findings.push(...this.detector.observe(event));
+  }
+
+  finish(): AirReport {
+    this.findings.push(...this.detector.finish());
+    const summary = this.detector.summary();
+    return { ...summary, frames: this.stats, findings: sortFindings([...this.findings, ...this.detector.networkFindings()]) };
+  }
+}
+
+/** @example analyseFrames(frames, { baseline, target: 'air.pcap' }).findings */
+export function analyseFrames(frames: Iterable<CapturedFrame>, options: WifiDetectorOptions = {}): AirReport {
+  const a = new AirAnalysis(options);
+  for (const f of frames) a.push(f);
+  return a.finish();
+}
