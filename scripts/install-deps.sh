@@ -35,6 +35,13 @@ PEERS=(
   "redis-server redis-server"
   "javac openjdk-17-jdk-headless"
   "go golang-go"
+  "tshark tshark"
+  "python3 python3-scapy"
+  "wpa_supplicant wpasupplicant"
+  "hostapd hostapd"
+  "openvpn openvpn"
+  "wireguard-go wireguard-go"
+  "wg wireguard-tools"
 )
 
 missing=()

@@ -12,6 +12,7 @@ import { dnsChecks } from './dns.js';
 import { starttlsChecks } from './starttls.js';
 import { postureChecks } from './posture.js';
 import { auditChecks } from './audit.js';
+import { wifiChecks } from './wifi.js';
 
 export const catalogue = new CheckRegistry([
   ...certificateChecks,
@@ -21,5 +22,6 @@ export const catalogue = new CheckRegistry([
   ...starttlsChecks,
   ...postureChecks,
   ...auditChecks,
+  ...wifiChecks,
   // ...tlsChecks, ...certificateChecks, ...dnsChecks, ...auditChecks
 ]);

@@ -111,6 +111,8 @@ def eapol_key(ap, sta, channel, t, message, pmkid=False):
     key_data = b""
     if pmkid:
         key_data = b"\xdd\x14" + IEEE + b"\x04" + bytes(range(16))
+    if message == 2:
+        key_data = bytes(rsn(akms=(8,), caps=MFPC | MFPR))  # M2 carries the station's RSN element (§12.7.6.3)
     if message == 3:
         key_data = b"\x00" * 56  # wrapped GTK: opaque here
     body = bytes([2]) + struct.pack(">HH", info, 16 if message in (1, 3) else 0) + struct.pack(">Q", 1 if message < 3 else 2)

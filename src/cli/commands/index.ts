@@ -18,4 +18,5 @@ export const commands: readonly CommandEntry[] = [
   { name: 'lab', load: () => import('./lab.js') },
   { name: 'report', load: () => import('./report.js') },
   { name: 'audit-client', load: () => import('./audit-client.js') },
+  { name: 'wifi', load: () => import('./wifi.js') },
 ];

@@ -48,6 +48,8 @@ export interface WifiProfile {
   holdsSecret: boolean;
   /** hostapd `sae_pwe`: 0 hunting-and-pecking only, 1 hash-to-element only, 2 both; null when unset. */
   saePwe: number | null;
+  /** An access point with WPS enabled (hostapd wps_state 1 or 2). */
+  wps: boolean;
   /** Set by the reader: the file's mode lets group or others read it. null when not known (text given directly). */
   readableByOthers: boolean | null;
 }
