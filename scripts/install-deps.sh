@@ -42,6 +42,7 @@ PEERS=(
   "openvpn openvpn"
   "wireguard-go wireguard-go"
   "wg wireguard-tools"
+  "ping iputils-ping"
 )
 
 missing=()

@@ -13,6 +13,7 @@ import { starttlsChecks } from './starttls.js';
 import { postureChecks } from './posture.js';
 import { auditChecks } from './audit.js';
 import { wifiChecks } from './wifi.js';
+import { vpnChecks } from './vpn.js';
 
 export const catalogue = new CheckRegistry([
   ...certificateChecks,
@@ -23,5 +24,6 @@ export const catalogue = new CheckRegistry([
   ...postureChecks,
   ...auditChecks,
   ...wifiChecks,
+  ...vpnChecks,
   // ...tlsChecks, ...certificateChecks, ...dnsChecks, ...auditChecks
 ]);

@@ -19,4 +19,5 @@ export const commands: readonly CommandEntry[] = [
   { name: 'report', load: () => import('./report.js') },
   { name: 'audit-client', load: () => import('./audit-client.js') },
   { name: 'wifi', load: () => import('./wifi.js') },
+  { name: 'vpn', load: () => import('./vpn.js') },
 ];

@@ -1,0 +1,12 @@
+/** Observation kinds of the VPN wing on the shared ObservationMap: an OpenVPN and a WireGuard configuration. */
+import type { OpenVpnConfig } from './openvpn.js';
+import type { WireGuardConfig } from './wireguard.js';
+import type { VpnRoutingObservation } from './routing.js';
+
+declare module '../checks/types.js' {
+  interface ObservationMap {
+    'vpn-openvpn': OpenVpnConfig;
+    'vpn-wireguard': WireGuardConfig;
+    'vpn-routing': VpnRoutingObservation;
+  }
+}
