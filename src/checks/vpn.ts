@@ -280,4 +280,42 @@ export const vpnChecks = [
       return o.tunnels.length > 0 && out.length > 0 && { evidence: `tunnel ${o.tunnels.join(', ')} up; resolver ${out.map((d) => `${d.destination} via ${d.dev}`).join(', ')}` };
     },
   }),
+
+  ...(
+    [
+      ['fellow-client', ['fellow-client', 'fellow-client-no-eku'], 'critical', "OpenVPN client accepts a fellow client's certificate as its server", "A server presenting another user's client certificate from the same CA completed the tunnel with this client: any user of the VPN can play the man in the middle for every other (the attack remote-cert-tls server exists for)."],
+      ['wrong-name', ['wrong-name'], 'high', 'OpenVPN client accepts a server certificate for another name', 'A server certificate from the trusted CA issued for another name completed the tunnel: anyone who obtains any server certificate from that CA can impersonate this VPN.'],
+      ['untrusted', ['untrusted'], 'critical', 'OpenVPN client accepts a server certificate from an untrusted CA', 'A certificate from a CA the client does not trust completed the tunnel: the client does not verify its server at all.'],
+    ] as const
+  ).map(([id, scenarios, severity, title, description]) =>
+    defineCheck({
+      id: `vpn.client-audit.accepts-${id}`,
+      source: 'vpn-client-audit',
+      pillar: 'certificates',
+      severity,
+      title,
+      description,
+      remediation: 'Add `remote-cert-tls server` and `verify-x509-name <server name> name` (or `peer-fingerprint`) to the client configuration, and keep `ca` to the CA that issues only your VPN certificates.',
+      references: [MITM_OPENVPN, OPENVPN_MAN],
+      evaluate: (o) =>
+        o.scenarios.some((r) => r.id === 'baseline' && r.tunnelCompleted) &&
+        o.scenarios
+          .filter((r) => (scenarios as readonly string[]).includes(r.id) && r.tunnelCompleted)
+          .map((r) => ({ evidence: `${o.config}: ${r.title}: tunnel completed${r.dataThroughTunnel ? ' and answered a ping through it' : ''}` })),
+    }),
+  ),
+  defineCheck({
+    id: 'vpn.client-audit.inconclusive',
+    source: 'vpn-client-audit',
+    pillar: 'certificates',
+    severity: 'low',
+    title: 'OpenVPN client audit inconclusive',
+    description: 'The client did not complete the tunnel even with a genuine server certificate, so its refusals of the forged ones prove nothing (an option the audit cannot reproduce, a prompt for a password, a pinned fingerprint).',
+    remediation: 'Look at the client log in the evidence; run the audit on a configuration that connects on its own.',
+    references: [OPENVPN_MAN],
+    evaluate: (o) => {
+      const b = o.scenarios.find((r) => r.id === 'baseline');
+      return !!b && !b.tunnelCompleted && { evidence: `${o.config}: baseline did not connect: ${b.clientLog.join(' | ') || 'no verification message'}` };
+    },
+  }),
 ];

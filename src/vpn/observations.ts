@@ -2,11 +2,13 @@
 import type { OpenVpnConfig } from './openvpn.js';
 import type { WireGuardConfig } from './wireguard.js';
 import type { VpnRoutingObservation } from './routing.js';
+import type { OpenVpnClientAuditObservation } from './client-audit.js';
 
 declare module '../checks/types.js' {
   interface ObservationMap {
     'vpn-openvpn': OpenVpnConfig;
     'vpn-wireguard': WireGuardConfig;
     'vpn-routing': VpnRoutingObservation;
+    'vpn-client-audit': OpenVpnClientAuditObservation;
   }
 }

@@ -5,7 +5,7 @@
 import type { CapturedFrame, Finding } from '../model/index.js';
 import { sortFindings } from '../model/index.js';
 import { isMitmError } from '../errors.js';
-import { decodeDot11, WIFI_LINK_TYPES } from './frame.js';
+import { decodeDot11, ElementMemo, WIFI_LINK_TYPES } from './frame.js';
 import { WifiIntrusionDetector, type AirSummary, type WifiDetectorOptions } from './detect.js';
 
 export interface AirReport extends AirSummary {
@@ -15,6 +15,7 @@ export interface AirReport extends AirSummary {
 
 export class AirAnalysis {
   private readonly detector: WifiIntrusionDetector;
+  private readonly memo = new ElementMemo();
   private readonly findings: Finding[] = [];
   private readonly stats: AirReport['frames'] = { total: 0, decoded: 0, notWifi: 0, undecodable: {}, badFcs: 0 };
 
@@ -30,7 +31,7 @@ export class AirAnalysis {
     }
     let event;
     try {
-      event = decodeDot11(frame);
+      event = decodeDot11(frame, this.memo);
     } catch (err) {
       if (!isMitmError(err)) throw err;
       this.stats.undecodable[err.code] = (this.stats.undecodable[err.code] ?? 0) + 1;

@@ -130,3 +130,26 @@ describe('EAPOL-Key', () => {
     assert.throws(() => parseEapolKey(b), (e) => isMitmError(e, 'MG_ERR_MALFORMED'));
   });
 });
+
+describe('element memo', () => {
+  it('decodes exactly as without it, shares repeated element lists, and stays bounded', async () => {
+    const { ElementMemo, MAX_ELEMENT_MEMO } = await import('./frame.js');
+    const memo = new ElementMemo();
+    const a = beaconMpdu(`${SSID} ${RSN_SAE} ${RSNXE_H2E}`);
+    const plain = decodeDot11(frame(LINKTYPE_IEEE802_11, a));
+    const m1 = decodeDot11(frame(LINKTYPE_IEEE802_11, a, 1), memo);
+    const m2 = decodeDot11(frame(LINKTYPE_IEEE802_11, Uint8Array.from(a), 2), memo);
+    assert.deepEqual(m1, { ...plain });
+    if (m1.kind !== 'beacon' || m2.kind !== 'beacon') return assert.fail('not beacons');
+    assert.equal(m1.elements, m2.elements);
+    // a different SSID of the same length is a different list, whatever the hash says
+    const b = beaconMpdu(`0007 436f7270536166 ${RSN_SAE}`);
+    const m3 = decodeDot11(frame(LINKTYPE_IEEE802_11, b, 3), memo);
+    if (m3.kind === 'beacon') assert.equal(m3.elements.ssid, 'CorpSaf');
+    for (let i = 0; i < MAX_ELEMENT_MEMO + 10; i++) {
+      const ssid = Buffer.from(`n${i}`.padEnd(7, 'x')).toString('hex');
+      const e = decodeDot11(frame(LINKTYPE_IEEE802_11, beaconMpdu(`0007 ${ssid}`), i), memo);
+      if (e.kind === 'beacon') assert.equal(e.elements.ssid, `n${i}`.padEnd(7, 'x'));
+    }
+  });
+});

@@ -97,10 +97,48 @@ export interface OtherFrame extends Dot11Common {
 export type Dot11Event =
   | BeaconLike | ProbeRequest | Authentication | AssociationRequest | AssociationResponse | Deauthentication | EapolKeyFrame | OtherFrame;
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 function mac(b: Uint8Array, at: number): string {
-  let s = '';
-  for (let i = 0; i < 6; i++) s += (i ? ':' : '') + b[at + i]!.toString(16).padStart(2, '0');
-  return s;
+  return `${HEX[b[at]!]}:${HEX[b[at + 1]!]}:${HEX[b[at + 2]!]}:${HEX[b[at + 3]!]}:${HEX[b[at + 4]!]}:${HEX[b[at + 5]!]}`;
+}
+
+/** Bound of the element memo: distinct element lists remembered (a BSS repeats the same beacon elements). */
+export const MAX_ELEMENT_MEMO = 1024;
+
+/**
+ * A memo of decoded element lists, keyed by their bytes: a network sends the same beacon ten times a second, and a
+ * capture holds millions. Decoded summaries are shared and must not be mutated. Optional; decoding is the same without.
+ */
+export class ElementMemo {
+  private readonly entries = new Map<number, { bytes: Uint8Array; summary: ElementSummary }[]>();
+  private size = 0;
+
+  decode(bytes: Uint8Array): ElementSummary {
+    // FNV-1a over the bytes, then a full comparison against the few entries with that hash.
+    let h = 0x811c9dc5;
+    for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+    h = (h ^ bytes.length) >>> 0;
+    const bucket = this.entries.get(h);
+    if (bucket) {
+      for (const e of bucket) if (equal(e.bytes, bytes)) return e.summary;
+    }
+    const summary = summariseElements(parseElements(bytes));
+    if (this.size >= MAX_ELEMENT_MEMO) {
+      this.entries.clear();
+      this.size = 0;
+    }
+    const entry = { bytes: bytes.slice(), summary };
+    if (bucket) bucket.push(entry);
+    else this.entries.set(h, [entry]);
+    this.size++;
+    return summary;
+  }
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function truncated(what: string, have: number, need: number): MitmError {
@@ -141,7 +179,7 @@ export function unwrapRadio(frame: CapturedFrame): { mpdu: Uint8Array; radio: Ra
 }
 
 /** Decode one captured frame into an 802.11 event. Malformed input raises a MitmError (never a crash). */
-export function decodeDot11(frame: CapturedFrame): Dot11Event {
+export function decodeDot11(frame: CapturedFrame, memo?: ElementMemo): Dot11Event {
   const { mpdu: b, radio } = unwrapRadio(frame);
   if (b.length < 10) throw truncated('MAC header', b.length, 10);
   const fc0 = b[0]!;
@@ -153,12 +191,15 @@ export function decodeDot11(frame: CapturedFrame): Dot11Event {
   const fromDs = (flags & 0x02) !== 0;
   const isProtected = (flags & 0x40) !== 0;
   const order = (flags & 0x80) !== 0;
-  const base = { frameNumber: frame.frameNumber, timestampUs: frame.timestampUs, radio, protected: isProtected, retry: (flags & 0x08) !== 0 };
+  // One object per frame, completed in place with the kind's fields (no spread copies: this runs for every frame).
+  const common = (receiver: string, transmitter: string | null, bssid: string | null): Dot11Common => ({
+    frameNumber: frame.frameNumber, timestampUs: frame.timestampUs, radio, receiver, transmitter, bssid, protected: isProtected, retry: (flags & 0x08) !== 0,
+  });
 
   if (type === 1) {
     // Control frames: addr1 always, addr2 for most; nothing else is read.
     const transmitter = b.length >= 16 ? mac(b, 10) : null;
-    return { ...base, kind: 'other', type, subtype, receiver: mac(b, 4), transmitter, bssid: null };
+    return Object.assign(common(mac(b, 4), transmitter, null), { kind: 'other' as const, type, subtype });
   }
   if (type === 3) throw new MitmError('MG_ERR_UNSUPPORTED', '802.11: extension frames (type 3) are not decoded');
   if (b.length < 24) throw truncated('MAC header', b.length, 24);
@@ -170,12 +211,11 @@ export function decodeDot11(frame: CapturedFrame): Dot11Event {
     // §9.3.3.1: management header is 24 octets, +4 HT Control when the Order bit is set.
     const headerLength = 24 + (order ? 4 : 0);
     if (b.length < headerLength) throw truncated('MAC header', b.length, headerLength);
-    const common = { ...base, receiver: a1, transmitter: a2, bssid: a3 };
+    const c = common(a1, a2, a3);
     const body = b.subarray(headerLength);
     const kind = MANAGEMENT_SUBTYPES[subtype];
-    if (!kind) return { ...common, kind: 'other', type, subtype };
-    if (isProtected && kind !== 'deauthentication' && kind !== 'disassociation') return { ...common, kind: 'other', type, subtype };
-    return management(kind, body, common);
+    if (!kind || (isProtected && kind !== 'deauthentication' && kind !== 'disassociation')) return Object.assign(c, { kind: 'other' as const, type, subtype });
+    return management(kind, body, c, memo);
   }
 
   // Data frames (§9.3.2.1): addr4 when both DS bits are set, QoS Control for QoS subtypes, HT Control for QoS+Order.
@@ -183,16 +223,16 @@ export function decodeDot11(frame: CapturedFrame): Dot11Event {
   const headerLength = 24 + (toDs && fromDs ? 6 : 0) + (qos ? 2 : 0) + (qos && order ? 4 : 0);
   if (b.length < headerLength) throw truncated('data header', b.length, headerLength);
   const bssid = toDs && fromDs ? null : toDs ? a1 : fromDs ? a2 : a3;
-  const common = { ...base, receiver: a1, transmitter: a2, bssid };
+  const c = common(a1, a2, bssid);
   const nullData = (subtype & 0x04) !== 0;
   if (!isProtected && !nullData) {
     const body = b.subarray(headerLength);
     if (llcEtherType(body) === ETHERTYPE_EAPOL) {
       const key = parseEapolKey(body.subarray(8));
-      if (key) return { ...common, kind: 'eapol-key', key };
+      if (key) return Object.assign(c, { kind: 'eapol-key' as const, key });
     }
   }
-  return { ...common, kind: 'other', type, subtype };
+  return Object.assign(c, { kind: 'other' as const, type, subtype });
 }
 
 function u16le(b: Uint8Array, at: number): number {
@@ -203,38 +243,39 @@ function need(body: Uint8Array, n: number, what: string): void {
   if (body.length < n) throw truncated(what, body.length, n);
 }
 
-function management(kind: ManagementKind, body: Uint8Array, common: Omit<Dot11Common, never>): Dot11Event {
+function management(kind: ManagementKind, body: Uint8Array, common: Dot11Common, memo: ElementMemo | undefined): Dot11Event {
+  const elementsOf = (b: Uint8Array) => (memo ? memo.decode(b) : summariseElements(parseElements(b)));
   switch (kind) {
     case 'beacon':
     case 'probe-response': {
       // §9.3.3.2: Timestamp(8) Beacon Interval(2) Capability(2) elements.
       need(body, 12, kind);
       const capability = u16le(body, 10);
-      return { ...common, kind, beaconIntervalTu: u16le(body, 8), capability, privacy: (capability & 0x0010) !== 0, elements: summariseElements(parseElements(body.subarray(12))) };
+      return Object.assign(common, { kind, beaconIntervalTu: u16le(body, 8), capability, privacy: (capability & 0x0010) !== 0, elements: elementsOf(body.subarray(12)) });
     }
     case 'probe-request': {
       const elements = parseElements(body);
       const ssid = elements.find((e) => e.id === ELEMENT_IDS.ssid);
-      return { ...common, kind, ssid: ssid ? summariseElements([ssid]).ssid : null };
+      return Object.assign(common, { kind, ssid: ssid ? summariseElements([ssid]).ssid : null });
     }
     case 'authentication':
       // §9.3.3.11: Algorithm(2) Transaction Sequence(2) Status(2) …
       need(body, 6, kind);
-      return { ...common, kind, algorithm: u16le(body, 0), sequence: u16le(body, 2), status: u16le(body, 4) };
+      return Object.assign(common, { kind, algorithm: u16le(body, 0), sequence: u16le(body, 2), status: u16le(body, 4) });
     case 'association-request':
       need(body, 4, kind); // Capability(2) Listen Interval(2)
-      return { ...common, kind, elements: summariseElements(parseElements(body.subarray(4))) };
+      return Object.assign(common, { kind, elements: elementsOf(body.subarray(4)) });
     case 'reassociation-request':
       need(body, 10, kind); // Capability(2) Listen Interval(2) Current AP(6)
-      return { ...common, kind, elements: summariseElements(parseElements(body.subarray(10))) };
+      return Object.assign(common, { kind, elements: elementsOf(body.subarray(10)) });
     case 'association-response':
     case 'reassociation-response':
       need(body, 6, kind); // Capability(2) Status(2) AID(2)
-      return { ...common, kind, status: u16le(body, 2) };
+      return Object.assign(common, { kind, status: u16le(body, 2) });
     case 'deauthentication':
     case 'disassociation':
-      if (common.protected) return { ...common, kind, reason: null };
+      if (common.protected) return Object.assign(common, { kind, reason: null });
       need(body, 2, kind);
-      return { ...common, kind, reason: u16le(body, 0) };
+      return Object.assign(common, { kind, reason: u16le(body, 0) });
   }
 }

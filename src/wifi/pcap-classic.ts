@@ -42,7 +42,7 @@ export class PcapClassicReader {
       const orig = view.getUint32(at + 12, this.little);
       if (incl > MAX_PCAP_RECORD_BYTES) throw new MitmError('MG_ERR_TOO_LARGE', `pcap: record ${this.count + 1} of ${incl} bytes exceeds ${MAX_PCAP_RECORD_BYTES}`);
       if (this.buf.length - at - 16 < incl) break;
-      const data = this.buf.slice(at + 16, at + 16 + incl);
+      const data = this.buf.subarray(at + 16, at + 16 + incl);
       this.count++;
       out.push({
         linkType: this.linkType,

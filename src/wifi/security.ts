@@ -92,9 +92,14 @@ export function classifySecurity(privacy: boolean, e: ElementSummary): NetworkSe
   return label('other');
 }
 
-/** The security a beacon or probe response advertises. */
+const classified = new WeakMap<ElementSummary, [NetworkSecurity | undefined, NetworkSecurity | undefined]>();
+
+/** The security a beacon or probe response advertises (memoised per shared element summary; results are shared, never mutated). */
 export function beaconSecurity(f: BeaconLike): NetworkSecurity {
-  return classifySecurity(f.privacy, f.elements);
+  let pair = classified.get(f.elements);
+  if (!pair) classified.set(f.elements, (pair = [undefined, undefined]));
+  const i = f.privacy ? 1 : 0;
+  return (pair[i] ??= classifySecurity(f.privacy, f.elements));
 }
 
 export const WEAK_CIPHER_NAMES = new Set(Object.values(RSN_CIPHERS).filter((c) => c.weak).map((c) => c.name));

@@ -6,6 +6,9 @@ import type { Command } from 'commander';
 import { SEVERITIES } from '../../model/index.js';
 import { auditVpnConfigs } from '../../vpn/read.js';
 import { inspectVpnRouting } from '../../vpn/leaks.js';
+import { auditOpenVpnClient } from '../../vpn/client-audit.js';
+import { readFileSync } from 'node:fs';
+import { toMitmError } from '../../errors.js';
 import { catalogue } from '../../checks/catalogue.js';
 import { TOOL_NAME, VERSION } from '../../version.js';
 import { colors, EXIT, parseFormat, parseSeverity, printJson } from '../output.js';
@@ -58,5 +61,32 @@ export function register(program: Command): void {
         process.stdout.write(out.join('\n') + '\n');
       }
       exitFor(findings, failOn);
+    });
+
+  vpn
+    .command('audit-client')
+    .description('Play the man in the middle against an OpenVPN client configuration: real openvpn servers with forged certificates (a fellow client\'s, another name, an untrusted CA) in namespaces created for the run; needs root')
+    .argument('<config>', 'the client configuration (.ovpn/.conf)')
+    .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')}`, 'high')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (file: string, o: { format: string; failOn: string }) => {
+      const failOn = parseSeverity(o.failOn);
+      const format = parseFormat(o.format);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw toMitmError(err, 'MG_ERR_IO');
+      }
+      const obs = await auditOpenVpnClient(text, file);
+      const findings = catalogue.run('vpn-client-audit', obs, file);
+      if (format === 'json') printJson({ tool: TOOL_NAME, version: VERSION, audit: obs, findings });
+      else {
+        const out = obs.scenarios.map((r) => `  ${(r.tunnelCompleted ? (r.forged ? colors.red('ACCEPTED') : colors.green('connected')) : r.forged ? colors.green('refused') : colors.red('FAILED')).padEnd(9)} ${r.id.padEnd(22)} ${r.title}`);
+        if (findings.length) out.push('findings:', findingsText(findings));
+        process.stdout.write(out.join('\n') + '\n');
+      }
+      if (findings.some((f) => f.id === 'vpn.client-audit.inconclusive')) process.exitCode = EXIT.ERROR;
+      else exitFor(findings, failOn);
     });
 }
