@@ -100,3 +100,12 @@ describe('VPN leak checks (vpn-routing observations)', () => {
     assert.deepEqual(run({ tunnels: [], expectTunnel: false, ipv4: { destination: '192.0.2.1', dev: 'eth0', gateway: null } }), []);
   });
 });
+
+describe('OpenVPN client audit: the client configuration under test', () => {
+  it('keeps every verification directive and drops where and with what it connects', async () => {
+    const { strippedClientConfig } = await import('./client-audit.js');
+    const out = strippedClientConfig(readFileSync(DIR + 'good-client.ovpn', 'utf8') + '<tls-crypt>\nsecret\n</tls-crypt>\n<connection>\nremote 192.0.2.9\n</connection>\n');
+    for (const kept of ['remote-cert-tls server', 'verify-x509-name vpn.example.test name', 'data-ciphers', 'redirect-gateway def1 ipv6']) assert.ok(out.includes(kept), kept);
+    for (const dropped of ['remote 198.18.0.1', 'ca ca.crt', 'cert client.crt', 'key client.key', 'tls-crypt ta.key', '<tls-crypt>', 'secret', '192.0.2.9']) assert.ok(!out.includes(dropped), dropped);
+  });
+});
