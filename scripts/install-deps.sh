@@ -43,6 +43,9 @@ PEERS=(
   "wireguard-go wireguard-go"
   "wg wireguard-tools"
   "ping iputils-ping"
+  "swanctl strongswan-swanctl"
+  "swanctl strongswan-charon"
+  "swanctl libstrongswan-standard-plugins"
 )
 
 missing=()

@@ -14,6 +14,12 @@ const SWEET32 = 'https://sweet32.info/';
 const VORACLE = 'https://community.openvpn.net/openvpn/wiki/VORACLE';
 const WG_QUICK = 'https://man7.org/linux/man-pages/man8/wg-quick.8.html';
 const WG_PAPER = 'https://www.wireguard.com/papers/wireguard.pdf';
+const SWANCTL = 'https://docs.strongswan.org/docs/5.9/swanctl/swanctlConf.html';
+const IKE_SCAN_PSK = 'https://www.rfc-editor.org/rfc/rfc2409#section-5';
+const RFC8247 = 'https://www.rfc-editor.org/rfc/rfc8247';
+
+/** RFC 8247 §2 (IKEv2) and RFC 8221 (ESP): MUST NOT / SHOULD NOT algorithms and DH groups below 2048 bits. */
+const WEAK_PROPOSAL = /(^|-)(des|3des|blowfish\d*|cast128|null|md5|hmacmd5|modp768|modp1024|modp1536|modp1024s160|modp2048s224|modp2048s256|ecp192|ecp224)(-|$)/;
 
 /** 64-bit block ciphers (SWEET32), export and null ciphers. */
 const WEAK_CIPHER = /^(BF|DES|DES-EDE|DES-EDE3|RC2|CAST5|DESX|SEED|IDEA)(-|$)|^NONE$/;
@@ -317,5 +323,53 @@ export const vpnChecks = [
       const b = o.scenarios.find((r) => r.id === 'baseline');
       return !!b && !b.tunnelCompleted && { evidence: `${o.config}: baseline did not connect: ${b.clientLog.join(' | ') || 'no verification message'}` };
     },
+  }),
+
+  defineCheck({
+    id: 'vpn.ipsec.ikev1-aggressive-psk',
+    source: 'vpn-ipsec',
+    pillar: 'network',
+    severity: 'high',
+    title: 'IKEv1 aggressive mode with a pre-shared key',
+    description: 'In IKEv1 aggressive mode the responder sends a hash of the pre-shared key before any authentication: anyone who asks gets material to crack the PSK offline (ike-scan, psk-crack), and with it can impersonate the gateway.',
+    remediation: 'Use IKEv2 (version = 2, keyexchange=ikev2) with certificates or EAP; if IKEv1 must stay, use main mode and long random PSKs.',
+    references: [IKE_SCAN_PSK, SWANCTL],
+    evaluate: (c) => c.ikeVersion !== 2 && c.aggressive && [...c.localAuth, ...c.remoteAuth].some((a) => a === 'psk' || a === 'secret') && { evidence: `${c.file} ${c.name}: IKE version ${c.ikeVersion || 'any'}, aggressive = yes, PSK` },
+  }),
+  defineCheck({
+    id: 'vpn.ipsec.ikev1',
+    source: 'vpn-ipsec',
+    pillar: 'network',
+    severity: 'medium',
+    title: 'IKEv1 accepted',
+    description: 'The connection accepts IKEv1, deprecated by RFC 9395: weaker negotiation, aggressive mode, and no protection of the identities in aggressive mode.',
+    remediation: 'Require IKEv2: `version = 2` (swanctl) or `keyexchange=ikev2` (ipsec.conf).',
+    references: ['https://www.rfc-editor.org/rfc/rfc9395'],
+    evaluate: (c) => c.ikeVersion !== 2 && { evidence: `${c.file} ${c.name}: IKE version ${c.ikeVersion === 1 ? '1' : 'any (1 accepted)'}` },
+  }),
+  defineCheck({
+    id: 'vpn.ipsec.weak-proposal',
+    source: 'vpn-ipsec',
+    pillar: 'network',
+    severity: 'high',
+    title: 'IKE or ESP proposal with a weak algorithm or group',
+    description: 'A proposal allows DES, 3DES, Blowfish, MD5, NULL encryption or a Diffie-Hellman group below 2048 bits (MODP 768/1024/1536): breakable or precomputable (Logjam) by a well-funded attacker on the path.',
+    remediation: 'Use AES-GCM or AES-CBC with SHA-256+, and DH groups ecp256/curve25519/modp3072 or stronger (RFC 8247, RFC 8221); end proposals with `!` in ipsec.conf so defaults are not appended.',
+    references: [RFC8247, 'https://www.rfc-editor.org/rfc/rfc8221', 'https://weakdh.org/'],
+    evaluate: (c) => {
+      const weak = [...c.ikeProposals, ...c.espProposals].filter((p) => WEAK_PROPOSAL.test(p.replace(/!$/, '')));
+      return weak.length > 0 && { evidence: `${c.file} ${c.name}: ${[...new Set(weak)].join(', ')}` };
+    },
+  }),
+  defineCheck({
+    id: 'vpn.ipsec.no-peer-identity',
+    source: 'vpn-ipsec',
+    pillar: 'network',
+    severity: 'high',
+    title: 'IPsec peer authenticated by certificate without an identity or CA constraint',
+    description: 'The peer authenticates with a certificate but neither its identity (remote id / rightid) nor the CA it must chain to (cacerts / rightca) is constrained: any certificate from any trusted CA is accepted as the peer.',
+    remediation: 'Set the expected identity (`id = vpn.example.com` in remote, or rightid=) and pin the issuing CA (`cacerts`, rightca=).',
+    references: [SWANCTL],
+    evaluate: (c) => c.remoteAuth.some((a) => a === 'pubkey' || a === 'rsasig' || a === 'ecdsasig') && c.remoteId === null && !c.remoteCaConstraint && { evidence: `${c.file} ${c.name}: remote auth ${c.remoteAuth.join(', ')}, no remote id, no CA constraint` },
   }),
 ];

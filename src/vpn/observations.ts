@@ -3,6 +3,7 @@ import type { OpenVpnConfig } from './openvpn.js';
 import type { WireGuardConfig } from './wireguard.js';
 import type { VpnRoutingObservation } from './routing.js';
 import type { OpenVpnClientAuditObservation } from './client-audit.js';
+import type { IpsecConnection } from './strongswan.js';
 
 declare module '../checks/types.js' {
   interface ObservationMap {
@@ -10,5 +11,6 @@ declare module '../checks/types.js' {
     'vpn-wireguard': WireGuardConfig;
     'vpn-routing': VpnRoutingObservation;
     'vpn-client-audit': OpenVpnClientAuditObservation;
+    'vpn-ipsec': IpsecConnection;
   }
 }

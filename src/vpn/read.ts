@@ -11,10 +11,14 @@ import { vpnChecks } from '../checks/vpn.js';
 import { parseOpenVpn, type OpenVpnConfig } from './openvpn.js';
 import { MAX_VPN_CONFIG_BYTES } from './text.js';
 import { parseWireGuard, type WireGuardConfig } from './wireguard.js';
+import { parseIpsecConf, parseSwanctl, type IpsecConnection } from './strongswan.js';
 
 const registry = new CheckRegistry(vpnChecks);
 
-export type VpnConfig = ({ kind: 'openvpn' } & OpenVpnConfig) | ({ kind: 'wireguard' } & WireGuardConfig);
+export type VpnConfig =
+  | ({ kind: 'openvpn' } & OpenVpnConfig)
+  | ({ kind: 'wireguard' } & WireGuardConfig)
+  | { kind: 'strongswan'; file: string; connections: IpsecConnection[] };
 
 export interface VpnConfigAudit {
   configs: VpnConfig[];
@@ -24,6 +28,10 @@ export interface VpnConfigAudit {
 
 /** Pure: text in, the parsed configuration and its findings out. */
 export function auditVpnText(text: string, file: string, readableByOthers: boolean | null = null): { config: VpnConfig; findings: Finding[] } {
+  if (/^\s*connections\s*\{/m.test(text) || /^conn\s+\S+/m.test(text)) {
+    const connections = /^\s*connections\s*\{/m.test(text) ? parseSwanctl(text, file) : parseIpsecConf(text, file);
+    return { config: { kind: 'strongswan', file, connections }, findings: connections.flatMap((c) => registry.run('vpn-ipsec', c, `${file} ${c.name}`)) };
+  }
   if (/^\s*\[Interface\]\s*$/im.test(text)) {
     const config = { kind: 'wireguard' as const, ...parseWireGuard(text, file), readableByOthers };
     return { config, findings: registry.run('vpn-wireguard', config, file) };

@@ -109,3 +109,44 @@ describe('OpenVPN client audit: the client configuration under test', () => {
     for (const dropped of ['remote 198.18.0.1', 'ca ca.crt', 'cert client.crt', 'key client.key', 'tls-crypt ta.key', '<tls-crypt>', 'secret', '192.0.2.9']) assert.ok(!out.includes(dropped), dropped);
   });
 });
+
+describe('strongSwan configurations', () => {
+  it('swanctl.conf and ipsec.conf: aggressive-mode PSK, IKEv1, weak proposals, unconstrained certificate peer; the careful files pass', () => {
+    assert.deepEqual(ids('good-swanctl.conf'), []);
+    assert.deepEqual(ids('good-ipsec.conf'), []);
+    assert.deepEqual(ids('bad-swanctl.conf'), ['vpn.ipsec.ikev1', 'vpn.ipsec.ikev1-aggressive-psk', 'vpn.ipsec.no-peer-identity', 'vpn.ipsec.weak-proposal']);
+    assert.deepEqual(ids('bad-ipsec.conf'), ['vpn.ipsec.ikev1', 'vpn.ipsec.ikev1-aggressive-psk', 'vpn.ipsec.weak-proposal']);
+    const { config } = auditVpnText(readFileSync(DIR + 'bad-swanctl.conf', 'utf8'), 'bad-swanctl.conf');
+    assert.ok(!JSON.stringify(config).includes('not-a-real-psk'), 'the secrets section is never carried');
+  });
+  it('ipsec.conf inherits %default and also=; keyexchange=ike accepts IKEv1', () => {
+    const text = 'conn %default\n    keyexchange=ike\n    ike=aes128-sha1-modp1024!\nconn base\n    rightid=gw.example.test\nconn c\n    also=base\n    right=192.0.2.1\n';
+    const { config, findings } = auditVpnText(text, 'ipsec.conf');
+    assert.equal(config.kind, 'strongswan');
+    if (config.kind === 'strongswan') assert.equal(config.connections.find((c) => c.name === 'c')?.remoteId, 'gw.example.test');
+    assert.deepEqual([...new Set(findings.map((f) => f.id))].sort(), ['vpn.ipsec.ikev1', 'vpn.ipsec.weak-proposal']);
+  });
+  it('broken nesting and stray lines are refused with a MitmError; mutants never crash', () => {
+    for (const bad of ['connections {\n  a {\n', 'connections {\n}\n}\n', 'connections {\n  what is this\n}\n', 'conn a\nnot indented=1\n']) {
+      assert.throws(() => auditVpnText(bad, 'x.conf'), (e) => isMitmError(e, 'MG_ERR_CONFIG'), bad);
+    }
+    let s = 7;
+    const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (const name of ['good-swanctl.conf', 'bad-ipsec.conf']) {
+      const text = readFileSync(DIR + name, 'utf8');
+      for (let i = 0; i < 1500; i++) {
+        const chars = [...text];
+        for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) {
+          const at = Math.floor(rnd() * chars.length);
+          if (rnd() < 0.5) chars.splice(at, Math.floor(rnd() * 20));
+          else chars.splice(at, 0, ['{', '}', '=', '\n', '#', '"', ' '][Math.floor(rnd() * 7)]!);
+        }
+        try {
+          auditVpnText(chars.join(''), name);
+        } catch (err) {
+          if (!isMitmError(err)) assert.fail(`${name} mutant threw ${String(err)}`);
+        }
+      }
+    }
+  });
+});

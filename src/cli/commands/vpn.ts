@@ -18,7 +18,7 @@ export function register(program: Command): void {
   const vpn = program.command('vpn').description('VPN: OpenVPN and WireGuard configuration audit');
   vpn
     .command('config')
-    .description('Audit OpenVPN (.conf/.ovpn) and WireGuard (wg-quick .conf) configurations: peer verification, ciphers, compression, split tunnels, DNS and IPv6 leaks, key file modes')
+    .description('Audit OpenVPN (.conf/.ovpn), WireGuard (wg-quick .conf) and strongSwan (swanctl.conf, ipsec.conf) configurations: peer verification, ciphers, compression, split tunnels, DNS and IPv6 leaks, key file modes')
     .argument('<files...>', 'configuration files')
     .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')}`, 'high')
     .option('--format <format>', 'text or json', 'text')
@@ -28,7 +28,10 @@ export function register(program: Command): void {
       const r = auditVpnConfigs(files);
       if (format === 'json') printJson({ tool: TOOL_NAME, version: VERSION, configs: r.configs, errors: r.errors, findings: r.findings });
       else {
-        const out = r.configs.map((c) => (c.kind === 'openvpn' ? `  ${c.file}: OpenVPN ${c.role}${c.remotes.length ? ` of ${c.remotes.join(', ')}` : ''}` : `  ${c.file}: WireGuard, ${c.peers.length} peers`));
+        const out = r.configs.map((c) =>
+          c.kind === 'openvpn' ? `  ${c.file}: OpenVPN ${c.role}${c.remotes.length ? ` of ${c.remotes.join(', ')}` : ''}`
+          : c.kind === 'wireguard' ? `  ${c.file}: WireGuard, ${c.peers.length} peers`
+          : `  ${c.file}: strongSwan, connections ${c.connections.map((x) => x.name).join(', ')}`);
         for (const e of r.errors) out.push(colors.red(`  ${e.file}: ${e.code}: ${e.message}`));
         if (r.findings.length) out.push('findings:', findingsText(r.findings));
         process.stdout.write(out.join('\n') + '\n');
