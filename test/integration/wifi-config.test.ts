@@ -112,3 +112,22 @@ describe('Wi-Fi configuration samples against wpa_supplicant and hostapd', () =>
     assert.ok(doc.findings.some((f: { id: string }) => f.id === 'wifi.config.ap-wps'));
   });
 });
+
+describe('oversized configuration files', () => {
+  it('a 100 MB wpa_supplicant.conf or OpenVPN file is refused by size before it is read (exit 2, MG_ERR_TOO_LARGE)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mg-big-'));
+    try {
+      const big = join(dir, 'wpa_supplicant.conf');
+      writeFileSync(big, '');
+      execFileSync('truncate', ['-s', '100M', big]);
+      const w = await cli(['wifi', 'config', big, '--format', 'json']);
+      assert.equal(w.code, 2);
+      assert.deepEqual(JSON.parse(w.stdout).errors.map((e: { code: string }) => e.code), ['MG_ERR_TOO_LARGE']);
+      const v = await cli(['vpn', 'config', big, '--format', 'json']);
+      assert.equal(v.code, 2);
+      assert.deepEqual(JSON.parse(v.stdout).errors.map((e: { code: string }) => e.code), ['MG_ERR_TOO_LARGE']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
