@@ -9,7 +9,7 @@ import { decodeDot11, ElementMemo, WIFI_LINK_TYPES } from './frame.js';
 import { WifiIntrusionDetector, type AirSummary, type WifiDetectorOptions } from './detect.js';
 
 export interface AirReport extends AirSummary {
-  frames: { total: number; decoded: number; notWifi: number; undecodable: Record<string, number>; badFcs: number };
+  frames: { total: number; decoded: number; notWifi: number; undecodable: Record<string, number>; badFcs: number; truncatedAtEnd: string | null };
   findings: Finding[];
 }
 
@@ -17,7 +17,7 @@ export class AirAnalysis {
   private readonly detector: WifiIntrusionDetector;
   private readonly memo = new ElementMemo();
   private readonly findings: Finding[] = [];
-  private readonly stats: AirReport['frames'] = { total: 0, decoded: 0, notWifi: 0, undecodable: {}, badFcs: 0 };
+  private readonly stats: AirReport['frames'] = { total: 0, decoded: 0, notWifi: 0, undecodable: {}, badFcs: 0, truncatedAtEnd: null };
 
   constructor(options: WifiDetectorOptions = {}) {
     this.detector = new WifiIntrusionDetector(options);
@@ -40,6 +40,11 @@ export class AirAnalysis {
     this.stats.decoded++;
     if (event.radio.badFcs) this.stats.badFcs++;
     this.findings.push(...this.detector.observe(event));
+  }
+
+  /** The capture ended inside a record (a capture cut off while being written): what was read still counts. */
+  truncated(message: string): void {
+    this.stats.truncatedAtEnd = message;
   }
 
   finish(): AirReport {

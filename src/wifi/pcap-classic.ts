@@ -5,7 +5,6 @@
  */
 import { MitmError } from '../errors.js';
 import type { CapturedFrame } from '../model/index.js';
-import { MAX_FRAME_BYTES } from './limits.js';
 
 /** Record lengths above this are refused (the draft's snap length maximum for 802.11 is far below). */
 export const MAX_PCAP_RECORD_BYTES = 262_144;
@@ -47,7 +46,7 @@ export class PcapClassicReader {
       out.push({
         linkType: this.linkType,
         timestampUs: sec * 1_000_000 + (this.nanos ? Math.floor(frac / 1000) : frac),
-        data: data.length > MAX_FRAME_BYTES * 4 ? data.subarray(0, MAX_FRAME_BYTES * 4) : data,
+        data,
         originalLength: orig,
         interfaceId: 0,
         frameNumber: this.count,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -151,6 +151,18 @@ describe('wifi capture against scapy-built frames and tshark', () => {
     const doc = JSON.parse(r.stdout);
     const t = doc.findings.find((f: { id: string; target: string }) => f.id === 'wifi.network.wpa3-transition' && f.target.startsWith('CorpMixed'));
     assert.equal(t.severity, 'high');
+  });
+
+  it('a capture cut off inside its last record is still analysed, with a warning', async () => {
+    const cut = join(dir, 'cut.pcap');
+    const bytes = readFileSync(attacks);
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 7));
+    const r = await cli(['wifi', 'capture', cut, '--baseline', baseline, '--format', 'json']);
+    assert.equal(r.code, 1);
+    const doc = JSON.parse(r.stdout);
+    assert.match(doc.frames.truncatedAtEnd, /truncated last record/);
+    assert.match(r.stderr, /warning: .*truncated/);
+    assert.ok(doc.findings.some((f: { id: string }) => f.id === 'wifi.ids.evil-twin-weaker'));
   });
 
   it('a file that is not a capture, or a bad baseline, exits 2 with an error code', async () => {

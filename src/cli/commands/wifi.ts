@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { atLeast, SEVERITIES, type Finding, type Severity } from '../../model/index.js';
-import { MitmError, toMitmError } from '../../errors.js';
+import { isMitmError, MitmError, toMitmError } from '../../errors.js';
 import { AirAnalysis } from '../../wifi/analyse.js';
 import { EMPTY_BASELINE, parseAirBaseline } from '../../wifi/baseline.js';
 import { readFrames } from '../../wifi/read-frames.js';
@@ -56,7 +56,18 @@ export function register(program: Command): void {
       baseline = parseAirBaseline(text, o.baseline);
     }
     const analysis = new AirAnalysis({ baseline, target: file });
-    for await (const frame of readFrames(file)) analysis.push(frame);
+    let frames = 0;
+    try {
+      for await (const frame of readFrames(file)) {
+        analysis.push(frame);
+        frames++;
+      }
+    } catch (err) {
+      // A capture cut off while it was being written ends inside a record: keep what was read, say so.
+      if (!(isMitmError(err, 'MG_ERR_TRUNCATED') && frames > 0)) throw err;
+      analysis.truncated(err.message);
+      process.stderr.write(`mitmguard: warning: ${err.message}; analysed the ${frames} complete frames\n`);
+    }
     const report = analysis.finish();
     if (report.frames.total > 0 && report.frames.decoded === 0) {
       throw new MitmError('MG_ERR_UNSUPPORTED', `${file}: no 802.11 frame could be decoded (${report.frames.notWifi} frames of another link type)`);
