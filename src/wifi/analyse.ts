@@ -23,11 +23,12 @@ export class AirAnalysis {
     this.detector = new WifiIntrusionDetector(options);
   }
 
-  push(frame: CapturedFrame): void {
+  /** Feed one frame; returns the alerts it raised (also kept for the report). */
+  push(frame: CapturedFrame): Finding[] {
     this.stats.total++;
     if (!WIFI_LINK_TYPES.includes(frame.linkType)) {
       this.stats.notWifi++;
-      return;
+      return [];
     }
     let event;
     try {
@@ -35,11 +36,13 @@ export class AirAnalysis {
     } catch (err) {
       if (!isMitmError(err)) throw err;
       this.stats.undecodable[err.code] = (this.stats.undecodable[err.code] ?? 0) + 1;
-      return;
+      return [];
     }
     this.stats.decoded++;
     if (event.radio.badFcs) this.stats.badFcs++;
-    this.findings.push(...this.detector.observe(event));
+    const raised = this.detector.observe(event);
+    if (raised.length) this.findings.push(...raised);
+    return raised;
   }
 
   /** The capture ended inside a record (a capture cut off while being written): what was read still counts. */

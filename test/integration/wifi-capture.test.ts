@@ -4,7 +4,7 @@
  * signal, privacy bit, RSNXE H2E, WPS state, EAPOL message numbers and PMKIDs must agree with our decoding.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,6 +151,29 @@ describe('wifi capture against scapy-built frames and tshark', () => {
     const doc = JSON.parse(r.stdout);
     const t = doc.findings.find((f: { id: string; target: string }) => f.id === 'wifi.network.wpa3-transition' && f.target.startsWith('CorpMixed'));
     assert.equal(t.severity, 'high');
+  });
+
+  it("'-' reads a pcap stream from stdin and alerts on stderr while it still flows, as from tcpdump -w -", async () => {
+    const bytes = readFileSync(attacks);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'wifi', 'capture', '-', '--baseline', baseline, '--format', 'json'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const firstAlert = new Promise<void>((resolve) => child.stderr.on('data', (d) => ((stderr += d), /alert: critical wifi\.ids\.evil-twin-weaker/.test(stderr) && resolve())));
+    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdin.write(bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    await firstAlert; // raised before the rest of the capture exists
+    assert.equal(stdout, '', 'the report waits for the end of the stream');
+    child.stdin.end(bytes.subarray(Math.floor(bytes.length * 0.6)));
+    assert.equal(await code, 1);
+    clearTimeout(timer);
+    const doc = JSON.parse(stdout);
+    assert.equal(doc.frames.total, 150);
+    assert.ok(doc.findings.some((f: { id: string }) => f.id === 'wifi.ids.pmkid-harvest'));
   });
 
   it('a capture cut off inside its last record is still analysed, with a warning', async () => {

@@ -40,7 +40,7 @@ export function register(program: Command): void {
   common(
     wifi.command('capture')
       .description('Inventory every network in an 802.11 capture (radiotap, PPI or raw 802.11 pcap) with its security, and raise intrusion alerts')
-      .argument('<file>', 'pcap capture file')
+      .argument('<file>', "pcap capture file, or '-' for a pcap stream on stdin (tcpdump -i wlan0mon -w - | mitmguard wifi capture -): alerts are printed to stderr as they happen")
       .option('--baseline <file>', 'air baseline YAML: our networks and their BSSIDs and security, allow-lists, policy, thresholds'),
   ).action(async (file: string, o: CommonOptions & { baseline?: string }) => {
     const failOn = parseSeverity(o.failOn);
@@ -57,16 +57,31 @@ export function register(program: Command): void {
     }
     const analysis = new AirAnalysis({ baseline, target: file });
     let frames = 0;
+    const live = file === '-';
+    const stop = new AbortController();
+    const onSigint = () => {
+      stop.abort();
+      process.stdin.destroy();
+    };
+    if (live) process.once('SIGINT', onSigint); // Ctrl-C ends a live capture: the report covers what was seen
     try {
-      for await (const frame of readFrames(file)) {
-        analysis.push(frame);
+      for await (const frame of readFrames(live ? process.stdin : file)) {
+        const alerts = analysis.push(frame);
         frames++;
+        if (live) for (const f of alerts) process.stderr.write(`mitmguard: alert: ${f.severity} ${f.id} ${f.target}: ${f.evidence}\n`);
+        if (stop.signal.aborted) break;
       }
     } catch (err) {
       // A capture cut off while it was being written ends inside a record: keep what was read, say so.
-      if (!(isMitmError(err, 'MG_ERR_TRUNCATED') && frames > 0)) throw err;
-      analysis.truncated(err.message);
-      process.stderr.write(`mitmguard: warning: ${err.message}; analysed the ${frames} complete frames\n`);
+      if (stop.signal.aborted) {
+        process.stderr.write(`mitmguard: interrupted after ${frames} frames\n`);
+      } else {
+        if (!(isMitmError(err, 'MG_ERR_TRUNCATED') && frames > 0)) throw err;
+        analysis.truncated(err.message);
+        process.stderr.write(`mitmguard: warning: ${err.message}; analysed the ${frames} complete frames\n`);
+      }
+    } finally {
+      process.removeListener('SIGINT', onSigint);
     }
     const report = analysis.finish();
     if (report.frames.total > 0 && report.frames.decoded === 0) {
