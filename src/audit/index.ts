@@ -14,20 +14,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MitmError } from '../errors.js';
-import type { Finding } from '../model/index.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { findingsForResults } from '../checks/audit.js';
 import { HostileEndpoint, type EndpointLimits } from './endpoint.js';
 import { planScenarios, type PlannedScenario } from './plan.js';
 import type { AppProtocol } from './protocols/index.js';
-import { createAuditLab, spkiPin, type AuditLab } from './scenarios/index.js';
+import { createAuditLab, keyPinSha256, type AuditLab } from './scenarios/index.js';
 import { upstreamTemplate } from './scenarios/upstream.js';
 import { cleanEnvironment, fillCommand, runClient, type Placeholder } from './runner.js';
 import { scrubToken } from './redact.js';
 import { applyBaseline, forgedAccepted, judgeScenario } from './verdict.js';
-import type { ClientRunFacts, ScenarioResult } from './types.js';
+import type { AuditMode, AuditReport, ClientRunFacts, ScenarioAddress, ScenarioResult } from './types.js';
+import type { ClientHelloFacts } from './client-hello.js';
 
-export type AuditMode = 'exec' | 'listen' | 'proxy';
 
 export interface AuditOptions {
   protocol: AppProtocol;
@@ -51,30 +50,6 @@ export interface AuditOptions {
   basePort?: number;
   /** A long-running endpoint: keep the newest connection records instead of refusing past the per-scenario limit. */
   keepNewest?: boolean;
-}
-
-export interface ScenarioAddress {
-  scenario: string;
-  title: string;
-  address: string;
-  url: string;
-  proxy?: string;
-}
-
-export interface AuditReport {
-  tool: typeof TOOL_NAME;
-  version: string;
-  command: 'audit-client';
-  mode: AuditMode;
-  protocol: AppProtocol;
-  host: string;
-  /** The client command as given (exec mode), with no placeholder filled in. */
-  client?: string;
-  startedAt: string;
-  finishedAt: string;
-  results: ScenarioResult[];
-  findings: Finding[];
-  summary: Record<ScenarioResult['verdict'], number> & { forgedAccepted: number };
 }
 
 /** A running audit: the endpoint is up until `finish()` or `stop()`. */
@@ -126,7 +101,7 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
     ...(options.basePort ? { basePort: options.basePort } : {}),
     ...(options.keepNewest ? { keepNewest: true } : {}),
   });
-  const pin = spkiPin(lab.leafKey);
+  const pin = keyPinSha256(lab.leafKey);
   const startedAt = new Date();
   let stopped = false;
 
@@ -155,6 +130,8 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
         const served = endpoint.servedScenario(p.scenario.id);
         const client = clientRuns?.get(p.scenario.id);
         const result: ScenarioResult = { ...base, ...judged, connections: records.length };
+        const hello = records.find((r) => r.handshake?.clientHello)?.handshake?.clientHello;
+        if (hello) result.clientHello = hello;
         if (served) result.address = served.address;
         if (client) result.client = client;
         const dropped = endpoint.dropped(p.scenario.id);
@@ -182,6 +159,7 @@ export function buildReport(input: { mode: AuditMode; protocol: AppProtocol; hos
   const target = input.client ? `client: ${input.client}` : `${input.mode} audit (${input.protocol})`;
   const summary = { accepted: 0, 'accepted-plaintext': 0, rejected: 0, inconclusive: 0, unavailable: 0, skipped: 0, forgedAccepted: forgedAccepted(input.results).length };
   for (const r of input.results) summary[r.verdict]++;
+  const offer = input.results.find((r) => r.scenario === 'baseline')?.clientHello ?? input.results.find((r) => r.clientHello)?.clientHello;
   return {
     tool: TOOL_NAME,
     version: VERSION,
@@ -195,6 +173,7 @@ export function buildReport(input: { mode: AuditMode; protocol: AppProtocol; hos
     results: input.results,
     findings: findingsForResults(input.results, target),
     summary,
+    ...(offer ? { clientHello: offer } : {}),
   };
 }
 
@@ -317,6 +296,7 @@ export { HostileEndpoint } from './endpoint.js';
 export { planScenarios, type PlannedScenario } from './plan.js';
 export { SCENARIOS, scenarioById } from './scenarios/index.js';
 export { APP_PROTOCOLS, isAppProtocol, type AppProtocol } from './protocols/index.js';
-export type { ScenarioResult, Verdict, ConnectionRecord } from './types.js';
+export type { AuditMode, AuditReport, ScenarioAddress, ScenarioResult, ScenarioVerdict, ConnectionRecord } from './types.js';
 export { renderAuditText, renderAddresses } from './report.js';
+export { ClientHelloCollector, clientHelloFacts, MAX_CLIENT_HELLO_BYTES, type ClientHelloFacts } from './client-hello.js';
 export type { Placeholder } from './runner.js';

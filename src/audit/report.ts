@@ -1,18 +1,11 @@
 /** Text rendering of an audit report (JSON is the report object itself; SARIF comes from src/report/sarif.ts). */
-import type { AuditReport, ScenarioAddress } from './index.js';
-import type { Verdict } from './types.js';
+import type { AuditReport, ScenarioAddress, ScenarioVerdict } from './types.js';
+import { PLAIN_STYLE, type TextStyle } from '../report/style.js';
+export type { TextStyle } from '../report/style.js';
 
-export interface TextStyle {
-  bold(s: string): string;
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  dim(s: string): string;
-}
+const plain = PLAIN_STYLE;
 
-const plain: TextStyle = { bold: (s) => s, red: (s) => s, green: (s) => s, yellow: (s) => s, dim: (s) => s };
-
-const VERDICT_STYLE: Record<Verdict, keyof TextStyle> = {
+const VERDICT_STYLE: Record<ScenarioVerdict, 'red' | 'green' | 'yellow' | 'dim'> = {
   accepted: 'red',
   'accepted-plaintext': 'red',
   rejected: 'green',
@@ -26,6 +19,12 @@ export function renderAuditText(report: AuditReport, style: TextStyle = plain): 
   const lines: string[] = [];
   lines.push(style.bold(`mitmguard audit-client — ${report.mode} mode, ${report.protocol}, host ${report.host}`));
   if (report.client) lines.push(style.dim(`client: ${report.client}`));
+  const h = report.clientHello;
+  if (h) {
+    const pq = h.postQuantumGroups.length ? style.green(`post-quantum: yes (${h.postQuantumGroups.join(', ')})`) : style.yellow('post-quantum: no');
+    lines.push(`offered: ${h.versions.join(', ')}; groups ${h.groups.join(', ') || 'none'}; ${pq}`);
+    lines.push(style.dim(`signature schemes ${h.signatureSchemes.join(', ') || 'none'}; JA4 ${h.ja4}; JA3 ${h.ja3Hash}`));
+  }
   lines.push('');
   const width = Math.max(...report.results.map((r) => r.scenario.length));
   for (const r of report.results) {

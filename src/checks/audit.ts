@@ -3,7 +3,7 @@
  * branches). A check fires when the client sent application data to its scenario — accepted over TLS, or in cleartext.
  * Ids are `audit.client.<scenario-id>`.
  */
-import { SCENARIOS } from '../audit/scenarios/index.js';
+import { SCENARIOS } from '../audit/scenarios/catalogue.js';
 import type { ScenarioResult } from '../audit/types.js';
 import { CheckRegistry, defineCheck } from './registry.js';
 import { sortFindings } from '../model/index.js';

@@ -6,7 +6,7 @@
  */
 import { CheckRegistry } from './registry.js';
 import { certificateChecks } from './certificates.js';
-import { policyChecks } from '../policy/checks.js';
+import { policyChecks } from './policy.js';
 import { tlsChecks } from './tls.js';
 import { dnsChecks } from './dns.js';
 import { starttlsChecks } from './starttls.js';

@@ -1,5 +1,5 @@
 /**
- * TLS protocol and cipher checks: pure functions over the facts a scan observed (src/scan/types.ts TlsFacts).
+ * TLS protocol and cipher checks: pure functions over the facts a scan observed (src/model/tls.ts TlsFacts).
  * Each says what a man in the middle could do with the weakness it finds.
  */
 import type { TlsFacts, ProtocolName } from '../model/index.js';

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { MitmError, toMitmError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../model/index.js';
+import { textStyle } from '../report/style.js';
 
 /** Exit codes (DESIGN.md): 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or runtime error. */
 export const EXIT = { OK: 0, FINDINGS: 1, ERROR: 2 } as const;
@@ -10,13 +11,9 @@ export type OutputFormat = 'text' | 'json';
 /** Colours only when stdout is a TTY and NO_COLOR is unset; picocolors decides at import. */
 export const colors = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
 
-export const SEVERITY_COLOR: Record<Severity, (s: string) => string> = {
-  critical: (s) => colors.bold(colors.red(s)),
-  high: colors.red,
-  medium: colors.yellow,
-  low: colors.cyan,
-  info: colors.dim,
-};
+/** The text style of this process's stdout (src/report/style.ts): coloured on a TTY unless NO_COLOR. */
+export const STYLE = textStyle(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+export const SEVERITY_COLOR: Record<Severity, (s: string) => string> = STYLE.severity;
 
 /** `--format json` prints exactly one JSON document on stdout. */
 export function printJson(doc: unknown): void {

@@ -1,36 +1,18 @@
 /**
  * probeHttp: fetch `/` over HTTPS and over plain HTTP, follow the plain-HTTP redirect chain hop by hop, and record
- * HSTS, cookies and mixed-content hints. Nothing is judged here (src/posture/http-checks.ts does that).
+ * HSTS, cookies and mixed-content hints. Nothing is judged here (src/checks/http.ts does that).
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { MitmError, toMitmError } from '../errors.js';
 import { parseSetCookie, MAX_COOKIES, type CookieFact } from './cookies.js';
-import { parseHsts, type HstsPolicy } from './hsts.js';
-import { findMixedContent, MAX_PAGE_BYTES, type MixedContentHint } from './mixed-content.js';
-import type { ErrorInfo } from '../model/index.js';
+import { parseHsts } from './hsts.js';
+import { findMixedContent, MAX_PAGE_BYTES } from './mixed-content.js';
+import type { HttpHop, HttpObservation } from './types.js';
+export type { HttpHop, HttpObservation } from './types.js';
 
 /** Browsers stop at 20 (Fetch §4.4); a chain longer than this is a loop or an attack either way. */
 export const MAX_REDIRECTS = 10;
-
-export interface HttpHop {
-  url: string;
-  status: number | null;
-  location: string | null;
-  /** The first Strict-Transport-Security header, raw (RFC 6797 §8.1: only the first counts). */
-  hsts: string | null;
-  cookies: CookieFact[];
-  error: ErrorInfo | null;
-}
-
-export interface HttpObservation {
-  target: string;
-  host: string;
-  /** GET / over HTTPS; null when not asked. */
-  https: (HttpHop & { policy: HstsPolicy | null; mixedContent: MixedContentHint[] }) | null;
-  /** The plain-HTTP chain starting at http://host[:port]/; empty when not asked. */
-  httpChain: HttpHop[];
-}
 
 export interface HttpTarget {
   target: string;
@@ -173,9 +155,3 @@ export async function probeHttp(target: HttpTarget, options: HttpOptions): Promi
   return obs;
 }
 
-declare module '../model/target.js' {
-  interface TargetObservations {
-    /** HTTPS landing page and the plain-HTTP redirect chain: HSTS, redirects, cookies (web targets; src/posture). */
-    http?: HttpObservation | null;
-  }
-}

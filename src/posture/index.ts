@@ -10,4 +10,4 @@ export { parseHsts, preloadBlockers, HSTS_MIN_MAX_AGE, type HstsPolicy } from '.
 export { parseSetCookie, type CookieFact } from './cookies.js';
 export { findMixedContent, type MixedContentHint } from './mixed-content.js';
 export { probeMtls, attemptHandshake, readCertificateRequest, untrustedClientCertificate, type MtlsObservation, type MtlsTarget, type MtlsOptions, type HandshakeAttempt } from './mtls.js';
-export { parseCertificateRequest, CertificateRequestReader, type CertificateRequestFacts } from './certificate-request.js';
+export { parseCertificateRequest, CertificateRequestReader, type CertificateRequestFacts } from '../tls/wire/certificate-request.js';

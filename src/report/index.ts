@@ -13,8 +13,8 @@ export { renderJunit } from './junit.js';
 export { renderHtml } from './html.js';
 export { targetUri } from './target-uri.js';
 
-export const REPORT_FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import { REPORT_FORMATS, type ReportFormat } from './formats.js';
+export { REPORT_FORMATS, isReportFormat, type ReportFormat } from './formats.js';
 
 /** Render a report in one of the formats (`--format`). */
 export function renderReport(doc: ReportDocument, format: ReportFormat, opts: { color?: boolean; failOn?: Severity } = {}): string {

@@ -2,7 +2,7 @@
  * The terminal report: one screen of summary (grades per pillar, counts, one line per target), then every finding
  * with its evidence and remediation. Colour only when asked (the CLI decides from the TTY and NO_COLOR).
  */
-import pc from 'picocolors';
+import { textStyle, type TextStyle } from './style.js';
 import type { Finding, Severity } from '../model/index.js';
 import { PILLARS, PILLAR_TITLES, SEVERITIES } from '../model/index.js';
 import type { Grade } from '../policy/grade.js';
@@ -14,7 +14,7 @@ export interface TextOptions {
   summaryOnly?: boolean;
 }
 
-type Paint = ReturnType<typeof pc.createColors>;
+type Paint = TextStyle;
 
 const gradePaint = (c: Paint, g: Grade | null): string => {
   const s = (g ?? 'n/a').padEnd(3);
@@ -25,25 +25,17 @@ const gradePaint = (c: Paint, g: Grade | null): string => {
   return c.bold(c.red(s));
 };
 
-const SEVERITY_PAINT: Record<Severity, (c: Paint, s: string) => string> = {
-  critical: (c, s) => c.bold(c.red(s)),
-  high: (c, s) => c.red(s),
-  medium: (c, s) => c.yellow(s),
-  low: (c, s) => c.cyan(s),
-  info: (c, s) => c.dim(s),
-};
-
 const SHORT: Record<(typeof PILLARS)[number], string> = { encryption: 'ENC', certificates: 'CERT', network: 'NET', 'mutual-auth': 'MTLS' };
 
 function counts(c: Paint, by: Record<Severity, number>): string {
   return SEVERITIES.filter((s) => by[s] > 0)
-    .map((s) => SEVERITY_PAINT[s](c, `${by[s]} ${s}`))
+    .map((s) => c.severity[s](`${by[s]} ${s}`))
     .join(', ') || c.green('none');
 }
 
 function findingBlock(c: Paint, f: Finding): string[] {
   return [
-    `${SEVERITY_PAINT[f.severity](c, `[${f.severity.toUpperCase()}]`)} ${c.bold(f.id)}  ${f.target}  ${c.dim(`(${f.pillar})`)}`,
+    `${c.severity[f.severity](`[${f.severity.toUpperCase()}]`)} ${c.bold(f.id)}  ${f.target}  ${c.dim(`(${f.pillar})`)}`,
     `    ${f.title}`,
     `    ${c.dim('evidence:')} ${f.evidence}`,
     `    ${c.dim('fix:')}      ${f.remediation}`,
@@ -57,7 +49,7 @@ function findingBlock(c: Paint, f: Finding): string[] {
  * @example process.stdout.write(renderText(report, { color: process.stdout.isTTY }))
  */
 export function renderText(doc: ReportDocument, opts: TextOptions = {}): string {
-  const c = pc.createColors(opts.color ?? false);
+  const c = textStyle(opts.color ?? false);
   const r = doc.report;
   const out: string[] = [];
   out.push(

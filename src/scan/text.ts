@@ -2,28 +2,12 @@
  * A scan as a person reads it: one block per target — protocols on one line, suites per version (weak ones marked),
  * groups, features, the certificate chain, then findings by severity. Colour comes from the caller (a TTY or not).
  */
-import type { Finding, Severity } from '../model/index.js';
+import type { Finding } from '../model/index.js';
 import { suiteByName } from '../tls/wire/suites.js';
 import { PROTOCOL_NAMES, type ScanDocument, type TargetReport } from '../model/index.js';
+import { PLAIN_STYLE, type TextStyle } from '../report/style.js';
 
-export interface TextStyle {
-  bold(s: string): string;
-  dim(s: string): string;
-  green(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-  severity: Record<Severity, (s: string) => string>;
-}
-
-const plain = (s: string) => s;
-export const PLAIN_STYLE: TextStyle = {
-  bold: plain,
-  dim: plain,
-  green: plain,
-  red: plain,
-  yellow: plain,
-  severity: { critical: plain, high: plain, medium: plain, low: plain, info: plain },
-};
+export { PLAIN_STYLE, type TextStyle } from '../report/style.js';
 
 /** Versions we consider bad to accept; shown red when enabled. */
 const LEGACY = new Set(['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1']);

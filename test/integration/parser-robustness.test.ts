@@ -28,7 +28,7 @@ import { parseSslv2ServerHello } from '../../src/tls/wire/sslv2.js';
 import { parseClientHello } from '../../src/tls/wire/client-hello-parse.js';
 import { CIPHER_SUITES } from '../../src/tls/wire/suites.js';
 import { NAMED_GROUPS, SIGNATURE_SCHEMES } from '../../src/tls/wire/registry.js';
-import { parseCertificateRequest } from '../../src/posture/certificate-request.js';
+import { parseCertificateRequest } from '../../src/tls/wire/certificate-request.js';
 import { parseFirstAnswer } from '../../src/posture/postgres-plain.js';
 import { parseHsts } from '../../src/posture/hsts.js';
 import { parseSetCookie } from '../../src/posture/cookies.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { loadPolicy } from '../../src/policy/load.js';
+import { loadPolicy } from '../../src/policy/file.js';
 import { buildReport, parseScanDocument } from '../../src/report/index.js';
 import { ROOT, runCli } from '../e2e/helpers.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';

@@ -8,7 +8,7 @@ import { MitmError } from '../../errors.js';
 import { APP_PROTOCOLS, isAppProtocol, runExecAudit, SCENARIOS, startAudit, type AuditOptions, type AuditReport } from '../../audit/index.js';
 import { renderAddresses, renderAuditText } from '../../audit/report.js';
 import { findingsToSarif } from '../../report/sarif.js';
-import { collect, colors, EXIT, parseFormat, parsePositiveInt, printJson } from '../output.js';
+import { collect, EXIT, parseFormat, parsePositiveInt, printJson, STYLE } from '../output.js';
 
 interface AuditCliOptions {
   exec?: string;
@@ -52,7 +52,7 @@ function readMimic(path: string): Uint8Array {
 function printReport(report: AuditReport, format: string): void {
   if (format === 'json') printJson(report);
   else if (format === 'sarif') printJson(findingsToSarif(report.findings, { toolName: 'mitmguard', version: report.version }));
-  else process.stdout.write(renderAuditText(report, colors));
+  else process.stdout.write(renderAuditText(report, STYLE));
   const baseline = report.results.find((r) => r.scenario === 'baseline');
   if (report.summary.forgedAccepted > 0) process.exitCode = EXIT.FINDINGS;
   else if (baseline && baseline.verdict !== 'accepted') {

@@ -64,7 +64,7 @@ function sourceCommand(parent: Command, name: string, description: string): Comm
 async function loadSource(source: string, opts: SourceOptions): Promise<Uint8Array[]> {
   const { certificatesFromPemOrDer } = await import('../../x509/pem.js');
   if (existsSync(source)) return certificatesFromPemOrDer(readInput(source));
-  const { parseHostPort, fetchPeerChain } = await import('../../x509/fetch.js');
+  const { parseHostPort, fetchPeerChain } = await import('../../tls/scan/peer-chain.js');
   const hp = parseHostPort(source);
   if (!hp) throw new MitmError('MG_ERR_USAGE', `${source} is neither a file nor host:port`);
   return fetchPeerChain(hp.host, hp.port, {
@@ -102,7 +102,7 @@ export function register(program: Command): void {
       let presented: Uint8Array[];
       if (existsSync(leafPath)) presented = x.certificatesFromPemOrDer(readInput(leafPath));
       else {
-        const { parseHostPort } = await import('../../x509/fetch.js');
+        const { parseHostPort } = await import('../../tls/scan/peer-chain.js');
         const hp = parseHostPort(leafPath);
         if (!hp) throw new MitmError('MG_ERR_USAGE', `no such file: ${leafPath} (nor a host:port)`);
         host ??= hp.host;

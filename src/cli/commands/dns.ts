@@ -4,14 +4,16 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { catalogue } from '../../checks/catalogue.js';
+import { checksFor } from '../../checks/areas.js';
+import { parseHostPort } from '../../tls/scan/peer-chain.js';
 import { atLeast, SEVERITIES, type Finding, type Severity } from '../../model/index.js';
 import type { ObservationKind, ObservationMap } from '../../checks/types.js';
 import { MitmError } from '../../errors.js';
 import { parseCaaId } from '../../dns/caa.js';
 import { parseServer } from '../../dns/client.js';
-import type { CheckNameOptions } from '../../dns/check.js';
-import { builtInRootAnchor, loadAnchorFile } from '../../dns/dnssec/anchors.js';
+import type { QueryValidatedOptions } from '../../dns/query-validated.js';
+import { builtInRootAnchor } from '../../dns/dnssec/anchors.js';
+import { loadAnchorFile } from '../../dns/anchor-file.js';
 import { alertText, toJsonSafe, validationJson, validationText } from '../../dns/format.js';
 import { probeCaa, probeMail, probeName, probeTlsa } from '../../dns/probe.js';
 import { buildServerMap } from '../../dns/servers.js';
@@ -57,7 +59,7 @@ function systemResolver(): string | undefined {
   }
 }
 
-function commonOptions(o: CommonOptions): CheckNameOptions & { failOn: Severity; format: string } {
+function commonOptions(o: CommonOptions): QueryValidatedOptions & { failOn: Severity; format: string } {
   const failOn = parseSeverity(o.failOn);
   const servers = buildServerMap(o.resolver ?? (o.server?.length ? undefined : systemResolver()), o.server ?? []);
   return {
@@ -85,8 +87,18 @@ function parseType(t: string): number {
   return n;
 }
 
-function findingsFor<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string): Finding[] {
-  return catalogue.run(kind, obs, target);
+/**
+ * A `host[:port]` to connect to — a name, an IPv4 address or `[v6]`, port 443 when absent — unlike a resolver, which
+ * must be an address.
+ */
+function connectTarget(flag: string, value: string): { host: string; port: number } {
+  const hp = parseHostPort(value) ?? parseHostPort(`${value}:443`) ?? parseHostPort(`[${value}]:443`);
+  if (!hp) throw new MitmError('MG_ERR_USAGE', `${flag} takes host[:port] (a name, an IPv4 address or [IPv6]:port), not ${JSON.stringify(value)}`);
+  return hp;
+}
+
+async function findingsFor<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string): Promise<Finding[]> {
+  return (await checksFor(kind)).run(kind, obs, target);
 }
 
 function findingsText(findings: Finding[]): string {
@@ -112,7 +124,7 @@ export function register(program: Command): void {
     const opts = commonOptions(o);
     const compareWith = o.compare?.length ? [...(opts.servers.default ? [opts.servers.default] : []), ...o.compare.map((c) => parseServer(c))] : undefined;
     const obs = await probeName(name, parseType(o.type), { ...opts, ...(compareWith ? { compareWith } : {}) });
-    const findings = findingsFor('dns-name', obs, obs.name);
+    const findings = await findingsFor('dns-name', obs, obs.name);
     if (opts.format === 'json') {
       printJson({ ...header(), ...validationJson(obs.validation), comparison: obs.comparison, findings });
     } else {
@@ -166,14 +178,14 @@ export function register(program: Command): void {
     dns.command('caa')
       .description('CAA records for a name and whether the certificate a server presents comes from an allowed CA')
       .argument('<name>', 'domain name')
-      .option('--connect <host:port>', 'fetch the presented certificate from this server')
+      .option('--connect <host[:port]>', 'fetch the presented certificate from this server (a name or an address; port 443 when absent)')
       .option('--caa-id <org=domain>', 'map an issuer organisation to its CAA domain; repeatable', collect),
   ).action(async (name: string, o: CommonOptions & { connect?: string; caaId?: string[] }) => {
     const opts = commonOptions(o);
-    const server = o.connect ? parseServer(o.connect, 443) : undefined;
+    const server = o.connect ? connectTarget('--connect', o.connect) : undefined;
     const caIds = (o.caaId ?? []).map(parseCaaId);
     const obs = await probeCaa(name, { ...opts, ...(server ? { server } : {}), caIds });
-    report('dns-caa', obs, obs.name, opts, () => [
+    await report('dns-caa', obs, obs.name, opts, () => [
       `${obs.name}: CAA ${obs.policy.owner ? `at ${obs.policy.owner} (${obs.verdict})` : 'none'}`,
       `  issue: ${obs.policy.issue.join(', ') || '-'}; issuewild: ${obs.policy.issuewild.join(', ') || '-'}`,
       ...(obs.certificateIssuer ? [`  presented issuer: ${obs.certificateIssuer} → ${obs.issuerVerdict}`] : []),
@@ -192,7 +204,7 @@ export function register(program: Command): void {
     const port = parsePositiveInt('--port', o.port, 65535);
     const connect = o.connect ? parseServer(o.connect, port) : undefined;
     const obs = await probeTlsa(host, port, { ...opts, ...(connect ? { connect } : {}) });
-    report('dns-tlsa', obs, `${host}:${port}`, opts, () => [
+    await report('dns-tlsa', obs, `${host}:${port}`, opts, () => [
       `${obs.name}: ${obs.records.length} TLSA record(s), ${obs.verdict}`,
       ...obs.matches.map((m) => `  ${m.record} (${m.usage}): ${m.unusable ?? (m.matchedIndex === null ? 'no match' : `matches certificate ${m.matchedIndex}`)}`),
       ...(obs.error ? [`  error: ${obs.error.code}: ${obs.error.message}`] : []),
@@ -208,11 +220,11 @@ export function register(program: Command): void {
   ).action(async (domain: string, o: CommonOptions & { policyConnect?: string; ca?: string }) => {
     const opts = commonOptions(o);
     const policy = {
-      ...(o.policyConnect ? { connect: parseServer(o.policyConnect, 443) } : {}),
+      ...(o.policyConnect ? { connect: connectTarget('--policy-connect', o.policyConnect) } : {}),
       ...(o.ca ? { ca: readFileSync(o.ca, 'utf8') } : {}),
     };
     const obs = await probeMail(domain, { ...opts, policy });
-    report('dns-mail', obs, obs.domain, opts, () => [
+    await report('dns-mail', obs, obs.domain, opts, () => [
       `${obs.domain}: MX ${obs.mx.hosts.join(', ') || '-'} (${obs.mx.verdict})`,
       `  MTA-STS: ${obs.mtaSts.txt ?? 'none'}${obs.mtaSts.policy ? `; policy mode ${obs.mtaSts.policy.mode}, mx ${obs.mtaSts.policy.mx.join(', ')}` : ''}${obs.mtaSts.policyError ? `; policy error ${obs.mtaSts.policyError.code}` : ''}`,
       `  TLS-RPT: ${obs.tlsRpt.txt ?? 'none'}`,
@@ -221,8 +233,8 @@ export function register(program: Command): void {
   });
 }
 
-function report<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string, opts: { format: string; failOn: Severity }, text: () => string[]): void {
-  const findings = findingsFor(kind, obs, target);
+async function report<K extends ObservationKind>(kind: K, obs: ObservationMap[K], target: string, opts: { format: string; failOn: Severity }, text: () => string[]): Promise<void> {
+  const findings = await findingsFor(kind, obs, target);
   if (opts.format === 'json') printJson({ ...header(), observation: toJsonSafe(obs), findings });
   else process.stdout.write([...text(), ...(findings.length ? ['findings:', findingsText(findings)] : [])].join('\n') + '\n');
   finish(findings, opts.failOn);

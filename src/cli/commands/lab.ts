@@ -4,12 +4,13 @@
  * `scan` is the main job: start, scan, report, stop.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 
 import { MitmError } from '../../errors.js';
 import { colors, EXIT, parsePositiveInt, printJson } from '../output.js';
+import { withInterrupt, writeReportFile } from '../inventory-run.js';
+import { REPORT_FORMATS, isReportFormat } from '../../report/formats.js';
 
 interface UpOptions {
   basePort?: string;
@@ -37,11 +38,6 @@ function auditLines(audit: { scenarios: Array<{ scenario: string; url: string; l
   if (!audit) return '';
   const lines = audit.scenarios.map((a) => `  ${a.listening === undefined ? '' : a.listening ? colors.green('up   ') : colors.red('down ')}${a.scenario.padEnd(34)} ${a.url}\n`);
   return `client-audit scenarios (trust ${caFile}; see docs/lab.md):\n${lines.join('')}`;
-}
-
-function writeOut(path: string, text: string): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, text);
 }
 
 /** One aligned line per lab endpoint: name, URL, what is wrong with it (the URL column fits the longest URL). */
@@ -179,34 +175,31 @@ export function register(program: Command): void {
     .option('--timeout <ms>', 'per-connection timeout in milliseconds', '5000')
     .option('--base-port <port>', 'listen on base, base+1, … instead of ephemeral ports')
     .action(async (opts: ScanOptions) => {
-      const formats = ['text', 'json', 'sarif', 'junit', 'html'];
-      if (!formats.includes(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${formats.join(', ')}`);
+      if (!isReportFormat(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${REPORT_FORMATS.join(', ')}`);
+      const format = opts.format;
       const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
       const basePort = opts.basePort ? parsePositiveInt('--base-port', opts.basePort, 65_000) : 0;
       const { scanLab } = await import('../../lab/index.js');
       const { scanTarget } = await import('../../scan/index.js');
       const { renderReport, renderHtml } = await import('../../report/index.js');
-      const { loadPolicy } = await import('../../policy/load.js');
+      const { loadPolicy } = await import('../../policy/file.js');
       const { createProgress } = await import('../../inventory/progress.js');
       const started = Date.now();
       const progress = createProgress(process.stderr);
-      const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
       try {
-        const { report, misses, interrupted, clients } = await scanLab({
+        const { report, misses, interrupted, clients } = await withInterrupt(process.stderr, (signal) => scanLab({
           scanTarget: (t, o) => scanTarget(t, { ...o, timeoutMs }),
           policy: loadPolicy(opts.policy),
           basePort,
-          signal: controller.signal,
+          signal,
           onProgress: progress.onProgress,
-        });
+        }));
         const color = !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-        const main = renderReport(report, opts.format as 'text', { color });
-        if (opts.output) writeOut(opts.output, main);
+        const main = renderReport(report, format, { color });
+        if (opts.output) writeReportFile(opts.output, main);
         else process.stdout.write(main);
-        if (opts.html) writeOut(opts.html, renderHtml(report));
-        if (opts.json) writeOut(opts.json, JSON.stringify(report, null, 2) + '\n');
+        if (opts.html) writeReportFile(opts.html, renderHtml(report));
+        if (opts.json) writeReportFile(opts.json, JSON.stringify(report, null, 2) + '\n');
         const wrote = [opts.output, opts.html, opts.json].filter(Boolean);
         if (wrote.length) process.stderr.write(`wrote ${wrote.join(', ')}\n`);
         for (const c of clients) process.stderr.write(`lab client ${c.client.name}: baseline ${c.report.results.find((r) => r.scenario === 'baseline')?.verdict ?? 'missing'}, ${c.report.summary.forgedAccepted} forged scenario(s) accepted of ${c.report.results.filter((r) => r.scenario !== 'baseline' && (r.verdict === 'accepted' || r.verdict === 'accepted-plaintext' || r.verdict === 'rejected')).length} judged\n`);
@@ -220,7 +213,6 @@ export function register(program: Command): void {
         }
       } finally {
         progress.close();
-        process.off('SIGINT', onSigint);
       }
     });
 }

@@ -32,7 +32,7 @@ export function register(program: Command): void {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${FORMATS.join(', ')}`);
       const failOnOption = opts.failOn ? parseSeverity(opts.failOn) : undefined;
       const { buildReport, parseScanDocument, renderReport, failsAt } = await import('../../report/index.js');
-      const { loadPolicy } = await import('../../policy/load.js');
+      const { loadPolicy } = await import('../../policy/file.js');
       const { loadInventory, policyWithExpectations, inventoryLabels } = await import('../../inventory/file.js');
       let text: string;
       try {

@@ -4,14 +4,15 @@
  */
 import type { Command } from 'commander';
 import { MitmError } from '../../errors.js';
-import { collect, colors, EXIT, parseFormat, parsePositiveInt, parseSeverity, printJson, SEVERITY_COLOR } from '../output.js';
-import { addInventoryOptions, runScanWithInventory, wantsInventoryRun, type InventoryCliOptions } from '../../inventory/cli-options.js';
+import { collect, colors, EXIT, parseFormat, parsePositiveInt, parseSeverity, printJson, STYLE } from '../output.js';
+import { addInventoryOptions, runScanWithInventory, wantsInventoryRun, type InventoryCliOptions } from '../inventory-run.js';
 
 export interface ScanCommandOptions {
   sni?: string;
   starttls?: string;
   format: string;
   timeout: string;
+  deadline?: string;
   concurrency: string;
   failOn: string;
   ca?: string[];
@@ -29,7 +30,7 @@ async function beyondHandshakeFromOptions(opts: ScanCommandOptions): Promise<imp
   if (opts.tlsOnly) return false;
   const out: Exclude<import('../../scan/scan.js').ScanOptions['beyondHandshake'], boolean | undefined> = { mtls: opts.mtls ? 'always' : 'auto' };
   if (opts.ca?.length) {
-    const { loadTrustStore } = await import('../../x509/trust-store.js');
+    const { loadTrustStore } = await import('../../x509/trust-store-files.js');
     const store = loadTrustStore({ paths: opts.ca });
     if (store.size === 0) throw new MitmError('MG_ERR_CONFIG', `--ca ${opts.ca.join(', ')}: no usable CA certificate found`);
     out.extraAnchors = store;
@@ -39,7 +40,7 @@ async function beyondHandshakeFromOptions(opts: ScanCommandOptions): Promise<imp
   }
   if (opts.dnsResolver) {
     const { buildServerMap } = await import('../../dns/servers.js');
-    const { loadAnchorFile } = await import('../../dns/dnssec/anchors.js');
+    const { loadAnchorFile } = await import('../../dns/anchor-file.js');
     const { parseCaaId } = await import('../../dns/caa.js');
     out.dns = {
       servers: buildServerMap(opts.dnsResolver, []),
@@ -59,6 +60,7 @@ export function register(program: Command): void {
     .option('--starttls <proto>', 'run a STARTTLS dialogue first (smtp, imap, pop3, ftp, ldap, xmpp, postgres, mysql)')
     .option('--format <format>', 'text or json; with an inventory or policy also sarif, junit or html', 'text')
     .option('--timeout <ms>', 'per-connection timeout in milliseconds', '5000')
+    .option('--deadline <ms>', 'the whole scan of one target, every step included (default: 4 × --timeout)')
     .option('--concurrency <n>', 'connections at once per target', '12')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', 'high')
     .option('--ca <file|dir>', 'also trust this CA (PEM/DER file or directory), e.g. an organisation\'s private CA; repeatable', collect)
@@ -75,16 +77,18 @@ export function register(program: Command): void {
       const resolve = (opts.resolve ?? []).map(parseResolve);
       if (wantsInventoryRun(opts)) {
         const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
+        const deadline = opts.deadline ? { deadlineMs: parsePositiveInt('--deadline', opts.deadline, 3_600_000) } : {};
         const concurrency = parsePositiveInt('--concurrency', opts.concurrency, 256);
         const { scanTarget } = await import('../../scan/index.js');
         const { withBeyondHandshake } = await import('../../inventory/scan-one.js');
-        const scan = withBeyondHandshake((t, o) => scanTarget(t, { ...o, timeoutMs, concurrency, ...(resolve.length ? { resolve } : {}) }), await beyondHandshakeFromOptions(opts));
+        const scan = withBeyondHandshake((t, o) => scanTarget(t, { ...o, timeoutMs, ...deadline, concurrency, ...(resolve.length ? { resolve } : {}) }), await beyondHandshakeFromOptions(opts));
         process.exitCode = await runScanWithInventory(targets, opts, scan);
         return;
       }
       if (targets.length === 0) throw new MitmError('MG_ERR_USAGE', 'name at least one target, or an --inventory file');
       const format = parseFormat(opts.format);
       const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
+      const deadline = opts.deadline ? { deadlineMs: parsePositiveInt('--deadline', opts.deadline, 3_600_000) } : {};
       const concurrency = parsePositiveInt('--concurrency', opts.concurrency, 256);
       const failOn = parseSeverity(opts.failOn);
       const { scanTargets, renderScanText, parseTarget } = await import('../../scan/index.js');
@@ -93,6 +97,7 @@ export function register(program: Command): void {
       const parsed = targets.map((t) => parseTarget(t, opts.starttls ? { starttls: opts.starttls } : {}));
       const doc = await scanTargets(parsed, {
         timeoutMs,
+        ...deadline,
         concurrency,
         ...(resolve.length ? { resolve } : {}),
         beyondHandshake: await beyondHandshakeFromOptions(opts),
@@ -104,7 +109,7 @@ export function register(program: Command): void {
       if (format === 'json') printJson(doc);
       else {
         process.stdout.write(
-          renderScanText(doc, { bold: colors.bold, dim: colors.dim, green: colors.green, red: colors.red, yellow: colors.yellow, severity: SEVERITY_COLOR }),
+          renderScanText(doc, STYLE),
         );
       }
       const failed = doc.targets.some((r) => !r.ok);

@@ -5,10 +5,8 @@
  *   .        IN DS 20326 8 2 E06D44B8...
  *   example. 3600 IN DNSKEY 257 3 13 base64...
  */
-import { readFileSync } from 'node:fs';
 import { fromHex } from '../../bytes.js';
 import { MitmError } from '../../errors.js';
-import { DNS_LIMITS } from '../limits.js';
 import { normalizeName } from '../name.js';
 import { keyTag } from './keytag.js';
 
@@ -97,18 +95,4 @@ export function parseAnchors(text: string, source: string): TrustAnchor[] {
   }
   if (byZone.size === 0) throw new MitmError('MG_ERR_CONFIG', `${source} holds no DS or DNSKEY records`);
   return [...byZone.values()];
-}
-
-/** Read an anchor file (bounded in size). */
-export function loadAnchorFile(path: string): TrustAnchor[] {
-  let text: string;
-  try {
-    const buf = readFileSync(path);
-    if (buf.length > DNS_LIMITS.maxAnchorFileBytes) throw new MitmError('MG_ERR_TOO_LARGE', `anchor file ${path} is over ${DNS_LIMITS.maxAnchorFileBytes} bytes`);
-    text = buf.toString('utf8');
-  } catch (err) {
-    if (err instanceof MitmError) throw err;
-    throw new MitmError('MG_ERR_IO', `cannot read anchor file ${path}`, { cause: err });
-  }
-  return parseAnchors(text, path);
 }

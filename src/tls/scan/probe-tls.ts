@@ -12,7 +12,7 @@ import { enumerateVersion, type VersionResult } from './ciphers.js';
 import type { ProbeContext } from './context.js';
 import { probeAlpn, probeFallbackScsv } from './features.js';
 import { enumerateEcdheGroups, enumerateTls13Groups } from './groups.js';
-import { tls13Facts, type HandshakeFacts } from './handshake.js';
+import { tls13Facts, type ServerHandshakeFacts } from './handshake.js';
 import { STOP_AT_DONE, type HelloAnswer } from './exchange.js';
 import { legacySuitesFor } from './hellos.js';
 import { suiteByCode } from '../wire/suites.js';
@@ -76,7 +76,7 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
   const alpnTask = legacy && legacy !== 'SSLv3' ? probeAlpn(ctx, legacy) : Promise.resolve(null);
   // TLS 1.3-only: the certificate, OCSP staple and ALPN are encrypted, so read the encrypted flight (one per ALPN
   // protocol), or make real handshakes where that cannot be done.
-  const handshakeTask: Promise<Array<HandshakeFacts | null>> = legacy
+  const handshakeTask: Promise<Array<ServerHandshakeFacts | null>> = legacy
     ? Promise.resolve([])
     : Promise.all(
         (['h2', 'http/1.1'] as const).map((p) =>

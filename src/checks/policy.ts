@@ -2,11 +2,12 @@
  * Policy checks: pure functions from (facts of one target, the policy, its tags) to hits. They state what the
  * organisation mandates; the scanner's own checks state what is weak in general. Listed in src/checks/catalogue.ts.
  */
-import { defineCheck } from '../checks/registry.js';
+import { defineCheck } from './registry.js';
 import { PROTOCOL_NAMES } from '../model/index.js';
-import type { DerivedFacts } from './facts.js';
-import { signatureHash, spkiPin, validityDays } from './facts.js';
-import type { Policy, TargetRule } from './schema.js';
+import { isPostQuantumGroup } from '../tls/wire/registry.js';
+import type { DerivedFacts } from '../policy/facts.js';
+import { signatureHash, spkiPin, validityDays } from '../policy/facts.js';
+import type { Policy, TargetRule } from '../policy/schema.js';
 
 export interface PolicyObservation {
   facts: DerivedFacts;
@@ -17,7 +18,7 @@ export interface PolicyObservation {
   now: string;
 }
 
-declare module '../checks/types.js' {
+declare module './types.js' {
   interface ObservationMap {
     policy: PolicyObservation;
   }
@@ -88,6 +89,22 @@ export const policyChecks = [
       if (!allowed) return undefined;
       const bad = facts.groups.filter((g) => !allowed.includes(g.toLowerCase()));
       return bad.length > 0 && { evidence: `accepted group(s) ${bad.join(', ')}` };
+    },
+  }),
+  defineCheck({
+    id: 'policy.tls.post-quantum-missing',
+    source: 'policy',
+    pillar: 'encryption',
+    severity: 'medium',
+    title: 'No post-quantum key exchange where the policy requires it',
+    description:
+      'The policy requires a post-quantum key agreement (ML-KEM, usually the hybrid X25519MLKEM768), but the server accepts none: traffic recorded today can be decrypted once a quantum computer breaks its elliptic-curve key exchange ("harvest now, decrypt later").',
+    remediation:
+      'Serve TLS 1.3 with X25519MLKEM768 first in the group list (OpenSSL ≥ 3.5: it is the default; nginx: ssl_ecdh_curve X25519MLKEM768:X25519:prime256v1; Node ≥ 24: ecdhCurve), keeping a classical group for old clients.',
+    references: ['draft-ietf-tls-ecdhe-mlkem', 'FIPS 203', 'NIST IR 8547'],
+    evaluate: ({ facts, policy, rules }) => {
+      if (!(policy.tls.requirePostQuantum || rules.some((r) => r.requirePostQuantum)) || !facts.tls) return undefined;
+      return !facts.groups.some(isPostQuantumGroup) && { evidence: `accepted group(s): ${facts.groups.join(', ') || 'none found'}; none is post-quantum` };
     },
   }),
   defineCheck({

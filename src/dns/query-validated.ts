@@ -4,10 +4,10 @@
  */
 import { query, type QueryOptions } from './client.js';
 import { builtInRootAnchor, type TrustAnchor } from './dnssec/anchors.js';
-import { Validator, type ValidationResult } from './dnssec/validator.js';
+import { Validator, type DnssecResult } from './dnssec/validator.js';
 import { serverFor, type ServerMap } from './servers.js';
 
-export interface CheckNameOptions {
+export interface QueryValidatedOptions {
   servers: ServerMap;
   /** Default: the built-in root anchor. */
   anchors?: readonly TrustAnchor[];
@@ -19,9 +19,9 @@ export interface CheckNameOptions {
  * Validate `name`/`type` and return the verdict, reason and chain.
  *
  * @example
- * const r = await checkName('www.example.', RR_TYPES.A, { servers: buildServerMap('127.0.0.1:5300') });
+ * const r = await queryValidated('www.example.', RR_TYPES.A, { servers: buildServerMap('127.0.0.1:5300') });
  */
-export async function checkName(name: string, type: number, options: CheckNameOptions): Promise<ValidationResult> {
+export async function queryValidated(name: string, type: number, options: QueryValidatedOptions): Promise<DnssecResult> {
   const anchors = options.anchors ?? builtInRootAnchor();
   const validator = new Validator({
     anchors,

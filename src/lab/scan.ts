@@ -4,17 +4,20 @@
  * dependency on it.
  */
 import type { Pillar } from '../model/index.js';
-import { inventoryLabels, policyWithExpectations, type InventoryEntry } from '../inventory/file.js';
-import { runInventory, type ProgressEvent } from '../inventory/runner.js';
-import { inventoryScanner, withBeyondHandshake, type ScanTargetFn } from '../inventory/scan-one.js';
-import { loadPolicy } from '../policy/load.js';
+import type { InventoryEntry } from '../inventory/file.js';
+import type { ProgressEvent } from '../inventory/runner.js';
+import { scanInventory } from '../inventory/run.js';
+import { withBeyondHandshake, type ScanTargetFn } from '../inventory/scan-one.js';
+import { presetPolicy } from '../policy/load.js';
+import { DEFAULT_PRESET } from '../policy/presets.js';
 import type { Policy } from '../policy/schema.js';
-import { buildReport, type ReportDocument } from '../report/model.js';
+import type { ReportDocument } from '../report/model.js';
 import { TrustStore } from '../x509/trust-store.js';
 import { buildServerMap } from '../dns/servers.js';
 import { parseAnchors } from '../dns/dnssec/anchors.js';
 import { LAB_CA_IDS } from './dns-names.js';
 import { LAB_HOST, startLab, type Lab, type RunningEndpoint, type StartLabOptions } from './server.js';
+import type { ExpectationMiss } from './endpoints.js';
 import { auditLabClients, checkLabClientExpectations, labClientTarget, type LabClientAudit } from './audit.js';
 
 export interface LabScanOptions extends StartLabOptions {
@@ -43,11 +46,6 @@ export function labInventory(endpoints: readonly RunningEndpoint[]): InventoryEn
 export function labDnsOptions(lab: Pick<Lab, 'dns'>) {
   if (!lab.dns) return undefined;
   return { servers: buildServerMap(`${lab.dns.host}:${lab.dns.port}`), anchors: parseAnchors(lab.dns.anchorText, 'lab trust anchor'), caIds: LAB_CA_IDS };
-}
-
-export interface ExpectationMiss {
-  endpoint: string;
-  what: string;
 }
 
 /** Compare a report with what each lab endpoint must show; an empty list means every flaw was found where it belongs. */
@@ -79,6 +77,8 @@ export function checkLabExpectations(report: ReportDocument, endpoints: readonly
  *
  * @example const { report, misses } = await scanLab({ scanTarget: (t, o) => scanTarget(t, o) });
  */
+export type { ExpectationMiss } from './endpoints.js';
+
 export async function scanLab(opts: LabScanOptions): Promise<{ report: ReportDocument; endpoints: RunningEndpoint[]; clients: LabClientAudit[]; misses: ExpectationMiss[]; interrupted: boolean }> {
   // The lab clients are audited while the servers are scanned: each against its own hostile endpoint (src/lab/audit.ts).
   const clientAudits = opts.clients === false ? Promise.resolve([]) : auditLabClients();
@@ -89,22 +89,17 @@ export async function scanLab(opts: LabScanOptions): Promise<{ report: ReportDoc
     // The lab's own root is the trust anchor its endpoints chain to, as an organisation's private CA is (`--ca`).
     const labAnchors = new TrustStore();
     labAnchors.addPemOrDer(lab.rootPem, 'mitmguard lab root');
-    const run = await runInventory(entries, {
-      scan: inventoryScanner(withBeyondHandshake(opts.scanTarget, { extraAnchors: labAnchors, ...(lab.dns ? { dns: labDnsOptions(lab)! } : {}) })),
-      concurrency: opts.concurrency ?? entries.length,
+    const run = await scanInventory(entries, {
+      scanTarget: withBeyondHandshake(opts.scanTarget, { extraAnchors: labAnchors, ...(lab.dns ? { dns: labDnsOptions(lab)! } : {}) }),
+      policy: opts.policy ?? presetPolicy(DEFAULT_PRESET),
+      parallel: opts.concurrency ?? entries.length,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      // Each audited client is a target of its own (`client:node-insecure`), its accepted forgeries its findings.
+      extraTargets: async () => (await clientAudits).map((a) => ({ report: labClientTarget(a), name: a.client.name, owner: 'mitmguard lab', tags: ['client'] })),
     });
+    const { report } = run;
     const clients = await clientAudits;
-    // Each audited client is a target of its own (`client:node-insecure`), its accepted forgeries its findings.
-    const labels = inventoryLabels(entries);
-    for (const a of clients) {
-      run.document.targets.push(labClientTarget(a));
-      labels.tags[a.client.target] = ['client'];
-      labels.owners[a.client.target] = 'mitmguard lab';
-      labels.names[a.client.target] = a.client.name;
-    }
-    const report = buildReport(run.document, policyWithExpectations(opts.policy ?? loadPolicy(), entries), labels);
     const misses = run.interrupted ? [] : [...checkLabExpectations(report, lab.endpoints), ...checkLabClientExpectations(report, clients)];
     return { report, endpoints: lab.endpoints, clients, misses, interrupted: run.interrupted };
   } finally {

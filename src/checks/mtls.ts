@@ -2,8 +2,8 @@
  * Mutual-TLS checks over an MtlsObservation. Whether a target must require client certificates is the policy's
  * call (mTLS zones); these checks state the facts with a default severity a policy can raise.
  */
-import { defineCheck } from '../checks/registry.js';
-import type { MtlsObservation } from './mtls.js';
+import { defineCheck } from './registry.js';
+import type { MtlsObservation } from '../posture/types.js';
 
 declare module '../checks/types.js' {
   interface ObservationMap {

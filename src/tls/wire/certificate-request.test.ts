@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCertificateRequest, CertificateRequestReader } from './certificate-request.js';
-import { ByteWriter, fromHex } from '../bytes.js';
-import { isMitmError } from '../errors.js';
+import { ByteWriter, fromHex } from '../../bytes.js';
+import { isMitmError } from '../../errors.js';
 
 // Name: CN=Test CA (SEQUENCE { SET { SEQUENCE { 2.5.4.3, UTF8String } } }).
 const TEST_CA_DN = fromHex('3012311030' + '0e0603550403' + '0c07' + Buffer.from('Test CA').toString('hex'));

@@ -2,9 +2,9 @@
  * HTTP posture checks over an HttpObservation: HSTS (RFC 6797), the plain-HTTP redirect chain, cookies and mixed
  * content. Registered through src/checks/posture.ts.
  */
-import { defineCheck } from '../checks/registry.js';
-import { HSTS_MIN_MAX_AGE, preloadBlockers } from './hsts.js';
-import type { HttpHop, HttpObservation } from './http.js';
+import { defineCheck } from './registry.js';
+import { HSTS_MIN_MAX_AGE, preloadBlockers } from '../posture/hsts.js';
+import type { HttpHop, HttpObservation } from '../posture/types.js';
 
 declare module '../checks/types.js' {
   interface ObservationMap {

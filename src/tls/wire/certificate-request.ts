@@ -1,16 +1,15 @@
 /**
- * The TLS ≤ 1.2 CertificateRequest (RFC 5246 §7.4.4, RFC 4346 §7.4.4) and a small server-flight reader that finds
- * it. Sans-IO: records in, the request (or its absence) out. TLS 1.3 encrypts its CertificateRequest; the mTLS probe
+ * The TLS ≤ 1.2 CertificateRequest (RFC 5246 §7.4.4, RFC 4346 §7.4.4), and the question "did this server flight carry
+ * one?" answered over the one flight reader (./flight.ts). Sans-IO: records in, the request (or its absence) out. TLS 1.3 encrypts its CertificateRequest; the mTLS probe
  * reads it from the decrypted flight (src/tls/wire/tls13.ts) and `parseTls13CertificateRequestFacts` reads its body.
  */
-import { ByteReader } from '../bytes.js';
-import { MitmError } from '../errors.js';
-import { RecordSplitter } from '../tls/wire/record.js';
-import { LIMITS } from '../tls/wire/limits.js';
-import { ALERT_DESCRIPTIONS, CONTENT_TYPE, EXTENSION_TYPE, HANDSHAKE_TYPE, SIGNATURE_SCHEMES } from '../tls/wire/registry.js';
-import { parseTls13CertificateRequest } from '../tls/wire/tls13.js';
-import { parseOne, TAG } from '../x509/der.js';
-import { parseName } from '../x509/name.js';
+import { ByteReader } from '../../bytes.js';
+import { MitmError } from '../../errors.js';
+import { parseOne, TAG } from '../../x509/der.js';
+import { parseName } from '../../x509/name.js';
+import { ServerFlightReader } from './flight.js';
+import { EXTENSION_TYPE, SIGNATURE_SCHEMES, VERSIONS } from './registry.js';
+import { parseTls13CertificateRequest } from './tls13.js';
 
 /** A server may list many CAs; beyond this the list is cut (and says so). */
 export const MAX_CA_NAMES = 256;
@@ -97,42 +96,25 @@ export type FlightOutcome =
   | { done: true; alert: string };
 
 /**
- * Reads a TLS ≤ 1.2 server flight up to ServerHelloDone and reports the CertificateRequest in it (or null).
- * Handshake messages may span records and records may hold several messages (RFC 5246 §6.2.1).
+ * Reads a TLS ≤ 1.2 server flight up to ServerHelloDone and reports the CertificateRequest in it (or null), on top of
+ * ServerFlightReader (messages spanning records and records holding several messages, RFC 5246 §6.2.1, are its job).
+ * A TLS 1.3 answer (or a HelloRetryRequest) ends it at once: the request is then encrypted.
  */
 export class CertificateRequestReader {
-  private readonly records = new RecordSplitter(LIMITS.MAX_FLIGHT_BYTES);
-  private handshake = Buffer.alloc(0);
+  private readonly flight = new ServerFlightReader();
   private version: number | null = null;
   private request: CertificateRequestFacts | null = null;
 
   push(chunk: Uint8Array): FlightOutcome {
-    for (const record of this.records.push(chunk)) {
-      if (record.type === CONTENT_TYPE.alert) {
-        const d = record.fragment[1] ?? 0;
-        return { done: true, alert: ALERT_DESCRIPTIONS[d] ?? `alert_${d}` };
-      }
-      if (record.type !== CONTENT_TYPE.handshake) throw new MitmError('MG_ERR_PROTOCOL', `unexpected record type ${record.type} in the server flight`);
-      this.handshake = Buffer.concat([this.handshake, record.fragment]);
-      while (this.handshake.length >= 4) {
-        const type = this.handshake[0]!;
-        const len = this.handshake.readUIntBE(1, 3);
-        if (len > LIMITS.MAX_FLIGHT_BYTES) throw new MitmError('MG_ERR_TOO_LARGE', `handshake message of ${len} bytes`);
-        if (this.handshake.length < 4 + len) break;
-        const body = this.handshake.subarray(4, 4 + len);
-        this.handshake = this.handshake.subarray(4 + len);
-        if (type === HANDSHAKE_TYPE.serverHello) {
-          if (body.length < 2) throw new MitmError('MG_ERR_MALFORMED', 'short ServerHello');
-          this.version = (body[0]! << 8) | body[1]!;
-          // A TLS 1.3 ServerHello says 0x0303 and carries supported_versions; everything after it is encrypted.
-          if (this.version === 0x0303 && body.includes(0x2b) && /\x00\x2b\x00\x02\x03\x04/.test(Buffer.from(body).toString('latin1'))) {
-            return { done: true, version: 0x0304, request: null };
-          }
-        } else if (type === HANDSHAKE_TYPE.certificateRequest) {
-          this.request = parseCertificateRequest(body, this.version === 0x0303);
-        } else if (type === HANDSHAKE_TYPE.serverHelloDone) {
-          return { done: true, version: this.version ?? 0, request: this.request };
-        }
+    for (const event of this.flight.push(chunk)) {
+      if (event.type === 'alert') return { done: true, alert: event.alert.name };
+      if (event.type === 'serverHello') {
+        this.version = event.hello.version;
+        if (event.hello.helloRetryRequest || event.hello.version === VERSIONS['TLSv1.3']) return { done: true, version: VERSIONS['TLSv1.3'], request: null };
+      } else if (event.type === 'certificateRequest') {
+        this.request = parseCertificateRequest(event.body, this.version === VERSIONS['TLSv1.2']);
+      } else if (event.type === 'serverHelloDone') {
+        return { done: true, version: this.version ?? 0, request: this.request };
       }
     }
     return { done: false };
