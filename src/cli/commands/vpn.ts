@@ -9,7 +9,7 @@ import { inspectVpnRouting } from '../../vpn/leaks.js';
 import { auditOpenVpnClient } from '../../vpn/client-audit.js';
 import { readFileSync } from 'node:fs';
 import { toMitmError } from '../../errors.js';
-import { catalogue } from '../../checks/catalogue.js';
+import { checksFor } from '../../checks/areas.js';
 import { TOOL_NAME, VERSION } from '../../version.js';
 import { colors, EXIT, parseFormat, parseSeverity, printJson } from '../output.js';
 import { exitFor, findingsText } from './wifi.js';
@@ -51,7 +51,7 @@ export function register(program: Command): void {
       const failOn = parseSeverity(o.failOn);
       const format = parseFormat(o.format);
       const obs = await inspectVpnRouting({ ...(o.netns ? { namespace: o.netns } : {}), expectTunnel: o.expectTunnel === true });
-      const findings = catalogue.run('vpn-routing', obs, o.netns ? `netns ${o.netns}` : 'host');
+      const findings = (await checksFor('vpn-routing')).run('vpn-routing', obs, o.netns ? `netns ${o.netns}` : 'host');
       if (format === 'json') printJson({ tool: TOOL_NAME, version: VERSION, routing: obs, findings });
       else {
         const out = [
@@ -82,7 +82,7 @@ export function register(program: Command): void {
         throw toMitmError(err, 'MG_ERR_IO');
       }
       const obs = await auditOpenVpnClient(text, file);
-      const findings = catalogue.run('vpn-client-audit', obs, file);
+      const findings = (await checksFor('vpn-client-audit')).run('vpn-client-audit', obs, file);
       if (format === 'json') printJson({ tool: TOOL_NAME, version: VERSION, audit: obs, findings });
       else {
         const out = obs.scenarios.map((r) => `  ${(r.tunnelCompleted ? (r.forged ? colors.red('ACCEPTED') : colors.green('connected')) : r.forged ? colors.green('refused') : colors.red('FAILED')).padEnd(9)} ${r.id.padEnd(22)} ${r.title}`);
