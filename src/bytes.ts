@@ -201,3 +201,26 @@ export class LineFramer {
     return this.pending.length;
   }
 }
+
+/**
+ * C0 controls and DEL (ECMA-48 §5.2: ESC starts every terminal control sequence, BEL rings, CR overwrites a line), C1
+ * controls (U+0080–U+009F, CSI among them), and the Unicode bidirectional controls (U+202A–U+202E, U+2066–U+2069;
+ * "Trojan Source"): what peer-supplied text must not carry into a terminal or a page.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a peer (a request line, a certificate subject, a server's reply, a client's stderr) made safe to print:
+ * every control character becomes a visible escape (`\x1b`, `\n`, `\u202e`), so a client cannot clear the screen,
+ * move the cursor or reorder a line to fake a clean report. Printable text, non-ASCII letters included, is unchanged.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (ch) => {
+    const code = ch.charCodeAt(0);
+    if (ch === '\n') return '\\n';
+    if (ch === '\r') return '\\r';
+    if (ch === '\t') return '\\t';
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}

@@ -51,6 +51,8 @@ export interface ConnectionContext {
    */
   tls: ((servername: string | undefined) => ServedTls) | undefined;
   token: string | undefined;
+  /** The run's HMAC key for captured secrets (src/audit/redact.ts). */
+  salt: Uint8Array;
   limits: ConnectionLimits;
   record: ConnectionRecord;
   /** Called once, when the connection is gone. */
@@ -174,7 +176,7 @@ class ClientConnection {
     for (const e of events) {
       if (this.record.events.length >= this.limits.maxEvents) return;
       const event: AppEvent = { kind: e.kind, summary: e.summary, significant: e.significant, protected: isProtected };
-      if (e.secret) event.secret = redactSecret(e.secret, this.ctx.token);
+      if (e.secret) event.secret = redactSecret(e.secret, this.ctx.token, this.ctx.salt);
       this.record.events.push(event);
     }
   }

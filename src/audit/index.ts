@@ -22,7 +22,7 @@ import type { AppProtocol } from './protocols/index.js';
 import { createAuditLab, keyPinSha256, type AuditLab } from './scenarios/index.js';
 import { upstreamTemplate } from './scenarios/upstream.js';
 import { cleanEnvironment, fillCommand, runClient, type Placeholder } from './runner.js';
-import { scrubToken } from './redact.js';
+import { redactCredentials, scrubClientText } from './redact.js';
 import { applyBaseline, forgedAccepted, judgeScenario } from './verdict.js';
 import type { AuditMode, AuditReport, ClientRunFacts, ScenarioAddress, ScenarioResult } from './types.js';
 import type { ClientHelloFacts } from './client-hello.js';
@@ -33,6 +33,8 @@ export interface AuditOptions {
   /** The name certificates are issued for and clients connect to (default `localhost`). */
   host?: string;
   bind?: string;
+  /** Whose connections count: the audited client's IP address, `first` or `any` (src/audit/endpoint.ts `client`). */
+  clientAddress?: string;
   only?: readonly string[];
   exclude?: readonly string[];
   /** The client pins the baseline key ({pin}): adds the pin-mismatch scenario. */
@@ -96,6 +98,7 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
     scenarios: plan.filter((p) => p.status === 'run').map((p) => p.scenario),
     token,
     ...(options.bind ? { bind: options.bind } : {}),
+    ...(options.clientAddress ? { client: options.clientAddress } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.proxy ? { proxy: true } : {}),
     ...(options.basePort ? { basePort: options.basePort } : {}),
@@ -136,6 +139,8 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
         if (client) result.client = client;
         const dropped = endpoint.dropped(p.scenario.id);
         if (dropped) result.evidence += ` (${dropped} further connections refused: per-scenario limit)`;
+        const foreign = endpoint.foreign(p.scenario.id);
+        if (foreign) result.evidence += ` (${foreign} connection(s) from other hosts than the audited client ${endpoint.auditedClient ?? ''} not counted)`;
         return result;
       });
       return applyBaseline(results);
@@ -235,7 +240,8 @@ export async function runExecAudit(options: ExecOptions): Promise<AuditReport> {
       (id) => runClient({ command: fillCommand(options.command, session.placeholders(id)), env, cwd: session.homeDir, timeoutMs: options.timeoutMs ?? 15_000, token: session.token }),
       options,
     );
-    return await session.finish({ mode: options.proxy ? 'proxy' : 'exec', client: options.command, clientRuns: runs });
+    // The template as typed may hold a password (`-u admin:hunter2`): stored with its credentials redacted.
+    return await session.finish({ mode: options.proxy ? 'proxy' : 'exec', client: redactCredentials(options.command), clientRuns: runs });
   } finally {
     await session.stop();
   }
@@ -278,7 +284,7 @@ export async function runClientFunction(client: AuditClientFunction, values: Rec
     clearTimeout(timer);
   }
   const failed = timedOut || error !== '';
-  return { exitCode: failed ? 1 : 0, signal: null, timedOut, durationMs: Date.now() - started, stderrTail: scrubToken(error, token).trim().slice(-600) };
+  return { exitCode: failed ? 1 : 0, signal: null, timedOut, durationMs: Date.now() - started, stderrTail: scrubClientText(error, token, 600) };
 }
 
 /** Like `--exec`, for a client that is a function in this process. */
@@ -292,7 +298,7 @@ export async function runFunctionAudit(options: FunctionAuditOptions): Promise<A
   }
 }
 
-export { HostileEndpoint } from './endpoint.js';
+export { HostileEndpoint, bindsBeyondLoopback } from './endpoint.js';
 export { planScenarios, type PlannedScenario } from './plan.js';
 export { SCENARIOS, scenarioById } from './scenarios/index.js';
 export { APP_PROTOCOLS, isAppProtocol, type AppProtocol } from './protocols/index.js';

@@ -1,4 +1,5 @@
 /** Text rendering of an audit report (JSON is the report object itself; SARIF comes from src/report/sarif.ts). */
+import { printable } from '../bytes.js';
 import type { AuditReport, ScenarioAddress, ScenarioVerdict } from './types.js';
 import { PLAIN_STYLE, type TextStyle } from '../report/style.js';
 export type { TextStyle } from '../report/style.js';
@@ -17,8 +18,8 @@ const VERDICT_STYLE: Record<ScenarioVerdict, 'red' | 'green' | 'yellow' | 'dim'>
 /** The table of verdicts, evidence for every accepted or inconclusive scenario, and a summary line. */
 export function renderAuditText(report: AuditReport, style: TextStyle = plain): string {
   const lines: string[] = [];
-  lines.push(style.bold(`mitmguard audit-client — ${report.mode} mode, ${report.protocol}, host ${report.host}`));
-  if (report.client) lines.push(style.dim(`client: ${report.client}`));
+  lines.push(style.bold(`mitmguard audit-client — ${report.mode} mode, ${report.protocol}, host ${printable(report.host)}`));
+  if (report.client) lines.push(style.dim(`client: ${printable(report.client)}`));
   const h = report.clientHello;
   if (h) {
     const pq = h.postQuantumGroups.length ? style.green(`post-quantum: yes (${h.postQuantumGroups.join(', ')})`) : style.yellow('post-quantum: no');
@@ -32,8 +33,10 @@ export function renderAuditText(report: AuditReport, style: TextStyle = plain): 
     const verdictStyle = r.scenario === 'baseline' ? (r.verdict === 'accepted' ? 'green' : 'yellow') : VERDICT_STYLE[r.verdict];
     lines.push(`  ${style[verdictStyle](r.verdict.padEnd(18))} ${r.scenario.padEnd(width)}  ${r.title}`);
     const important = r.verdict === 'accepted' || r.verdict === 'accepted-plaintext' || r.verdict === 'inconclusive';
-    if (important && r.scenario !== 'baseline') lines.push(style.dim(`  ${' '.repeat(18)} ${' '.repeat(width)}  ${r.reason ?? r.evidence}`));
-    if (r.scenario === 'baseline' && r.verdict !== 'accepted') lines.push(style.yellow(`  ${' '.repeat(18)} ${' '.repeat(width)}  ${r.reason ?? r.evidence}`));
+    // The evidence quotes what the client sent (a request line, a command): a client must not be able to print
+    // terminal controls into the report that judges it.
+    if (important && r.scenario !== 'baseline') lines.push(style.dim(`  ${' '.repeat(18)} ${' '.repeat(width)}  ${printable(r.reason ?? r.evidence)}`));
+    if (r.scenario === 'baseline' && r.verdict !== 'accepted') lines.push(style.yellow(`  ${' '.repeat(18)} ${' '.repeat(width)}  ${printable(r.reason ?? r.evidence)}`));
   }
   const s = report.summary;
   lines.push('');

@@ -7,10 +7,12 @@ import type { Finding } from '../model/index.js';
 import type { TOOL_NAME } from '../version.js';
 import type { ClientHelloFacts } from './client-hello.js';
 
-/** What a captured secret is reduced to the moment it arrives: never the bytes, only a hash and a length. */
+/** What a captured secret is reduced to the moment it arrives: never the bytes, only a keyed hash and a length range. */
 export interface RedactedSecret {
-  sha256: string;
-  length: number;
+  /** HMAC-SHA-256 under the run's random key (src/audit/redact.ts), 16 hex digits: comparable within one run only. */
+  hmac: string;
+  /** The length as a power-of-two range, [min, max] bytes. */
+  lengthRange: [number, number];
   /** true when the run's canary token (`{token}`) was inside the secret: proof that this client run sent it. */
   containsToken: boolean;
 }

@@ -104,6 +104,8 @@ export interface HttpObservation {
   https: (HttpHop & { policy: HstsPolicy | null; mixedContent: MixedContentHint[] }) | null;
   /** The plain-HTTP chain starting at http://host[:port]/; empty when not asked. */
   httpChain: HttpHop[];
+  /** Redirects recorded but not fetched (another host, link-local, another address class), with the reason. */
+  redirectsNotFollowed?: Array<{ from: string; to: string; reason: string }>;
 }
 
 /** What probeMtls (./mtls.ts) saw. */

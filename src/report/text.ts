@@ -3,6 +3,7 @@
  * with its evidence and remediation. Colour only when asked (the CLI decides from the TTY and NO_COLOR).
  */
 import { textStyle, type TextStyle } from './style.js';
+import { printable } from '../bytes.js';
 import type { Finding, Severity } from '../model/index.js';
 import { PILLARS, PILLAR_TITLES, SEVERITIES } from '../model/index.js';
 import type { Grade } from '../policy/grade.js';
@@ -34,11 +35,12 @@ function counts(c: Paint, by: Record<Severity, number>): string {
 }
 
 function findingBlock(c: Paint, f: Finding): string[] {
+  // Evidence and targets carry peer-supplied text (a request line, a certificate name): controls are made visible.
   return [
-    `${c.severity[f.severity](`[${f.severity.toUpperCase()}]`)} ${c.bold(f.id)}  ${f.target}  ${c.dim(`(${f.pillar})`)}`,
-    `    ${f.title}`,
-    `    ${c.dim('evidence:')} ${f.evidence}`,
-    `    ${c.dim('fix:')}      ${f.remediation}`,
+    `${c.severity[f.severity](`[${f.severity.toUpperCase()}]`)} ${c.bold(printable(f.id))}  ${printable(f.target)}  ${c.dim(`(${f.pillar})`)}`,
+    `    ${printable(f.title)}`,
+    `    ${c.dim('evidence:')} ${printable(f.evidence)}`,
+    `    ${c.dim('fix:')}      ${printable(f.remediation)}`,
     ...(f.references.length ? [`    ${c.dim('refs:')}     ${f.references.join(', ')}`] : []),
   ];
 }
@@ -60,11 +62,11 @@ export function renderText(doc: ReportDocument, opts: TextOptions = {}): string 
   );
   for (const p of PILLARS) {
     const g = r.grades.pillars[p];
-    const worst = g.worstTarget && g.grade && !g.grade.startsWith('A') ? c.dim(`  worst: ${targetLabel(doc, g.worstTarget)}`) : '';
+    const worst = g.worstTarget && g.grade && !g.grade.startsWith('A') ? c.dim(`  worst: ${printable(targetLabel(doc, g.worstTarget))}`) : '';
     out.push(`  ${PILLAR_TITLES[p].padEnd(24)} ${gradePaint(c, g.grade)} ${String(r.summary.byPillar[p]).padStart(4)} finding(s)${worst}`);
   }
   out.push('', `${c.bold('Findings')}  ${counts(c, r.summary.bySeverity)}${r.accepted.length ? c.dim(`  (${r.accepted.length} accepted risk(s) not counted)`) : ''}`, '');
-  const label = (t: (typeof r.targets)[number]) => (t.name ? `${t.name} ${t.target}` : t.target);
+  const label = (t: (typeof r.targets)[number]) => printable(t.name ? `${t.name} ${t.target}` : t.target);
   const width = Math.min(56, Math.max(6, ...r.targets.map((t) => label(t).length)));
   out.push(c.dim(`  ${'TARGET'.padEnd(width)}  ALL  ${PILLARS.map((p) => SHORT[p].padEnd(4)).join(' ')}  FINDINGS`));
   for (const t of r.targets) {
@@ -84,7 +86,7 @@ export function renderText(doc: ReportDocument, opts: TextOptions = {}): string 
   }
   if (r.accepted.length) {
     out.push(c.bold('Accepted risks'), '');
-    for (const a of r.accepted) out.push(`  ${a.finding.id}  ${a.finding.target}  until ${a.risk.expires}: ${a.risk.reason}`);
+    for (const a of r.accepted) out.push(printable(`  ${a.finding.id}  ${a.finding.target}  until ${a.risk.expires}: ${a.risk.reason}`));
     out.push('');
   }
   return out.join('\n');

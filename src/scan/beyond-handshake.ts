@@ -31,6 +31,8 @@ export interface BeyondHandshakeOptions {
   mtls?: 'auto' | 'always' | 'never';
   /** Plain-HTTP port whose redirect chain to follow for a web target; default 80 for https on 443, else none. */
   httpPort?: number | null;
+  /** Which HTTP redirects to follow (src/posture/http.ts); default `same-host`. */
+  redirects?: import('../posture/http.js').RedirectPolicy;
   /**
    * Resolver settings for DNS checks of the target's name; absent: no DNS checks. `caIds` names the CAA issuer
    * domains of CAs the built-in table does not know (a private CA), as `dns caa --caa-id` does.
@@ -101,7 +103,7 @@ export async function probeBeyondHandshake(target: ParsedTarget, tls: TlsFacts |
       const httpPort = plainScheme === 'http' ? target.port : options.httpPort !== undefined ? options.httpPort : target.port === 443 ? 80 : null;
       out.http = await probeHttp(
         { target: target.input, host, name, httpsPort: plainScheme === 'http' ? null : target.port, httpPort },
-        { timeoutMs, signal },
+        { timeoutMs, signal, ...(options.redirects ? { redirects: options.redirects } : {}) },
       );
       const found = checks.run('http', out.http, target.input);
       // For http:// the HTTP probe's first answer already says what speaks there: one request per target, not two.

@@ -90,7 +90,7 @@ test('openssl s_client with -verify_return_error -verify_hostname accepts only t
     timeoutMs: 20_000,
   });
   assert.deepEqual(withVerdict(report, 'accepted'), ['baseline']);
-  assert.match(report.results[0]!.evidence, /application data \(first read \d+ bytes\) \(redacted, \d+ bytes, sha256 [0-9a-f]+…, holds the canary token\)/);
+  assert.match(report.results[0]!.evidence, /application data \(first read \d+ bytes\) \(redacted, \d+–\d+ bytes, run hmac [0-9a-f]{8}…, holds the canary token\)/);
   assert.equal(withVerdict(report, 'accepted-plaintext').length, 0);
 });
 

@@ -150,3 +150,10 @@ test('HTTP: garbage and over-long heads are refused with MitmError codes', () =>
   assert.ok(isMitmError(garbage.error, 'MG_ERR_MALFORMED'));
   assert.match(sent(garbage), /^HTTP\/1\.1 400/);
 });
+
+test('HTTP: terminal controls in the request line or a header are refused (RFC 9112 §3, RFC 9110 §5.5)', () => {
+  for (const head of ['GET /\x1b[2J\x1b[H HTTP/1.1', 'GET /ok\x07 HTTP/1.1', 'GET / HTTP/1.1\r\nUser-Agent: x\x1b]0;owned\x07', 'GET / HTTP/1.1\r\nAuthorization: \x1b[2JBasic eA==']) {
+    assert.throws(() => parseRequestHead(head), (e) => isMitmError(e, 'MG_ERR_MALFORMED'), JSON.stringify(head));
+  }
+  assert.equal(parseRequestHead('GET /ok HTTP/1.1\r\nUser-Agent: a\tb').headers[0]![1], 'a\tb', 'HTAB is allowed in a field value');
+});

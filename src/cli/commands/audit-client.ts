@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MitmError } from '../../errors.js';
-import { APP_PROTOCOLS, isAppProtocol, runExecAudit, SCENARIOS, startAudit, type AuditOptions, type AuditReport } from '../../audit/index.js';
+import { APP_PROTOCOLS, bindsBeyondLoopback, isAppProtocol, runExecAudit, SCENARIOS, startAudit, type AuditOptions, type AuditReport } from '../../audit/index.js';
 import { renderAddresses, renderAuditText } from '../../audit/report.js';
 import { findingsToSarif } from '../../report/sarif.js';
 import { collect, EXIT, parseFormat, parsePositiveInt, printJson, STYLE } from '../output.js';
@@ -17,6 +17,7 @@ interface AuditCliOptions {
   protocol: string;
   host?: string;
   bind?: string;
+  client?: string;
   scenario?: string;
   exclude?: string;
   pin?: boolean;
@@ -88,6 +89,7 @@ export function register(program: Command): void {
     .option('--protocol <name>', `application protocol: ${APP_PROTOCOLS.join(', ')}`, 'https')
     .option('--host <name>', 'host name the certificates are issued for and clients connect to', 'localhost')
     .option('--bind <address>', 'address to listen on (loopback by default)', '127.0.0.1')
+    .option('--client <address>', "whose connections count: the audited client's IP address, 'first' (default beyond loopback: the first address to connect) or 'any'")
     .option('--scenario <ids>', 'comma-separated scenario ids to run (the baseline is always added)')
     .option('--exclude <ids>', 'comma-separated scenario ids to leave out')
     .option('--pin', 'the client pins the baseline key ({pin}): also run the pin-mismatch scenario')
@@ -109,10 +111,18 @@ export function register(program: Command): void {
       if (opts.proxy && opts.protocol !== 'https' && opts.protocol !== 'tls') throw new MitmError('MG_ERR_USAGE', '--proxy tunnels https or tls only');
       if (!opts.exec && !opts.listen && !opts.proxy) throw new MitmError('MG_ERR_USAGE', 'choose a mode: --exec <command>, --listen or --proxy');
       if (opts.exec && opts.listen) throw new MitmError('MG_ERR_USAGE', '--exec and --listen exclude each other');
+      const bind = opts.bind ?? '127.0.0.1';
+      if (bindsBeyondLoopback(bind)) {
+        // Every host that can reach this address can now talk to a server holding forged certificates — and, unless
+        // told whose connections count, could make a client look careless (or careful).
+        const who = opts.client === 'any' ? 'connections from ANY host are counted' : opts.client && opts.client !== 'first' ? `only connections from ${opts.client} are counted` : 'only connections from the first address to connect are counted (pass --client <address> to name it)';
+        process.stderr.write(`warning: --bind ${bind} serves the hostile endpoint beyond this machine; ${who}\n`);
+      }
       const base: AuditOptions = {
         protocol: opts.protocol,
         host: opts.host ?? 'localhost',
-        bind: opts.bind ?? '127.0.0.1',
+        bind,
+        ...(opts.client ? { clientAddress: opts.client } : {}),
         ...(ids(opts.scenario) ? { only: ids(opts.scenario)! } : {}),
         ...(ids(opts.exclude) ? { exclude: ids(opts.exclude)! } : {}),
         pin: opts.pin ?? false,

@@ -67,10 +67,10 @@ export function register(program: Command): void {
     .option(...stateOption)
     .option('--format <format>', 'text or json', 'text')
     .action(async (opts: UpOptions) => {
-      const { readLabState, processAlive, writeLabState, removeLabState, startLab, startLabAudit, labAuditBasePort, labAuditCaPath } = await import('../../lab/index.js');
+      const { readLabState, verifyLabProcess, processIdentity, writeLabState, removeLabState, startLab, startLabAudit, labAuditBasePort, labAuditCaPath } = await import('../../lab/index.js');
       const statePath = resolve(opts.state);
       const existing = readLabState(statePath);
-      if (existing && processAlive(existing.pid)) throw new MitmError('MG_ERR_USAGE', `the lab is already running (pid ${existing.pid}); run \`mitmguard lab down\` first`);
+      if (existing && verifyLabProcess(existing).running) throw new MitmError('MG_ERR_USAGE', `the lab is already running (pid ${existing.pid}); run \`mitmguard lab down\` first`);
       const basePort = opts.basePort ? parsePositiveInt('--base-port', opts.basePort, 65_000) : 0;
       if (opts.foreground) {
         const running = await startLab({ basePort });
@@ -79,8 +79,10 @@ export function register(program: Command): void {
           await running.stop();
           throw err;
         });
+        const identity = processIdentity(process.pid);
         writeLabState(statePath, {
           pid: process.pid,
+          ...(identity ? { process: identity } : {}),
           startedAt: new Date().toISOString(),
           rootPem: running.rootPem,
           endpoints: running.endpoints.map((e) => ({ name: e.spec.name, title: e.spec.title, target: e.target, port: e.port, pillar: e.spec.pillar })),
@@ -126,14 +128,19 @@ export function register(program: Command): void {
     .description('Stop the background lab')
     .option(...stateOption)
     .action(async (opts: { state: string }) => {
-      const { readLabState, processAlive, removeLabState } = await import('../../lab/index.js');
+      const { readLabState, processAlive, verifyLabProcess, removeLabState } = await import('../../lab/index.js');
       const statePath = resolve(opts.state);
       const s = readLabState(statePath);
       if (!s) {
         process.stdout.write('no lab is running\n');
         return;
       }
-      if (processAlive(s.pid)) {
+      const check = verifyLabProcess(s);
+      if (!check.running && check.alive) {
+        // Never signal a process we cannot prove is our lab: the state file may be planted, or the pid reused.
+        throw new MitmError('MG_ERR_CONFIG', `${statePath}: ${check.reason}; not signalling it (remove the file if the lab is gone)`);
+      }
+      if (check.running) {
         process.kill(s.pid, 'SIGTERM');
         for (let i = 0; i < 50 && processAlive(s.pid); i++) await sleep(100);
       }
@@ -147,9 +154,9 @@ export function register(program: Command): void {
     .option(...stateOption)
     .option('--format <format>', 'text or json', 'text')
     .action(async (opts: { state: string; format: string }) => {
-      const { readLabState, processAlive, portOpen, labAuditCaPath } = await import('../../lab/index.js');
+      const { readLabState, verifyLabProcess, portOpen, labAuditCaPath } = await import('../../lab/index.js');
       const s = readLabState(resolve(opts.state));
-      const alive = s ? processAlive(s.pid) : false;
+      const alive = s ? verifyLabProcess(s).running : false;
       const endpoints = s ? await Promise.all(s.endpoints.map(async (e) => ({ ...e, listening: alive && (await portOpen(e.port)) }))) : [];
       const caFile = labAuditCaPath(resolve(opts.state));
       const scenarios = s?.audit ? await Promise.all(s.audit.scenarios.map(async (a) => ({ ...a, listening: alive && (await portOpen(a.port)) }))) : [];

@@ -22,6 +22,7 @@ export interface ScanCommandOptions {
   caaId?: string[];
   tlsOnly?: boolean;
   resolve?: string[];
+  followRedirects?: string;
 }
 
 
@@ -29,6 +30,12 @@ export interface ScanCommandOptions {
 async function beyondHandshakeFromOptions(opts: ScanCommandOptions): Promise<import('../../scan/scan.js').ScanOptions['beyondHandshake']> {
   if (opts.tlsOnly) return false;
   const out: Exclude<import('../../scan/scan.js').ScanOptions['beyondHandshake'], boolean | undefined> = { mtls: opts.mtls ? 'always' : 'auto' };
+  if (opts.followRedirects !== undefined) {
+    const { REDIRECT_POLICIES } = await import('../../posture/http.js');
+    const policy = REDIRECT_POLICIES.find((p) => p === opts.followRedirects);
+    if (!policy) throw new MitmError('MG_ERR_USAGE', `--follow-redirects must be one of ${REDIRECT_POLICIES.join(', ')}`);
+    out.redirects = policy;
+  }
   if (opts.ca?.length) {
     const { loadTrustStore } = await import('../../x509/trust-store-files.js');
     const store = loadTrustStore({ paths: opts.ca });
@@ -69,6 +76,7 @@ export function register(program: Command): void {
     .option('--dns-anchor <file>', 'with --dns-resolver: trust anchor file (DS or DNSKEY records, zone-file format) for a private zone; default the root KSKs')
     .option('--caa-id <org=domain>', 'with --dns-resolver: the CAA domain of an issuer organisation (a private CA); repeatable', collect)
     .option('--tls-only', 'TLS facts only: skip certificate validation, posture, HTTP and mTLS probes')
+    .option('--follow-redirects <policy>', 'HTTP redirects to follow: same-host (default), same-class (other hosts of the target\'s address class, never link-local) or any')
     .option('--resolve <name:port:addr>', 'connect to addr for name on port (curl syntax); SNI, name checks and DNS still use the name; repeatable', collect);
   addInventoryOptions(cmd)
     .action(async (targets: string[], opts: ScanCommandOptions & InventoryCliOptions) => {
