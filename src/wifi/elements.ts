@@ -6,6 +6,7 @@
  * RSN and WPA fields are little-endian.
  */
 import { MitmError } from '../errors.js';
+import { printable as printableText } from '../bytes.js';
 import { MAX_ELEMENTS, MAX_SUITES } from './limits.js';
 import { akmName, cipherName, MICROSOFT_OUI, WFA_OUI, type Suite } from './suites.js';
 
@@ -182,9 +183,10 @@ export function ssidText(b: Uint8Array): string {
   return printable(b);
 }
 
+/** Valid UTF-8 is kept with its control characters made visible (bytes.ts printable); anything else byte by byte. */
 function printable(b: Uint8Array): string {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(b);
-  if (!text.includes('\ufffd') && !/[\x00-\x1f\x7f]/.test(text)) return text;
+  if (!text.includes('\ufffd')) return printableText(text);
   return [...b].map((x) => (x >= 0x20 && x < 0x7f && x !== 0x5c ? String.fromCharCode(x) : `\\x${x.toString(16).padStart(2, '0')}`)).join('');
 }
 

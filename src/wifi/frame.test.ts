@@ -153,3 +153,17 @@ describe('element memo', () => {
     }
   });
 });
+
+describe('SSIDs from the air', () => {
+  it('control characters, C1 controls and bidi overrides are shown as escapes, never passed to a terminal', () => {
+    // "Corp" ESC [2J, then U+009B (C2 9B) and U+202E (E2 80 AE): valid UTF-8 with terminal and bidi controls
+    const ssid = Buffer.from('Corp\x1b[2J\u009b\u202e', 'utf8');
+    const mpdu = beaconMpdu(`00${ssid.length.toString(16).padStart(2, '0')} ${ssid.toString('hex')}`);
+    const e = decodeDot11(frame(LINKTYPE_IEEE802_11, mpdu));
+    if (e.kind !== 'beacon') return assert.fail('not a beacon');
+    assert.equal(e.elements.ssid, 'Corp\\x1b[2J\\x9b\\u202e');
+    // invalid UTF-8 is escaped byte by byte
+    const raw = decodeDot11(frame(LINKTYPE_IEEE802_11, beaconMpdu('0003 ff415c')));
+    if (raw.kind === 'beacon') assert.equal(raw.elements.ssid, '\\xffA\\x5c');
+  });
+});

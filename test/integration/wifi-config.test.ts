@@ -131,3 +131,19 @@ describe('oversized configuration files', () => {
     }
   });
 });
+
+describe('hostile names in text output', () => {
+  it('an SSID with terminal escapes is printed as visible escapes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mg-esc-'));
+    try {
+      const f = join(dir, 'wpa_supplicant.conf');
+      writeFileSync(f, 'network={\n\tssid="Free\x1b[2J\x1b]0;pwned\x07Wifi"\n\tkey_mgmt=NONE\n}\n', { mode: 0o600 });
+      const r = await cli(['wifi', 'config', f]);
+      assert.equal(r.code, 0, r.stderr); // open auto-connect is medium, below --fail-on high
+      assert.ok(!r.stdout.includes('\x1b'), 'no raw ESC reaches the terminal');
+      assert.match(r.stdout, /Free\\(x1b|u001b)\[2J/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

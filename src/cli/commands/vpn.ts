@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { toMitmError } from '../../errors.js';
 import { checksFor } from '../../checks/areas.js';
 import { TOOL_NAME, VERSION } from '../../version.js';
+import { printable } from '../../bytes.js';
 import { colors, EXIT, parseFormat, parseSeverity, printJson } from '../output.js';
 import { exitFor, findingsText } from './wifi.js';
 
@@ -28,11 +29,11 @@ export function register(program: Command): void {
       const r = auditVpnConfigs(files);
       if (format === 'json') printJson({ tool: TOOL_NAME, version: VERSION, configs: r.configs, errors: r.errors, findings: r.findings });
       else {
-        const out = r.configs.map((c) =>
+        const out = r.configs.map((c) => printable(
           c.kind === 'openvpn' ? `  ${c.file}: OpenVPN ${c.role}${c.remotes.length ? ` of ${c.remotes.join(', ')}` : ''}`
           : c.kind === 'wireguard' ? `  ${c.file}: WireGuard, ${c.peers.length} peers`
-          : `  ${c.file}: strongSwan, connections ${c.connections.map((x) => x.name).join(', ')}`);
-        for (const e of r.errors) out.push(colors.red(`  ${e.file}: ${e.code}: ${e.message}`));
+          : `  ${c.file}: strongSwan, connections ${c.connections.map((x) => x.name).join(', ')}`));
+        for (const e of r.errors) out.push(colors.red(printable(`  ${e.file}: ${e.code}: ${e.message}`)));
         if (r.findings.length) out.push('findings:', findingsText(r.findings));
         process.stdout.write(out.join('\n') + '\n');
       }

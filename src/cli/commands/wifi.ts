@@ -11,6 +11,7 @@ import { EMPTY_BASELINE, parseAirBaseline } from '../../wifi/baseline.js';
 import { readFrames } from '../../wifi/read-frames.js';
 import { auditWifiConfigs } from '../../wifi/config/read.js';
 import { TOOL_NAME, VERSION } from '../../version.js';
+import { printable } from '../../bytes.js';
 import { colors, EXIT, parseFormat, parseSeverity, printJson, SEVERITY_COLOR } from '../output.js';
 
 interface CommonOptions {
@@ -21,7 +22,8 @@ interface CommonOptions {
 const header = () => ({ tool: TOOL_NAME, version: VERSION });
 
 export function findingsText(findings: Finding[]): string {
-  return findings.map((f) => `  ${SEVERITY_COLOR[f.severity](f.severity.padEnd(8))} ${f.id} ${colors.dim(f.target)}\n           ${f.evidence}`).join('\n');
+  // Targets and evidence carry SSIDs from the air and names from files: control characters are shown, never obeyed.
+  return findings.map((f) => `  ${SEVERITY_COLOR[f.severity](f.severity.padEnd(8))} ${f.id} ${colors.dim(printable(f.target))}\n           ${printable(f.evidence)}`).join('\n');
 }
 
 export function exitFor(findings: Finding[], failOn: Severity): void {
@@ -68,7 +70,7 @@ export function register(program: Command): void {
       for await (const frame of readFrames(live ? process.stdin : file)) {
         const alerts = analysis.push(frame);
         frames++;
-        if (live) for (const f of alerts) process.stderr.write(`mitmguard: alert: ${f.severity} ${f.id} ${f.target}: ${f.evidence}\n`);
+        if (live) for (const f of alerts) process.stderr.write(printable(`mitmguard: alert: ${f.severity} ${f.id} ${f.target}: ${f.evidence}`) + '\n');
         if (stop.signal.aborted) break;
       }
     } catch (err) {
@@ -94,7 +96,7 @@ export function register(program: Command): void {
       out.push(colors.bold('  BSSID              CH   dBm  SECURITY                     PMF       SSID'));
       for (const n of [...report.networks].sort((a, b) => a.ssid.localeCompare(b.ssid) || a.bssid.localeCompare(b.bssid))) {
         const extra = [n.security.tkip ? 'TKIP' : '', n.security.wps ? 'WPS' : ''].filter(Boolean).join(' ');
-        out.push(`  ${n.bssid}  ${String(n.channel ?? '?').padStart(3)}  ${String(n.signalDbm ?? '').padStart(4)}  ${(n.security.label + (extra ? ` ${extra}` : '')).padEnd(27)}  ${n.security.pmf.padEnd(8)}  ${n.hidden ? '<hidden>' : JSON.stringify(n.ssid)}`);
+        out.push(`  ${n.bssid}  ${String(n.channel ?? '?').padStart(3)}  ${String(n.signalDbm ?? '').padStart(4)}  ${(n.security.label + (extra ? ` ${extra}` : '')).padEnd(27)}  ${n.security.pmf.padEnd(8)}  ${n.hidden ? '<hidden>' : printable(JSON.stringify(n.ssid))}`);
       }
       if (report.findings.length) out.push('findings:', findingsText(report.findings));
       process.stdout.write(out.join('\n') + '\n');
@@ -113,8 +115,8 @@ export function register(program: Command): void {
     if (format === 'json') printJson({ ...header(), profiles: result.profiles, errors: result.errors, findings: result.findings });
     else {
       const out = [`${result.profiles.length} profiles in ${result.files} files`];
-      for (const p of result.profiles) out.push(`  ${p.file}:${p.line}  ${p.format.padEnd(14)} ${p.role.padEnd(6)} ${JSON.stringify(p.ssid ?? p.name)}  ${p.keyMgmt.join(',')}  pmf ${p.pmf}`);
-      for (const e of result.errors) out.push(colors.red(`  ${e.file}: ${e.code}: ${e.message}`));
+      for (const p of result.profiles) out.push(printable(`  ${p.file}:${p.line}  ${p.format.padEnd(14)} ${p.role.padEnd(6)} ${JSON.stringify(p.ssid ?? p.name)}  ${p.keyMgmt.join(',')}  pmf ${p.pmf}`));
+      for (const e of result.errors) out.push(colors.red(printable(`  ${e.file}: ${e.code}: ${e.message}`)));
       if (result.findings.length) out.push('findings:', findingsText(result.findings));
       process.stdout.write(out.join('\n') + '\n');
     }
