@@ -12,6 +12,7 @@ const PURE = [
   '^src/capture/(?!file|live|chain-judge|index)',
   '^src/ca/(observation|sign-policy|audit-log|acme/jws)\\.ts$',
   '^src/tunnel/(identity|metrics)\\.ts$',
+  '^src/wifi/(?!read-frames\\.ts$|config/read\\.ts$)', '^src/vpn/(openvpn|wireguard|strongswan|routing|text|observations)\\.ts$',
 ];
 /**
  * Known, named exceptions (docs/architecture.md, "Departures"): the client-audit checks are made from the scenario

@@ -55,6 +55,15 @@ PEERS=(
   "haproxy haproxy"
   "wrk wrk"
   "certbot certbot"
+  "wpa_supplicant wpasupplicant"
+  "hostapd hostapd"
+  "openvpn openvpn"
+  "wireguard-go wireguard-go"
+  "wg wireguard-tools"
+  "ping iputils-ping"
+  "swanctl strongswan-swanctl"
+  "swanctl strongswan-charon"
+  "swanctl libstrongswan-standard-plugins"
 )
 
 missing=()

@@ -27,6 +27,8 @@ export const CHECK_AREAS: readonly CheckArea[] = [
   { name: 'bgp', kinds: ['bgp-alert'], load: async () => (await import('./bgp.js')).bgpChecks },
   { name: 'capture', kinds: ['capture-alert', 'capture-summary'], load: async () => (await import('./capture.js')).captureChecks },
   { name: 'ca', kinds: ['ca'], load: async () => (await import('./ca.js')).caChecks },
+  { name: 'wifi', kinds: ['wifi-network', 'wifi-alert', 'wifi-profile'], load: async () => (await import('./wifi.js')).wifiChecks },
+  { name: 'vpn', kinds: ['vpn-openvpn', 'vpn-wireguard', 'vpn-ipsec', 'vpn-routing', 'vpn-client-audit'], load: async () => (await import('./vpn.js')).vpnChecks },
 ];
 
 const loaded = new Map<string, Promise<CheckRegistry>>();

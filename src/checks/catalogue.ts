@@ -15,6 +15,8 @@ import { auditChecks } from './audit.js';
 import { bgpChecks } from './bgp.js';
 import { captureChecks } from './capture.js';
 import { caChecks } from './ca.js';
+import { wifiChecks } from './wifi.js';
+import { vpnChecks } from './vpn.js';
 
 export const catalogue = new CheckRegistry([
   ...certificateChecks,
@@ -27,4 +29,6 @@ export const catalogue = new CheckRegistry([
   ...bgpChecks,
   ...captureChecks,
   ...caChecks,
+  ...wifiChecks,
+  ...vpnChecks,
 ]);

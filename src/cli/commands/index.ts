@@ -23,4 +23,6 @@ export const commands: readonly CommandEntry[] = [
   { name: 'watch', load: () => import('./watch.js') },
   { name: 'ca', load: () => import('./ca.js') },
   { name: 'tunnel', load: () => import('./tunnel.js') },
+  { name: 'wifi', load: () => import('./wifi.js') },
+  { name: 'vpn', load: () => import('./vpn.js') },
 ];
