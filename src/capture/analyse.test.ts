@@ -7,6 +7,9 @@ import { CaptureFileDecoder } from './file-format.js';
 import { ACK, arp, cat, ether, ip6, ipv4, ipv6, mac, pcapFile, PSH, SYN, tcp, text, udp, type TestFrame } from './testdata/build.js';
 import { dhcpOffer } from './testdata/build.js';
 import { RFC8448_CLIENT_HELLO, RFC8448_SERVER_HELLO } from '../tls/wire/testdata/rfc8448.js';
+import { ja3, ja4, ja4s } from '../tls/wire/fingerprint.js';
+import { parseClientHello } from '../tls/wire/client-hello-parse.js';
+import { parseServerHello } from '../tls/wire/server-hello.js';
 
 const GW = '02:00:00:00:00:01';
 const VICTIM = '02:00:00:00:00:0a';
@@ -126,7 +129,13 @@ describe('TLS and plain text', () => {
     ]);
     assert.equal(r.summary.tls.length, 1);
     const t = r.summary.tls[0]!;
-    assert.deepEqual([t.sni, t.version, t.cipherSuite, t.ja3, t.ja4, t.ja4s], ['server', 'TLSv1.3', 'TLS_AES_128_GCM_SHA256', null, null, null]);
+    assert.deepEqual([t.sni, t.version, t.cipherSuite], ['server', 'TLSv1.3', 'TLS_AES_128_GCM_SHA256']);
+    // The fingerprints are those of src/tls/wire/fingerprint.ts (tested there against FoxIO's published examples) for
+    // the same hellos, however the bytes were split over segments.
+    assert.equal(t.ja3, ja3(parseClientHello(RFC8448_CLIENT_HELLO)).hash);
+    assert.equal(t.ja4, ja4(parseClientHello(RFC8448_CLIENT_HELLO)).ja4);
+    assert.equal(t.ja4s, ja4s(parseServerHello(RFC8448_SERVER_HELLO.subarray(4))).ja4);
+    assert.match(t.ja4!, /^t13d\d{4}00_[0-9a-f]{12}_[0-9a-f]{12}$/);
     assert.equal(r.summary.encryption.flows.encrypted, 1);
     assert.deepEqual(r.findings, []);
   });

@@ -31,7 +31,7 @@ function tshark(file: string, filter: string | null, fields: string[]): string[]
 interface Summary {
   frames: number;
   flows: { tcp: number; udp: number };
-  tls: Array<{ sni: string | null; version: string | null; cipherSuite: string | null }>;
+  tls: Array<{ sni: string | null; version: string | null; cipherSuite: string | null; ja3: string | null; ja4: string | null }>;
   dns: Array<{ name: string; answers: string[] }>;
 }
 
@@ -118,6 +118,15 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
         .sort();
       assert.deepEqual(o.summary.tls.map((t) => `${t.version} ${t.cipherSuite}`).sort(), theirs);
       assert.ok(theirs.includes('TLSv1.2 TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256') && theirs.some((t) => t.startsWith('TLSv1.3')));
+    });
+
+    it(`${which}: the same JA3 as tshark for every ClientHello, and a JA4 of the right form (tshark 4.0 computes no JA4)`, () => {
+      const file = which === 'pcap' ? pcap : pcapng;
+      const o = ours(file);
+      const theirs = tshark(file, 'tls.handshake.type == 1', ['tls.handshake.ja3']).map((r) => r[0]).sort();
+      assert.ok(theirs.length >= 2, JSON.stringify(theirs));
+      assert.deepEqual(o.summary.tls.map((t) => t.ja3).sort(), theirs);
+      for (const t of o.summary.tls) assert.match(t.ja4 ?? '', /^t1[23][di]\d{4}[0-9a-z]{2}_[0-9a-f]{12}_[0-9a-f]{12}$/, JSON.stringify(t));
     });
 
     it(`${which}: same DNS answers`, () => {

@@ -6,6 +6,7 @@
  */
 import { MitmError, toMitmError } from '../../errors.js';
 import { CONTENT_TYPE, HANDSHAKE_TYPE, LIMITS, parseCertificateList, parseClientHello, parseServerHello, RecordSplitter, suiteName, groupName, versionName } from '../../tls/wire/index.js';
+import { ja3, ja4, ja4s } from '../../tls/wire/fingerprint.js';
 import type { Direction } from '../flows.js';
 
 export interface TlsClientHelloFacts {
@@ -121,8 +122,8 @@ export class TlsHandshakeDecoder {
             cipherSuiteCodes: ch.cipherSuites,
             extensionTypes: ch.extensions.map((e) => e.type),
             groupCodes: ch.groups,
-            ja3: null,
-            ja4: null,
+            ja3: ja3(ch).hash,
+            ja4: ja4(ch).ja4,
           },
           frameNumber,
           ts,
@@ -143,7 +144,7 @@ export class TlsHandshakeDecoder {
           group: sh.keyShareGroup === null ? null : groupName(sh.keyShareGroup),
           helloRetryRequest: sh.helloRetryRequest,
           extensionTypes: [...sh.extensions.keys()],
-          ja4s: null,
+          ja4s: ja4s(sh).ja4,
         },
         frameNumber,
         ts,
