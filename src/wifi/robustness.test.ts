@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { isMitmError } from '../errors.js';
 import { decodeDot11, LINKTYPE_IEEE802_11, LINKTYPE_PPI, LINKTYPE_RADIOTAP } from './frame.js';
 import { WifiIntrusionDetector } from './detect.js';
-import { PcapClassicReader } from './pcap-classic.js';
+import { CaptureFileDecoder } from '../capture/file-format.js';
 
 const ROUNDS = 3000;
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -104,7 +104,7 @@ describe('802.11 decoder robustness', () => {
     for (let i = 0; i < ROUNDS; i++) {
       const m = mutate(file, rnd);
       try {
-        const r = new PcapClassicReader();
+        const r = new CaptureFileDecoder();
         r.push(m.subarray(0, 13));
         r.push(m.subarray(13));
         r.end();

@@ -188,6 +188,16 @@ describe('wifi capture against scapy-built frames and tshark', () => {
     assert.ok(doc.findings.some((f: { id: string }) => f.id === 'wifi.ids.evil-twin-weaker'));
   });
 
+  it('a pcapng file (editcap) gives the same frames and findings as the pcap it was made from', async () => {
+    const ng = join(dir, 'attacks.pcapng');
+    execFileSync('editcap', ['-F', 'pcapng', attacks, ng], { timeout: 60_000 });
+    const fromPcap = JSON.parse((await cli(['wifi', 'capture', attacks, '--baseline', baseline, '--format', 'json'])).stdout);
+    const fromNg = JSON.parse((await cli(['wifi', 'capture', ng, '--baseline', baseline, '--format', 'json'])).stdout);
+    assert.ok(fromPcap.findings.length > 0);
+    assert.deepEqual(fromNg.findings.map((f: { id: string; evidence: string }) => `${f.id} ${f.evidence}`), fromPcap.findings.map((f: { id: string; evidence: string }) => `${f.id} ${f.evidence}`));
+    assert.deepEqual(fromNg.frames.total ?? fromNg.frames, fromPcap.frames.total ?? fromPcap.frames);
+  });
+
   it('a file that is not a capture, or a bad baseline, exits 2 with an error code', async () => {
     const junk = join(dir, 'junk.pcap');
     writeFileSync(junk, 'this is not a pcap file at all');
