@@ -146,6 +146,8 @@ interface Measure {
   serverCpuMs: number;
   connections: number;
   rssMb: number;
+  /** The tool's own CPU time (user + system), ms. */
+  toolCpuMs: number;
   stdout: string;
 }
 
@@ -155,12 +157,14 @@ async function measure(fleet: Fleet, cmd: string, args: string[]): Promise<Measu
   const cpu0 = cpuMs(worker);
   const acc0 = await accepts(fleet.statusPort);
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, cwd: root, timeout: 1_800_000 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M CPU_S=%U+%S', cmd, ...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, cwd: root, timeout: 1_800_000 });
   const wallMs = performance.now() - t0;
   const acc1 = await accepts(fleet.statusPort);
   const cpu1 = cpuMs(worker);
   const rss = Number(/MAXRSS_KB=(\d+)/.exec(r.stderr ?? '')?.[1] ?? NaN) / 1024;
-  return { wallMs, serverCpuMs: cpu1 - cpu0, connections: acc1 - acc0, rssMb: rss, stdout: r.stdout ?? '' };
+  const cpu = /CPU_S=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
+  const toolCpuMs = cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN;
+  return { wallMs, serverCpuMs: cpu1 - cpu0, connections: acc1 - acc0, rssMb: rss, toolCpuMs, stdout: r.stdout ?? '' };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -219,10 +223,10 @@ async function main(): Promise<void> {
       const runs: Measure[] = [];
       for (let i = 0; i < RUNS; i++) runs.push(await measure(fleet, t.cmd, t.args));
       const m = runs.find((r) => r.wallMs === median(runs.map((x) => x.wallMs)))!;
-      results[t.name] = { ...m, serverCpuMs: median(runs.map((r) => r.serverCpuMs)), runs: runs.map((r) => Math.round(r.wallMs)) };
+      results[t.name] = { ...m, serverCpuMs: median(runs.map((r) => r.serverCpuMs)), toolCpuMs: median(runs.map((r) => r.toolCpuMs)), runs: runs.map((r) => Math.round(r.wallMs)) };
       console.log(
         `${t.name.padEnd(32)} wall ${(m.wallMs / 1000).toFixed(2).padStart(6)} s (runs ${runs.map((r) => (r.wallMs / 1000).toFixed(2)).join(' ')})` +
-          `  nginx worker CPU ${(results[t.name]!.serverCpuMs / 1000).toFixed(2)} s  connections/endpoint ${(m.connections / SIZE).toFixed(1)}  peak RSS ${m.rssMb.toFixed(0)} MB`,
+          `  own CPU ${(results[t.name]!.toolCpuMs / 1000).toFixed(2)} s  nginx worker CPU ${(results[t.name]!.serverCpuMs / 1000).toFixed(2)} s  connections/endpoint ${(m.connections / SIZE).toFixed(1)}  peak RSS ${m.rssMb.toFixed(0)} MB`,
       );
     }
     const mg = results['mitmguard scan (default)']!;
@@ -248,7 +252,7 @@ async function main(): Promise<void> {
       runs: RUNS,
       machine: { cpus: cpus().length, node: nodeVersion, loadBefore: load0.map((x) => Math.round(x * 10) / 10), loadAfter: load1.map((x) => Math.round(x * 10) / 10) },
       tools: Object.fromEntries(
-        Object.entries(results).map(([k, v]) => [k, { wallMs: Math.round(v.wallMs), runsMs: v.runs, serverCpuMs: v.serverCpuMs, connectionsPerEndpoint: Math.round((v.connections / SIZE) * 10) / 10, peakRssMb: Math.round(v.rssMb) }]),
+        Object.entries(results).map(([k, v]) => [k, { wallMs: Math.round(v.wallMs), runsMs: v.runs, serverCpuMs: v.serverCpuMs, toolCpuMs: Math.round(v.toolCpuMs), connectionsPerEndpoint: Math.round((v.connections / SIZE) * 10) / 10, peakRssMb: Math.round(v.rssMb) }]),
       ),
       sameFactsAsNmap: sameFacts,
     };
