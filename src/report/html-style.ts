@@ -63,6 +63,12 @@ header{background:#243b53 !important;-webkit-print-color-adjust:exact;print-colo
 .grade,.sev{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .toolbar,.why details{display:none}
 #executive{break-after:page}
+main{max-width:none;padding:8px 0 24px}
+th,td{padding:4px 6px}
+#targets table{font-size:11px}#targets th{font-size:8.5px;letter-spacing:0}#targets td.t{font-size:10.5px;word-break:break-all}
+#targets .grade.sm{min-width:26px;height:20px;line-height:20px;font-size:11px}
+#targets .sev{font-size:9px;padding:0 5px}
+.why-grid{grid-template-columns:1fr 1fr}
 .finding{break-inside:avoid;display:block !important}
 details.finding::details-content{content-visibility:visible;display:block}
 details.finding>.body{display:block}
