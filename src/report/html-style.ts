@@ -63,6 +63,17 @@ header{background:#243b53 !important;-webkit-print-color-adjust:exact;print-colo
 .grade,.sev{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .toolbar,.why details{display:none}
 #executive{break-after:page}
+body{font-size:11px;line-height:1.4}
+header{padding:14px 20px}header h1{font-size:17px}header .overall .grade{width:58px;height:58px;font-size:30px;line-height:58px}
+h2{font-size:14px;margin:14px 0 8px}
+.card{padding:8px 12px}.grade{min-width:36px;height:36px;line-height:36px;font-size:18px}
+.risks li{margin:0 0 4px}.legend{margin-top:10px}.legend table td{padding:2px 8px;font-size:10px}
+main{max-width:none;padding:8px 0 24px}
+th,td{padding:4px 6px}
+#targets table{font-size:11px}#targets th{font-size:8.5px;letter-spacing:0}#targets td.t{font-size:10.5px;word-break:break-all}
+#targets .grade.sm{min-width:26px;height:20px;line-height:20px;font-size:11px}
+#targets .sev{font-size:9px;padding:0 5px}
+.why-grid{grid-template-columns:1fr 1fr}
 .finding{break-inside:avoid;display:block !important}
 details.finding::details-content{content-visibility:visible;display:block}
 details.finding>.body{display:block}

@@ -236,3 +236,20 @@ export function notAssessed(report: ReportDocument): string[] {
     .filter((t) => !t.ok && (NOT_REACHED_CODES.has(t.error?.code ?? 'MG_ERR_INTERNAL') || t.findings.length === 0))
     .map((t) => `${t.target} (${t.error?.code ?? 'MG_ERR_INTERNAL'}: ${t.error?.message ?? 'not scanned'})`);
 }
+
+/**
+ * The names, owners and tags a previous report already carries (`mitmguard report old-report.json` without
+ * `--inventory`): re-grading keeps who owns what instead of printing "no owner" everywhere.
+ */
+export function labelsOfReport(doc: ScanDocument): Required<Pick<BuildReportOptions, 'tags' | 'owners' | 'names'>> {
+  const targets = (doc as Partial<ReportDocument>).report?.targets;
+  const out = { tags: {} as Record<string, string[]>, owners: {} as Record<string, string>, names: {} as Record<string, string> };
+  if (!Array.isArray(targets)) return out;
+  for (const t of targets) {
+    if (!t || typeof t.target !== 'string') continue;
+    if (Array.isArray(t.tags) && t.tags.every((x) => typeof x === 'string')) out.tags[t.target] = t.tags;
+    if (typeof t.owner === 'string') out.owners[t.target] = t.owner;
+    if (typeof t.name === 'string') out.names[t.target] = t.name;
+  }
+  return out;
+}

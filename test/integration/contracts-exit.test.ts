@@ -12,12 +12,15 @@ import { freePort } from '../helpers/tls-servers.js';
 import { BIN, mg, ROOT, startBackgroundLab, type BackgroundLab } from './contracts-helpers.js';
 
 let lab: BackgroundLab;
-let closed: number;
 
 before(async () => {
   lab = await startBackgroundLab();
-  closed = await freePort();
 });
+/**
+ * A port nothing listens on, taken just before each use: a port freed once at the start could be reused by a server
+ * another test starts on this shared machine in the meantime.
+ */
+const closePort = (): Promise<number> => freePort();
 after(async () => {
   await lab?.stop();
 });
@@ -28,7 +31,7 @@ const UNASSESSED = /^mitmguard: could not assess 127\.0\.0\.1:\d+ \(MG_ERR_CONNE
 describe('case 1: a target that could not be assessed is exit 2 in every format', () => {
   for (const format of FORMATS) {
     it(`scan of a closed port, --format ${format}: exit 2 and says what could not be assessed`, async () => {
-      const r = await mg(['scan', `127.0.0.1:${closed}`, '--format', format, '--timeout', '3000']);
+      const r = await mg(['scan', `127.0.0.1:${await closePort()}`, '--format', format, '--timeout', '3000']);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, UNASSESSED);
     });
@@ -36,8 +39,8 @@ describe('case 1: a target that could not be assessed is exit 2 in every format'
 
   it('the same under a policy and through an inventory: exit 2', async () => {
     const inv = join(lab.dir, 'closed.yaml');
-    writeFileSync(inv, `targets:\n  - target: 127.0.0.1:${closed}\n    owner: web-team\n`);
-    const withPolicy = await mg(['scan', '--policy', 'intermediate', `127.0.0.1:${closed}`, '--timeout', '3000']);
+    const withPolicy = await mg(['scan', '--policy', 'intermediate', `127.0.0.1:${await closePort()}`, '--timeout', '3000']);
+    writeFileSync(inv, `targets:\n  - target: 127.0.0.1:${await closePort()}\n    owner: web-team\n`);
     assert.equal(withPolicy.code, 2, withPolicy.stderr);
     assert.match(withPolicy.stderr, UNASSESSED);
     const inventory = await mg(['scan', '--inventory', inv, '--format', 'sarif', '--journal', join(lab.dir, 'closed.jsonl'), '--timeout', '3000']);
@@ -46,7 +49,7 @@ describe('case 1: a target that could not be assessed is exit 2 in every format'
   });
 
   it('--allow-unreachable judges the rest by --fail-on: exit 0 when nothing else is wrong', async () => {
-    const r = await mg(['scan', `127.0.0.1:${closed}`, '--format', 'sarif', '--allow-unreachable', '--timeout', '3000']);
+    const r = await mg(['scan', `127.0.0.1:${await closePort()}`, '--format', 'sarif', '--allow-unreachable', '--timeout', '3000']);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /could not assess/);
   });

@@ -253,3 +253,24 @@ describe('case 14: one flag vocabulary and help that reads well', () => {
     assert.doesNotMatch(audit.stdout, /\(default:[^)]*\)\s*\(default:/);
   });
 });
+
+describe('case 15 (CLI side): owners from the inventory in text, JUnit and SARIF, and kept when a report is re-read', () => {
+  it('scan --inventory with owners, then report in each format, without the inventory', async () => {
+    const inv = join(lab.dir, 'owners.yaml');
+    writeFileSync(inv, `targets:\n  - target: ${lab.hostPort('legacy')}\n    name: legacy\n    owner: web-team\n  - target: ${lab.hostPort('expired')}\n    name: expired\n    owner: platform-team\n`);
+    const saved = join(lab.dir, 'owners-report.json');
+    const scan = await mg(['scan', '--inventory', inv, '--ca', lab.root, '-f', 'json', '-o', saved, '--journal', join(lab.dir, 'owners.jsonl')]);
+    assert.equal(scan.code, 1, scan.stderr);
+    const text = await mg(['report', saved]);
+    assert.match(text.stdout, /^ {2}legacy 127\.0\.0\.1:\d+ +C +C .* web-team +1 high/m);
+    assert.match(text.stdout, /^ {4}owner: {4}platform-team$/m);
+    // Two targets: the worst of each first, then the next worst.
+    assert.match(text.stdout, /^Top 5 risks\n {2}1\. critical Certificate outside its validity period — expired 127\.0\.0\.1:\d+ \(owner platform-team\)\n {2}2\. high {5}Protocol version below the policy minimum — legacy 127\.0\.0\.1:\d+ \(owner web-team\)$/m);
+    const junit = await mg(['report', saved, '-f', 'junit']);
+    assert.match(junit.stdout, /<property name="owner" value="web-team"\/>/);
+    assert.match(junit.stdout, /Owner: platform-team/);
+    const sarif = JSON.parse((await mg(['report', saved, '-f', 'sarif'])).stdout);
+    const owners = new Set(sarif.runs[0].results.map((r: { properties: { owner?: string } }) => r.properties.owner));
+    assert.deepEqual([...owners].sort(), ['platform-team', 'web-team']);
+  });
+});

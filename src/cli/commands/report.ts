@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .argument('<scan.json>', 'a document written by `mitmguard scan --format json` (or a previous report)')
     .option('-f, --format <format>', FORMATS.join(', '), 'text')
     .option('--policy <file|preset>', 'policy file or preset: modern, intermediate (default), nist-800-52r2, ncsc-nl')
-    .option('--inventory <file>', 'inventory for tags, owners, names and expectations')
+    .option('--inventory <file>', 'inventory for tags, owners, names and expectations (default: those of a report given as input)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join(', ')} (default: the policy's failOn, high in every preset)`)
     .option(...ALLOW_UNREACHABLE)
@@ -40,7 +40,7 @@ export function register(program: Command): void {
       if (opts.output) checkOutputPath(opts.output);
       if (opts.format === 'pdf') checkPdfOutput(opts.output);
       const previous = opts.previous ? await loadPrevious(opts.previous) : undefined;
-      const { buildReport, notAssessed, parseScanDocument, renderReport } = await import('../../report/index.js');
+      const { buildReport, labelsOfReport, notAssessed, parseScanDocument, renderReport } = await import('../../report/index.js');
       const { loadPolicy } = await import('../../policy/file.js');
       const { loadInventory, policyWithExpectations, inventoryLabels } = await import('../../inventory/file.js');
       let text: string;
@@ -52,7 +52,8 @@ export function register(program: Command): void {
       const scan = parseScanDocument(text, file);
       const entries = opts.inventory ? loadInventory(opts.inventory) : [];
       const policy = policyWithExpectations(loadPolicy(opts.policy), entries);
-      const report = buildReport(scan, policy, inventoryLabels(entries));
+      // Names, owners and tags: the inventory's when given, else those a re-read report already carries.
+      const report = buildReport(scan, policy, entries.length ? inventoryLabels(entries) : labelsOfReport(scan));
       if (previous) report.report.previous = previous;
       const failOn = failOnOption ?? policy.failOn;
       const finish = () =>
