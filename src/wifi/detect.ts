@@ -309,9 +309,16 @@ export class WifiIntrusionDetector implements Detector<Dot11Event> {
     return { networks: [...this.networks.values()].map((n) => n.obs), alerts: [...this.alerts], networksDropped: this.networksDropped };
   }
 
-  /** Findings of the inventory: the `wifi.network.*` checks on every network seen. */
+  /**
+   * Findings of the inventory: the `wifi.network.*` checks. With a baseline that lists our networks, only those are
+   * judged (a neighbour's open network is inventory, not our finding; impersonations of ours are alerts); without one,
+   * every network seen is (a survey). Allow-listed SSIDs and BSSIDs are never judged.
+   */
   networkFindings(): Finding[] {
-    return [...this.networks.values()].flatMap((n) => registry.run('wifi-network', n.obs, networkTarget(n.obs.ssid, n.obs.bssid)));
+    const own = this.baseline.networks.length > 0;
+    return [...this.networks.values()]
+      .filter((n) => (!own || n.obs.known) && !this.baseline.allowSsids.includes(n.obs.ssid) && !this.baseline.allowBssids.includes(n.obs.bssid))
+      .flatMap((n) => registry.run('wifi-network', n.obs, networkTarget(n.obs.ssid, n.obs.bssid)));
   }
 
   private raiseOnce(key: string, ...args: Parameters<WifiIntrusionDetector['raise']>): void {

@@ -19,6 +19,26 @@ import { CIPHER_SUITES } from '../../src/tls/wire/suites.js';
 import { dhParamsPem, startNodeTlsServer, type TestServer } from '../helpers/tls-servers.js';
 import { DOWNGRD, record, serverHello } from '../helpers/hostile-tls-server.js';
 import { HRR_RANDOM } from '../../src/tls/wire/server-hello.js';
+import { SEED_FRAMES, SEED_PCAP } from '../../src/wifi/testdata/frames.js';
+
+/** The Wi-Fi and VPN seeds: the decoder's seed frames and the sample configurations the integration tests run. */
+export function wifiVpnSeeds(): Record<string, Uint8Array[]> {
+  const hex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
+  const byLink = (lt: number) => SEED_FRAMES.filter(([l]) => l === lt).map(([, h]) => hex(h));
+  const file = (dir: string, name: string) => Uint8Array.from(readFileSync(join(ROOT, dir, name)));
+  const wifi = 'src/wifi/config/testdata';
+  const vpn = 'src/vpn/testdata';
+  return {
+    'wifi-radiotap': byLink(127),
+    'wifi-ppi': byLink(192),
+    'wifi-80211': byLink(105),
+    'wifi-pcap': [hex(SEED_PCAP)],
+    'wifi-config': ['bad-wpa_supplicant.conf', 'good-wpa_supplicant.conf', 'CorpEap-bad.nmconnection', 'bad-hostapd.conf'].map((f) => file(wifi, f)),
+    'wifi-iwd': ['Campus.8021x', 'CorpNet.psk'].map((f) => file(wifi, f)),
+    'wifi-baseline': [utf8('networks:\n  - ssid: CorpNet\n    bssids: ["02:00:00:00:10:01"]\n    security: wpa3-personal\nallow: { bssids: [], ssids: [Cafe] }\npolicy: { requireWpa3: true }\nthresholds: { deauthFrames: 20, windowSeconds: 10 }\n')],
+    'vpn-config': ['good-client.ovpn', 'careless-server.conf', 'wg-full.conf', 'bad-swanctl.conf', 'bad-ipsec.conf'].map((f) => file(vpn, f)),
+  };
+}
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -186,5 +206,6 @@ export async function makeSeeds(): Promise<Record<string, Uint8Array[]>> {
     inventory: [utf8('version: 1\ndefaults:\n  owner: web team\ntargets:\n  - target: https://a.test\n    tags: [web, prod]\n    expect: { mtls: true }\n  - target: smtp://mail.test:25\n    sni: mail.test\n')],
     'scan-document': [utf8(JSON.stringify({ tool: 'mitmguard', version: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', targets: [{ target: 'a.test:443', ok: false, error: { code: 'MG_ERR_CONNECT', message: 'refused' }, tls: null, findings: [], durationMs: 3 }] }))],
     target: ['https://a.test:8443', 'smtp://[2001:db8::1]:25', 'b.test', 'postgres://db.test:5432'].map(utf8),
+    ...wifiVpnSeeds(),
   };
 }

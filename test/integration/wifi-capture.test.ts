@@ -151,6 +151,9 @@ describe('wifi capture against scapy-built frames and tshark', () => {
     const doc = JSON.parse(r.stdout);
     const t = doc.findings.find((f: { id: string; target: string }) => f.id === 'wifi.network.wpa3-transition' && f.target.startsWith('CorpMixed'));
     assert.equal(t.severity, 'high');
+    // With a baseline, only our own networks are judged: the neighbours' WEP and open networks are inventory only.
+    assert.deepEqual([...new Set(doc.findings.map((f: { target: string }) => f.target.split(' ')[0]))], ['CorpMixed']);
+    assert.equal(doc.networks.length, 14);
   });
 
   it("'-' reads a pcap stream from stdin and alerts on stderr while it still flows, as from tcpdump -w -", async () => {
