@@ -32,7 +32,7 @@ export function wifiVpnSeeds(): Record<string, Uint8Array[]> {
     'wifi-radiotap': byLink(127),
     'wifi-ppi': byLink(192),
     'wifi-80211': byLink(105),
-    'wifi-pcap': [hex(SEED_PCAP)],
+    'capture-file': [hex(SEED_PCAP)],
     'wifi-config': ['bad-wpa_supplicant.conf', 'good-wpa_supplicant.conf', 'CorpEap-bad.nmconnection', 'bad-hostapd.conf'].map((f) => file(wifi, f)),
     'wifi-iwd': ['Campus.8021x', 'CorpNet.psk'].map((f) => file(wifi, f)),
     'wifi-baseline': [utf8('networks:\n  - ssid: CorpNet\n    bssids: ["02:00:00:00:10:01"]\n    security: wpa3-personal\nallow: { bssids: [], ssids: [Cafe] }\npolicy: { requireWpa3: true }\nthresholds: { deauthFrames: 20, windowSeconds: 10 }\n')],

@@ -30,7 +30,7 @@ import { parseCertificate, parseCertificates } from '../../src/x509/certificate.
 import { parseCrl } from '../../src/x509/crl.js';
 import { decodePem } from '../../src/x509/pem.js';
 import { decodeDot11 } from '../../src/wifi/frame.js';
-import { PcapClassicReader } from '../../src/wifi/pcap-classic.js';
+import { CaptureFileDecoder } from '../../src/capture/file-format.js';
 import { parseWifiConfig } from '../../src/wifi/config/detect-format.js';
 import { parseAirBaseline } from '../../src/wifi/baseline.js';
 import { auditVpnText } from '../../src/vpn/read.js';
@@ -48,9 +48,9 @@ export interface FuzzTarget {
 const text = (b: Uint8Array) => new TextDecoder('utf-8', { fatal: false }).decode(b);
 const frame = (linkType: number, data: Uint8Array) => decodeDot11({ linkType, data, timestampUs: 0, originalLength: data.length, interfaceId: 0, frameNumber: 1 });
 
-/** The classic pcap reader, fed in two pieces as a stream delivers it. */
+/** The pcap/pcapng decoder (src/capture, which the Wi-Fi wing reads through), fed in two pieces as a stream delivers it. */
 function readPcap(b: Uint8Array): unknown {
-  const r = new PcapClassicReader();
+  const r = new CaptureFileDecoder();
   const cut = b.length >> 1;
   const frames = [...r.push(b.subarray(0, cut)), ...r.push(b.subarray(cut))];
   r.end();
@@ -104,7 +104,7 @@ export const TARGETS: Record<string, FuzzTarget> = {
   'wifi-radiotap': { what: '802.11 frame behind a radiotap header (link type 127)', run: (b) => frame(127, b) },
   'wifi-ppi': { what: '802.11 frame behind a PPI header (link type 192)', run: (b) => frame(192, b) },
   'wifi-80211': { what: 'bare 802.11 frame (link type 105): management frames, elements, EAPOL-Key', run: (b) => frame(105, b) },
-  'wifi-pcap': { what: 'classic pcap file (src/wifi/pcap-classic.ts)', run: readPcap },
+  'capture-file': { what: 'pcap or pcapng file (src/capture/file-format.ts)', run: readPcap },
   'wifi-config': { what: 'wpa_supplicant.conf, NetworkManager keyfile, hostapd.conf', run: (b) => parseWifiConfig(text(b), 'wifi.conf') },
   'wifi-iwd': { what: 'iwd network profile', run: (b) => parseWifiConfig(text(b), 'Net.8021x') },
   'wifi-baseline': { what: 'air baseline (YAML)', run: (b) => parseAirBaseline(text(b), 'air.yaml') },
