@@ -163,7 +163,7 @@ export interface GoBgp extends Router {
 }
 
 /** Start gobgpd (AS `asn`) with one eBGP neighbour; routes are added through its gRPC API with the `gobgp` CLI. */
-export async function startGoBgp(opts: { asn: number; routerId: string; localAddress: string; localPort: number; neighborAddress?: string; neighborPort?: number; neighborAs?: number; bmp?: { port: number; policy: 'pre-policy' | 'post-policy' | 'local-rib' | 'all' } }): Promise<GoBgp> {
+export async function startGoBgp(opts: { asn: number; routerId: string; localAddress: string; localPort: number; neighborAddress?: string; neighborPort?: number; neighborAs?: number; bmp?: { port: number; policy: 'pre-policy' | 'post-policy' | 'local-rib' | 'all' }; mrtUpdates?: string }): Promise<GoBgp> {
   const dir = mkdtempSync(join(tmpdir(), 'mitmguard-gobgp-'));
   const api = await freePort('127.0.0.1');
   const conf = join(dir, 'gobgpd.toml');
@@ -174,6 +174,7 @@ export async function startGoBgp(opts: { asn: number; routerId: string; localAdd
       '  [neighbors.transport.config]', `    remote-port = ${opts.neighborPort}`, `    local-address = "${opts.localAddress}"`,
       '  [neighbors.ebgp-multihop.config]', '    enabled = true', '    multihop-ttl = 2',
     ] : []),
+    ...(opts.mrtUpdates ? ['[[mrt-dump]]', '  [mrt-dump.config]', '    dump-type = "updates"', `    file-name = "${opts.mrtUpdates}"`] : []),
     ...(opts.bmp ? ['[[bmp-servers]]', '  [bmp-servers.config]', '    address = "127.0.0.1"', `    port = ${opts.bmp.port}`, `    route-monitoring-policy = "${opts.bmp.policy}"`] : []),
     '',
   ].join('\n'));
