@@ -40,6 +40,7 @@ PEERS=(
   "gobgpd gobgpd"
   "bzip2 bzip2"
   "stayrtr stayrtr"
+  "exabgp exabgp"
 )
 
 missing=()
