@@ -64,6 +64,7 @@ PEERS=(
   "swanctl strongswan-swanctl"
   "swanctl strongswan-charon"
   "swanctl libstrongswan-standard-plugins"
+  "exabgp exabgp"
 )
 
 missing=()

@@ -163,7 +163,7 @@ export interface GoBgp extends Router {
 }
 
 /** Start gobgpd (AS `asn`) with one eBGP neighbour; routes are added through its gRPC API with the `gobgp` CLI. */
-export async function startGoBgp(opts: { asn: number; routerId: string; localAddress: string; localPort: number; neighborAddress?: string; neighborPort?: number; neighborAs?: number; bmp?: { port: number; policy: 'pre-policy' | 'post-policy' | 'local-rib' | 'all' } }): Promise<GoBgp> {
+export async function startGoBgp(opts: { asn: number; routerId: string; localAddress: string; localPort: number; neighborAddress?: string; neighborPort?: number; neighborAs?: number; bmp?: { port: number; policy: 'pre-policy' | 'post-policy' | 'local-rib' | 'all' }; mrtUpdates?: string }): Promise<GoBgp> {
   const dir = mkdtempSync(join(tmpdir(), 'mitmguard-gobgp-'));
   const api = await freePort('127.0.0.1');
   const conf = join(dir, 'gobgpd.toml');
@@ -174,6 +174,7 @@ export async function startGoBgp(opts: { asn: number; routerId: string; localAdd
       '  [neighbors.transport.config]', `    remote-port = ${opts.neighborPort}`, `    local-address = "${opts.localAddress}"`,
       '  [neighbors.ebgp-multihop.config]', '    enabled = true', '    multihop-ttl = 2',
     ] : []),
+    ...(opts.mrtUpdates ? ['[[mrt-dump]]', '  [mrt-dump.config]', '    dump-type = "updates"', `    file-name = "${opts.mrtUpdates}"`] : []),
     ...(opts.bmp ? ['[[bmp-servers]]', '  [bmp-servers.config]', '    address = "127.0.0.1"', `    port = ${opts.bmp.port}`, `    route-monitoring-policy = "${opts.bmp.policy}"`] : []),
     '',
   ].join('\n'));
@@ -216,6 +217,35 @@ export async function birdRoaRoutes(bird: Bird, table: 'master4' | 'master6', st
     if (as && prefix) out.push(`${prefix} AS${as[1]}`);
   }
   return out.sort();
+}
+
+/**
+ * Start ExaBGP 4 (`exabgp`, Debian exabgp) as a speaker that connects to one neighbour and announces static routes
+ * (`routes`: prefix and AS path). Runs in the foreground in its own directory (its control FIFOs go there).
+ */
+export async function startExaBgp(opts: { asn: number; routerId: string; localAddress: string; neighborAddress: string; neighborPort: number; neighborAs: number; routes: Array<{ prefix: string; path: number[] }> }): Promise<Router> {
+  const dir = mkdtempSync(join(tmpdir(), 'mitmguard-exabgp-'));
+  const conf = join(dir, 'exabgp.conf');
+  writeFileSync(conf, [
+    `neighbor ${opts.neighborAddress} {`, `  router-id ${opts.routerId};`, `  local-address ${opts.localAddress};`, `  local-as ${opts.asn};`, `  peer-as ${opts.neighborAs};`,
+    `  connect ${opts.neighborPort};`, '  family { ipv4 unicast; }', '  static {',
+    ...opts.routes.map((r) => `    route ${r.prefix} next-hop ${opts.localAddress} as-path [ ${r.path.join(' ')} ];`),
+    '  }', '}', '',
+  ].join('\n'));
+  const env = { ...process.env, 'exabgp.daemon.user': 'root', 'exabgp.daemon.daemonize': 'false', 'exabgp.log.destination': 'stdout', 'exabgp.api.pipename': 'mitmguard-exabgp' };
+  let out = '';
+  const child = spawn('exabgp', [conf], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (d: Buffer) => { out = (out + d.toString()).slice(-8000); };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  child.on('error', (e) => { out += `\nexabgp: ${e.message}`; });
+  return {
+    name: 'exabgp', dir, log: () => out,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Poll `probe` every 200 ms until it returns true, at most `timeoutMs`. */

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { concatBytes } from '../../src/bytes.js';
 import { decodeMessage, encodeKeepalive, encodeOpen, encodeUpdate, messageLength, type BgpMessage } from '../../src/bgp/message.js';
-import { encodePeerIndexTable, encodeRibRecord } from '../../src/bgp/mrt-writer.js';
+import { encodeBgp4mpMessage, encodeBgp4mpStateChange, encodePeerIndexTable, encodeRibRecord } from '../../src/bgp/mrt-writer.js';
 import { parsePrefix } from '../../src/bgp/prefix.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -116,11 +116,27 @@ describe('mitmguard bgp (CLI)', { timeout: 180_000 }, () => {
     assert.match(badPrefix.stderr, /MG_ERR_USAGE/);
   });
 
-  it('dump prints what bgpdump -m prints for the same file', async () => {
-    const ours = await cli(['bgp', 'dump', f('hijack.mrt')]);
-    assert.equal(ours.code, 0);
-    const theirs = await execFileP('bgpdump', ['-m', f('hijack.mrt')]);
-    assert.equal(ours.stdout, theirs.stdout);
+  it('dump prints what bgpdump -m prints for the same file, every record type included', async () => {
+    // BGP4MP_ET with microseconds, a 2-byte-AS MESSAGE with AS4_PATH, IPv6 MP_REACH/MP_UNREACH, an RFC 8050 ADD-PATH
+    // RIB record, AS_SETs, aggregator, atomic aggregate, MED, LOCAL_PREF, communities, state changes.
+    const peerInfo = { peerAs: 64601, localAs: 64512, peerAddress: '198.18.0.1', localAddress: '198.18.0.254' };
+    const all = concatBytes([
+      rib(true),
+      encodeRibRecord(1796000000, 7, parsePrefix('203.0.113.0/25'), [{ peerIndex: 0, originatedTime: 1796000003, pathId: 7, attributes: { origin: 'EGP', asPath: [{ type: 'sequence', asns: [64601] }, { type: 'set', asns: [64610, 64611] }], nextHop: '198.18.0.1', med: 5, localPref: 100, atomicAggregate: true, aggregator: { asn: 64601, address: '198.18.0.1' }, communities: [64601 * 65536 + 7] } }], true),
+      encodeBgp4mpStateChange({ timestamp: 1796000100, ...peerInfo }, 1, 6),
+      encodeBgp4mpMessage({ timestamp: 1796000101, microseconds: 123456, ...peerInfo }, encodeUpdate({ attributes: { origin: 'IGP', asPath: [{ type: 'sequence', asns: [64601, 64999] }], nextHop: '198.18.0.1', largeCommunities: [[4200000001, 1, 2]] }, nlri: [{ prefix: parsePrefix('198.51.100.0/25') }], withdrawn: [{ prefix: parsePrefix('203.0.113.128/25') }] }, { as4: true })),
+      encodeBgp4mpMessage({ timestamp: 1796000102, ...peerInfo, as4: false }, encodeUpdate({ attributes: { origin: 'INCOMPLETE', asPath: [{ type: 'sequence', asns: [64601, 23456] }], as4Path: [{ type: 'sequence', asns: [4200000005] }], nextHop: '198.18.0.1' }, nlri: [{ prefix: parsePrefix('198.51.100.128/25') }] }, { as4: false })),
+      encodeBgp4mpMessage({ timestamp: 1796000103, ...peerInfo, peerAddress: '2001:db8::2', localAddress: '2001:db8::1' }, encodeUpdate({ attributes: { origin: 'IGP', asPath: [{ type: 'sequence', asns: [64601] }], mpReach: { afi: 2, safi: 1, nextHops: ['2001:db8::2', 'fe80::2'], nlri: [{ prefix: parsePrefix('2001:db8:2::/48') }] }, mpUnreach: { afi: 2, safi: 1, withdrawn: [{ prefix: parsePrefix('2001:db8:3::/48') }] } } }, { as4: true })),
+      encodeBgp4mpStateChange({ timestamp: 1796000104, ...peerInfo }, 6, 1),
+    ]);
+    writeFileSync(f('all.mrt'), all);
+    for (const file of [f('hijack.mrt'), f('all.mrt')]) {
+      const ours = await cli(['bgp', 'dump', file]);
+      assert.equal(ours.code, 0, ours.stderr);
+      const theirs = await execFileP('bgpdump', ['-m', file]);
+      assert.ok(theirs.stdout.split('\n').length >= 4);
+      assert.equal(ours.stdout, theirs.stdout, file);
+    }
   });
 
   /** Start `bgp collect --listen 127.0.0.1:0` and wait for the port it prints. */

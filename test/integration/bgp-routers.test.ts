@@ -1,7 +1,7 @@
 /**
  * Real routers writing real MRT: BIRD 2 as the legitimate origin (AS65001) and as a route collector (AS65000) that
  * logs every BGP message (`mrtdump`) and dumps its tables (`mrt dump`, TABLE_DUMP_V2); GoBGP as a hijacker
- * (AS65666) announcing our prefix and a more-specific of it. All on loopback addresses of this run's own, private
+ * (AS65666) announcing our prefix and a more-specific of it; ExaBGP as a second hijacker (AS65667) of another prefix. All on loopback addresses of this run's own, private
  * AS numbers, documentation prefixes.
  *
  * - Our decoder agrees with `bgpdump -m` line for line on every file the collector wrote (plain, gzip and bzip2).
@@ -24,7 +24,7 @@ import { collectFromPeer, type SessionSummary } from '../../src/bgp/collector.js
 import { BgpMonitor } from '../../src/bgp/monitor.js';
 import { RovTable } from '../../src/bgp/rov.js';
 import type { Finding } from '../../src/model/index.js';
-import { birdRoaRoutes, freePort, loopbackNet, startBird, startGoBgp, waitFor, type Bird, type GoBgp } from '../helpers/bgp-routers.js';
+import { birdRoaRoutes, freePort, loopbackNet, startBird, startExaBgp, startGoBgp, waitFor, type Bird, type GoBgp, type Router } from '../helpers/bgp-routers.js';
 import { mrtEvents } from '../../src/bgp/events.js';
 import { formatPrefix } from '../../src/bgp/prefix.js';
 
@@ -74,11 +74,12 @@ function snapshot(src: string, dir: string, name: string): string {
 
 const ids = (doc: { findings: Array<{ id: string; target: string }> }) => doc.findings.map((f) => `${f.id} ${f.target}`).sort();
 
-describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
+describe('BGP against BIRD 2, GoBGP and ExaBGP', { timeout: 240_000 }, () => {
   const net = loopbackNet();
   let collector: Bird;
   let origin: Bird;
   let hijacker: GoBgp | undefined;
+  let exabgp: Router | undefined;
   let work: string;
   /** Ports: the collector's, the origin's, the hijacker's. */
   let pc = 0;
@@ -99,6 +100,7 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
       peers: [
         { name: 'origin', localAddress: net(2), localPort: pc, neighborAddress: net(1), neighborPort: po, asn: 65001, localAs: 65000, import: true, export: false },
         { name: 'hijacker', localAddress: net(2), localPort: pc, neighborAddress: net(3), neighborPort: ph, asn: 65666, localAs: 65000, import: true, export: false },
+        { name: 'exa', localAddress: net(2), localPort: pc, neighborAddress: net(5), asn: 65667, localAs: 65000, passive: true, import: true, export: false },
         { name: 'mitmguard', localAddress: net(2), localPort: pc, neighborAddress: net(4), asn: 65100, localAs: 65000, passive: true, import: false, export: true, addPathsTx: true },
       ],
     });
@@ -124,6 +126,7 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
     stopLive.abort();
     await liveSession;
     await hijacker?.stop();
+    await exabgp?.stop();
     await origin?.stop();
     await collector?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
@@ -148,14 +151,16 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
     assert.ok(doc.rpki!.valid >= 6 && doc.rpki!.invalid === 0, JSON.stringify(doc.rpki));
   });
 
-  it('with GoBGP hijacking: exact-prefix and more-specific hijacks, MOAS and RPKI invalid, from the RIB dump and the message log alike', async () => {
+  it('with GoBGP and ExaBGP hijacking: exact-prefix and more-specific hijacks, MOAS and RPKI invalid, from the RIB dump and the message log alike', async () => {
     hijacker = await startGoBgp({ asn: 65666, routerId: '198.18.0.3', localAddress: net(3), localPort: ph, neighborAddress: net(2), neighborPort: pc, neighborAs: 65000 });
     await hijacker.announce('198.51.100.0/24', ['community', '65000:666']);
     await hijacker.announce('198.51.100.0/25');
     await hijacker.announce('192.0.2.0/24', ['origin', 'igp']);
+    // ExaBGP (AS65667) as a second hijacker, of the mail prefix.
+    exabgp = await startExaBgp({ asn: 65667, routerId: '198.18.0.6', localAddress: net(5), neighborAddress: net(2), neighborPort: pc, neighborAs: 65000, routes: [{ prefix: '203.0.113.0/24', path: [65667] }] });
     await waitFor('the hijacked routes at the collector', async () => {
       const r = await collector.birdc('show route');
-      return r.includes('198.51.100.0/25') && r.includes('192.0.2.0/24') && (r.match(/AS65666/g) ?? []).length >= 3;
+      return r.includes('198.51.100.0/25') && r.includes('192.0.2.0/24') && (r.match(/AS65666/g) ?? []).length >= 3 && /AS65667/.test(r);
     });
     const rib = join(work, 'hijack-rib.mrt');
     await collector.dumpRib(rib);
@@ -164,14 +169,15 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
     assert.ok((await ourLines(`${rib}.master4`)).some((l) => /\|198\.51\.100\.0\/24\|65666\|INCOMPLETE\|.*\|65000:666\|/.test(l)), 'community decoded');
 
     const expected = [
-      'bgp.hijack.exact-prefix 198.51.100.0/24', 'bgp.hijack.moas 198.51.100.0/24', 'bgp.hijack.more-specific 198.51.100.0/24',
-      'bgp.rpki.invalid 198.51.100.0/24', 'bgp.rpki.invalid 198.51.100.0/24',
+      'bgp.hijack.exact-prefix 198.51.100.0/24', 'bgp.hijack.exact-prefix 203.0.113.0/24',
+      'bgp.hijack.moas 198.51.100.0/24', 'bgp.hijack.moas 203.0.113.0/24', 'bgp.hijack.more-specific 198.51.100.0/24',
+      'bgp.rpki.invalid 198.51.100.0/24', 'bgp.rpki.invalid 198.51.100.0/24', 'bgp.rpki.invalid 203.0.113.0/24',
     ];
     const fromRib = await checkMrtFiles([`${rib}.master4`, `${rib}.master6`], { monitors: MONITORS, vrps: VRPS });
     assert.deepEqual(ids(fromRib), expected);
     const fromUpdates = await checkMrtFiles([updates], { monitors: MONITORS, vrps: VRPS });
     assert.deepEqual(ids(fromUpdates), expected);
-    const exact = fromUpdates.findings.find((f) => f.id === 'bgp.hijack.exact-prefix')!;
+    const exact = fromUpdates.findings.find((f) => f.id === 'bgp.hijack.exact-prefix' && f.target === '198.51.100.0/24')!;
     assert.match(exact.evidence, new RegExp(`originated by AS65666, expected AS65001; path 65666; seen from ${net(3).replace(/\./g, '\\.')} AS65666; at 20\\d\\d-`));
     const invalid = fromRib.findings.filter((f) => f.id === 'bgp.rpki.invalid');
     assert.ok(invalid.every((f) => f.severity === 'critical'));
@@ -207,13 +213,13 @@ describe('BGP against BIRD 2 and GoBGP', { timeout: 240_000 }, () => {
       assert.deepEqual(ours[state]!.sort(), bird, state);
     }
     assert.deepEqual(ours.ROA_UNKNOWN, ['192.0.2.0/24 AS65666']);
-    assert.equal(ours.ROA_INVALID!.length, 2);
+    assert.equal(ours.ROA_INVALID!.length, 3);
 
     // The live session saw the same hijacks (BIRD sends it every path, ADD-PATH), through one more AS (65000).
-    await waitFor('the live session to alert', async () => liveFindings.some((f) => f.id === 'bgp.hijack.more-specific'));
+    await waitFor('the live session to alert', async () => liveFindings.some((f) => f.id === 'bgp.hijack.more-specific') && liveFindings.some((f) => f.target === '203.0.113.0/24'));
     const liveIds = [...new Set(liveFindings.map((f) => `${f.id} ${f.target}`))].sort();
-    for (const id of ['bgp.hijack.exact-prefix 198.51.100.0/24', 'bgp.hijack.more-specific 198.51.100.0/24', 'bgp.rpki.invalid 198.51.100.0/24']) assert.ok(liveIds.includes(id), `${id} live: ${liveIds.join(', ')}`);
-    assert.match(liveFindings.find((f) => f.id === 'bgp.hijack.exact-prefix')!.evidence, new RegExp(`path 65000 65666; seen from ${net(2).replace(/\./g, '\\.')} AS65000`));
+    for (const id of ['bgp.hijack.exact-prefix 198.51.100.0/24', 'bgp.hijack.exact-prefix 203.0.113.0/24', 'bgp.hijack.more-specific 198.51.100.0/24', 'bgp.rpki.invalid 198.51.100.0/24']) assert.ok(liveIds.includes(id), `${id} live: ${liveIds.join(', ')}`);
+    assert.match(liveFindings.find((f) => f.id === 'bgp.hijack.exact-prefix' && f.target === '198.51.100.0/24')!.evidence, new RegExp(`path 65000 65666; seen from ${net(2).replace(/\./g, '\\.')} AS65000`));
 
     // The same dump compressed: the reader undoes gzip (node:zlib) and bzip2 (Debian bzip2) on its own.
     await run('gzip', ['-k', `${rib}.master4`]);
