@@ -82,7 +82,13 @@ async function loadSource(source: string, opts: SourceOptions): Promise<Uint8Arr
 
 export function register(program: Command): void {
   const cert = program.command('cert').description('Validate, inspect and pin X.509 certificates (strict RFC 5280 / CABF profile)');
+  registerVerify(cert);
+  registerShow(cert);
+  registerPin(cert);
+}
 
+/** `cert verify` */
+function registerVerify(cert: Command): void {
   cert
     .command('verify')
     .description('Build and validate a path from a leaf to a trust anchor; exit 0 valid, 1 invalid, 2 usage error')
@@ -153,7 +159,10 @@ export function register(program: Command): void {
         process.exitCode = findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.FINDINGS : EXIT.OK;
       } else process.exitCode = a.valid ? EXIT.OK : EXIT.FINDINGS;
     });
+}
 
+/** `cert show` */
+function registerShow(cert: Command): void {
   sourceCommand(cert, 'show', 'Show each certificate of a PEM file or of the chain a server presents (host:port)')
     .action(async (source: string, opts: SourceOptions) => {
       const format = parseFormat(opts.format);
@@ -180,7 +189,10 @@ export function register(program: Command): void {
       });
       process.stdout.write(out.join('\n') + '\n');
     });
+}
 
+/** `cert pin` */
+function registerPin(cert: Command): void {
   sourceCommand(cert, 'pin', 'Print the SPKI pin (sha256//<base64>: curl --pinnedpubkey syntax; the base64 is the HPKP pin-sha256) of each certificate')
     .action(async (source: string, opts: SourceOptions) => {
       const format = parseFormat(opts.format);

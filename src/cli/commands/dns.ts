@@ -130,7 +130,15 @@ const header = () => ({ tool: TOOL_NAME, version: VERSION });
 
 export function register(program: Command): void {
   const dns = program.command('dns').description('DNSSEC validation, spoofed-answer detection, CAA, DANE/TLSA, MTA-STS and TLS-RPT');
+  registerCheck(dns);
+  registerWatch(dns);
+  registerCaa(dns);
+  registerTlsa(dns);
+  registerMail(dns);
+}
 
+/** `dns check` */
+function registerCheck(dns: Command): void {
   withCommon(
     dns.command('check')
       .description('Validate a name from the trust anchor: SECURE, INSECURE, BOGUS or INDETERMINATE, with the reason and the chain')
@@ -157,7 +165,10 @@ export function register(program: Command): void {
     const v = obs.validation;
     finish(findings, opts, v.verdict === 'INDETERMINATE' ? [`${obs.name} ${obs.type} (INDETERMINATE: ${v.reason?.text ?? 'no answer'})`] : []);
   });
+}
 
+/** `dns watch` */
+function registerWatch(dns: Command): void {
   withCommon(
     dns.command('watch')
       .description('Re-check names on an interval; alert when an answer changes or stops validating')
@@ -206,7 +217,10 @@ export function register(program: Command): void {
     if (alerts.length > 0 && !(unassessed.length && !opts.allowUnreachable)) process.exitCode = 1;
     else finish(findings, opts, unassessed);
   });
+}
 
+/** `dns caa` */
+function registerCaa(dns: Command): void {
   withCommon(
     dns.command('caa')
       .description('CAA records for a name and whether the certificate a server presents comes from an allowed CA')
@@ -226,7 +240,10 @@ export function register(program: Command): void {
       ...(obs.error ? [`  error: ${obs.error.code}: ${obs.error.message}`] : []),
     ]);
   });
+}
 
+/** `dns tlsa` */
+function registerTlsa(dns: Command): void {
   withCommon(
     dns.command('tlsa')
       .description('DANE: match the TLSA records of _port._tcp.host against the certificate chain the server presents')
@@ -245,7 +262,10 @@ export function register(program: Command): void {
       ...(obs.error ? [`  error: ${obs.error.code}: ${obs.error.message}`] : []),
     ]);
   });
+}
 
+/** `dns mail` */
+function registerMail(dns: Command): void {
   withCommon(
     dns.command('mail')
       .description('MTA-STS (TXT and HTTPS policy), TLS-RPT and DANE for a mail domain')

@@ -62,10 +62,19 @@ function labDnsLine(dns: { host: string; port: number }, statePath: string): str
 `);
 }
 
+/** Where the running lab records its endpoints: the `--state` option of `lab up`, `down` and `status`. */
+const stateOption = ['--state <file>', 'where the running lab records its endpoints', '.mitmguard/lab.json'] as const;
+
 export function register(program: Command): void {
   const lab = program.command('lab').description('Deliberately flawed TLS and HTTP endpoints on 127.0.0.1, to see every check work');
-  const stateOption = ['--state <file>', 'where the running lab records its endpoints', '.mitmguard/lab.json'] as const;
+  registerUp(lab);
+  registerDown(lab);
+  registerStatus(lab);
+  registerScan(lab);
+}
 
+/** `lab up` */
+function registerUp(lab: Command): void {
   lab
     .command('up')
     .description('Start the lab (in the background unless --foreground)')
@@ -141,7 +150,10 @@ export function register(program: Command): void {
       }
       throw new MitmError('MG_ERR_IO', `the lab did not start${why ? `: ${why}` : ''} (details: ${logPath}; \`mitmguard lab up --foreground\` runs it in this terminal)`);
     });
+}
 
+/** `lab down` */
+function registerDown(lab: Command): void {
   lab
     .command('down')
     .description('Stop the background lab')
@@ -173,7 +185,10 @@ export function register(program: Command): void {
       if (format === 'json') printJson({ stopped: true, pid: s.pid, removed });
       else process.stdout.write(`lab stopped (pid ${s.pid}); removed ${removed.map((f) => f.split('/').pop()).join(', ')} from ${dirname(statePath)} (certificates and keys are minted per start: the next \`lab up\` writes new ones)\n`);
     });
+}
 
+/** `lab status` */
+function registerStatus(lab: Command): void {
   lab
     .command('status')
     .description('Show whether the lab runs and which endpoints answer')
@@ -197,7 +212,10 @@ export function register(program: Command): void {
       }
       process.exitCode = alive ? EXIT.OK : EXIT.FINDINGS;
     });
+}
 
+/** `lab scan` */
+function registerScan(lab: Command): void {
   lab
     .command('scan')
     .description('The main job: start the lab, scan it under the policy, print the report, write files, stop the lab')
