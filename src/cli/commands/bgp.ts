@@ -29,7 +29,14 @@ function parsePeer(text: string): { host: string; port: number } {
 
 export function register(program: Command): void {
   const bgp = program.command('bgp').description('BGP hijack detection and RPKI route origin validation: MRT files, a live collector session, VRPs');
+  registerCheck(bgp);
+  registerRov(bgp);
+  registerDump(bgp);
+  registerCollect(bgp);
+}
 
+/** `bgp check` */
+function registerCheck(bgp: Command): void {
   bgp.command('check')
     .description('Check MRT files (TABLE_DUMP_V2 RIBs, BGP4MP updates; plain, gzip or bzip2) against monitored prefixes and VRPs')
     .argument('<mrt-files...>', 'MRT files, read in order as one stream')
@@ -64,7 +71,10 @@ export function register(program: Command): void {
       const failed = doc.files.some((f) => f.error);
       process.exitCode = failed ? EXIT.ERROR : doc.findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.FINDINGS : EXIT.OK;
     });
+}
 
+/** `bgp rov` */
+function registerRov(bgp: Command): void {
   bgp.command('rov')
     .description('RFC 6811 route origin validation of one route: valid, invalid (origin AS or max length) or not found')
     .argument('<prefix>', 'the announced prefix, e.g. 192.0.2.0/24')
@@ -96,7 +106,10 @@ export function register(program: Command): void {
       }
       process.exitCode = r.state === 'invalid' ? EXIT.FINDINGS : EXIT.OK;
     });
+}
 
+/** `bgp dump` */
+function registerDump(bgp: Command): void {
   bgp.command('dump')
     .description('Print the routes of MRT files as `bgpdump -m` lines (one route per line, pipe-separated)')
     .argument('<mrt-files...>', 'MRT files (plain, gzip or bzip2)')
@@ -116,7 +129,10 @@ export function register(program: Command): void {
       }
       process.exitCode = EXIT.OK;
     });
+}
 
+/** `bgp collect` */
+function registerCollect(bgp: Command): void {
   bgp.command('collect')
     .alias('watch')
     .description('Peer with routers as a passive route collector (it never announces) and run the monitors live')
