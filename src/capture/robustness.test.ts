@@ -18,30 +18,11 @@ import { decodeArp, decodeIpv4, decodeIpv6, decodeNd, decodeTcp } from './packet
 import { ACK, arp, cat, ether, ip6, ipv4, ipv6, mac, Pcapng, pcapFile, PSH, SYN, tcp, text, udp } from './testdata/build.js';
 import { dhcpOffer } from './testdata/build.js';
 import { RFC8448_CLIENT_HELLO, RFC8448_SERVER_HELLO } from '../tls/wire/testdata/rfc8448.js';
+import { mutate as mutateWith, prng } from '../../test/fuzz/mutate.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mutate(seed: Uint8Array, r: () => number): Uint8Array {
-  const b = Uint8Array.from(seed);
-  const at = () => Math.floor(r() * Math.max(1, b.length));
-  switch (Math.floor(r() * 6)) {
-    case 0: for (let i = 0; i < 1 + r() * 4; i++) b[at()]! ^= 1 << Math.floor(r() * 8); return b;
-    case 1: b[at()] = [0, 0xff, 0x80, 0x7f][Math.floor(r() * 4)]!; return b;
-    case 2: return b.subarray(0, at());
-    case 3: { const i = at(); return cat(b.subarray(0, i), Array.from({ length: 1 + Math.floor(r() * 8) }, () => Math.floor(r() * 256)), b.subarray(i)); }
-    case 4: { const i = at(); b[i] = 0xff; if (i + 1 < b.length) b[i + 1] = 0xff; return b; }
-    default: { const i = at(); const j = at(); return cat(b.subarray(0, Math.min(i, j)), b.subarray(Math.min(i, j), Math.max(i, j)), b.subarray(Math.min(i, j))); }
-  }
-}
+/** The shared mutation engine of every robustness test and the fuzzer (test/fuzz/mutate.ts). */
+const rng = prng;
+const mutate = (seed: Uint8Array, r: () => number): Uint8Array => mutateWith(seed, r, seed);
 
 const MUTANTS = 2500;
 const A = '02:00:00:00:00:0a';
