@@ -7,9 +7,10 @@ import { toMitmError } from '../errors.js';
 import type { CapturedFrame, Detector, Finding } from '../model/index.js';
 import { sortFindings } from '../model/index.js';
 import { EMPTY_BASELINE, type Baseline } from './baseline.js';
+import { LdapBindDecoder, PostgresPasswordDecoder, type PlainDialogue } from './decode/binary-auth.js';
 import { decodeDhcp, decodeDhcpv6 } from './decode/dhcp.js';
 import { decodeNameMessage, NAME_PORTS } from './decode/names.js';
-import { ENCRYPTED_PORTS, looksLikeHttpRequest, PLAINTEXT_PORTS, PlaintextDecoder, snmpCommunity } from './decode/plaintext.js';
+import { ENCRYPTED_PORTS, looksLikeHttpRequest, PLAINTEXT_PORTS, PlaintextDecoder, snmpCommunity, type Credential, type PlaintextCallbacks } from './decode/plaintext.js';
 import { looksLikeTls, TlsHandshakeDecoder } from './decode/tls.js';
 import { DETECTORS, type ChainJudge } from './detectors/index.js';
 import { flowRef, type CaptureEvent, type FlowRef } from './events.js';
@@ -368,11 +369,17 @@ export class CaptureAnalyser {
   }
 }
 
+/** Binary login dialogues by protocol; the rest are read as lines. */
+const BINARY_DIALOGUES: Readonly<Record<string, new (salt: string, on: PlaintextCallbacks) => PlainDialogue>> = {
+  ldap: LdapBindDecoder,
+  postgresql: PostgresPasswordDecoder,
+};
+
 /** One TCP flow's application decoding: chooses TLS, SSH or a plain-text dialogue from the first bytes and the port. */
 class FlowDecoder implements StreamConsumer {
   private mode: 'undecided' | 'tls' | 'plain' | 'opaque' = 'undecided';
   private tls: TlsHandshakeDecoder | null = null;
-  private plain: PlaintextDecoder | null = null;
+  private plain: PlainDialogue | null = null;
   private readonly ref: FlowRef;
   private sni: string | null = null;
 
@@ -422,16 +429,18 @@ class FlowDecoder implements StreamConsumer {
     }
     this.flow.protocol = named;
     this.mode = 'plain';
-    this.plain = new PlaintextDecoder(named ?? `tcp/${port}`, this.a.salt, {
-      credential: (c, frame, ts) => this.a.emit({ kind: 'credential', timestampUs: ts, frameNumber: frame, flow: this.ref, credential: c }),
-      protocol: (name) => {
+    const callbacks = {
+      credential: (c: Credential, frame: number, ts: number) => this.a.emit({ kind: 'credential', timestampUs: ts, frameNumber: frame, flow: this.ref, credential: c }),
+      protocol: (name: string) => {
         this.flow.protocol = name;
         if (name === 'ssh') {
           this.flow.encrypted = true;
           this.mode = 'opaque';
         }
       },
-    });
+    };
+    const Binary = named ? BINARY_DIALOGUES[named] : undefined;
+    this.plain = Binary ? new Binary(this.a.salt, callbacks) : new PlaintextDecoder(named ?? `tcp/${port}`, this.a.salt, callbacks);
   }
 
   private startTls(): void {
