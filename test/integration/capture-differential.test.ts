@@ -140,6 +140,17 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
     });
   }
 
+  it('a pcapng merged by mergecap from both captures (two interfaces, SLL2 and Ethernet): same frames and flows as tshark', () => {
+    const merged = join(dir, 'merged.pcapng');
+    execFileSync('mergecap', ['-F', 'pcapng', '-w', merged, pcap, ethernetPcap]);
+    const o = ours(merged) as ReturnType<typeof ours> & { summary: Summary & { linkTypes: Record<string, number> } };
+    assert.equal(o.format, 'pcapng');
+    assert.deepEqual(Object.keys(o.summary.linkTypes).sort(), ['1', '276']);
+    assert.equal(o.summary.frames, tshark(merged, null, ['frame.number']).length);
+    assert.equal(o.summary.frames, tshark(pcap, null, ['frame.number']).length + tshark(ethernetPcap, null, ['frame.number']).length);
+    assert.equal(o.summary.tls.length, tshark(merged, 'tls.handshake.type == 1', ['frame.number']).length);
+  });
+
   it('every credential dsniff -p finds in the capture, we find too (same connection, same user)', () => {
     const out = execFileSync('dsniff', ['-n', '-p', ethernetPcap], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
     const theirs = out
