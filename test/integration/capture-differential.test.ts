@@ -63,6 +63,9 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=intranet.example', '-addext', 'subjectAltName=DNS:intranet.example', '-days', '2'], { stdio: 'ignore' });
+    const rsaKey = join(dir, 'rsa.key');
+    const rsaCert = join(dir, 'rsa.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', rsaKey, '-out', rsaCert, '-subj', '/CN=static.example', '-addext', 'subjectAltName=DNS:static.example', '-days', '2'], { stdio: 'ignore' });
     pcap = join(dir, 'mixed.pcap');
     pcapng = join(dir, 'mixed.pcapng');
     const dump = lan.start('switch', ['tcpdump', '-i', 'any', '-U', '--immediate-mode', '-s', '0', '-n', '--time-stamp-precision=nano', '-w', pcap, '-Z', 'root']);
@@ -73,10 +76,12 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
     await listening(dumpLo);
     lan.start('switch', ['openssl', 's_server', '-accept', '4433', '-tls1_3', '-cert', cert, '-key', key, '-www', '-quiet']);
     lan.start('switch', ['openssl', 's_server', '-accept', '4434', '-tls1_2', '-cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256', '-cert', cert, '-key', key, '-www', '-quiet']);
+    // Static RSA key exchange, CBC: a suite without forward secrecy.
+    lan.start('switch', ['openssl', 's_server', '-accept', '4435', '-tls1_2', '-cipher', 'AES128-SHA', '-cert', rsaCert, '-key', rsaKey, '-www', '-quiet']);
     lan.start('switch', [PYTHON, '-m', 'http.server', '8080', '--bind', '127.0.0.1']);
     lan.start('switch', [PYTHON, join(scripts, 'dns_server.py'), '127.0.0.1', '53', '60']);
     lan.start('switch', [PYTHON, join(scripts, 'fake_login_servers.py'), '127.0.0.1', '389', '5432', '60']);
-    for (const port of [4433, 4434, 8080, 389, 5432]) waitForTcp(lan, 'switch', '127.0.0.1', port);
+    for (const port of [4433, 4434, 4435, 8080, 389, 5432]) waitForTcp(lan, 'switch', '127.0.0.1', port);
     await sleep(1000); // the DNS responder binds UDP, which cannot be probed without a query of its own
     const curl = (...args: string[]) => lan.run('switch', ['curl', '-s', '-o', '/dev/null', '--max-time', '5', ...args]);
     for (let i = 0; i < 3; i++) {
@@ -84,6 +89,7 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
       curl('-k', '--resolve', 'legacy.example:4434:127.0.0.1', 'https://legacy.example:4434/');
       curl('-u', `alice:pw${i}`, 'http://127.0.0.1:8080/');
     }
+    curl('-k', '--ciphers', 'AES128-SHA', '--resolve', 'static.example:4435:127.0.0.1', 'https://static.example:4435/');
     // Real clients' logins: both servers refuse them, which the clients report (non-zero exit, expected).
     const refused = (cmd: string[]) => {
       try {
@@ -184,5 +190,7 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
     for (const c of creds) assert.match(c.evidence, /http http-basic .* user "alice" \(redacted, 3 bytes, salted sha256 [0-9a-f]{12}…\)/);
     assert.ok(!JSON.stringify(o).includes('pw1'));
     assert.ok(o.findings.some((f) => f.id === 'capture.tls.chain-invalid' && /legacy\.example/.test(f.evidence)));
+    const weak = o.findings.filter((f) => f.id === 'capture.tls.weak-suite');
+    assert.deepEqual(weak.map((f) => f.evidence.replace(/, frame .*/, '')), ['127.0.0.1:4435 (SNI static.example) negotiated TLS_RSA_WITH_AES_128_CBC_SHA: no forward secrecy (RSA key exchange)']);
   });
 });
