@@ -42,7 +42,6 @@ describe('real attacks on a namespace LAN, seen in the capture', { skip: !canCre
   let lan: Lan;
   let dir: string;
   before(() => {
-    execFileSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
     dir = mkdtempSync(join(tmpdir(), 'mg-capture-'));
     lan = createLan('cap', [{ name: 'gw', last: 1 }, { name: 'victim', last: 10 }, { name: 'attacker', last: 66 }]);
     // Link-local multicast and broadcast out of eth0 (the namespaces have no default route).

@@ -56,7 +56,6 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
   let ethernetPcap: string;
 
   before(async () => {
-    execFileSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
     dir = mkdtempSync(join(tmpdir(), 'mg-capdiff-'));
     lan = createLan('dif', []);
     lan.run('switch', ['ip', 'link', 'set', 'lo', 'up']);
