@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { isMitmError } from '../errors.js';
 import { CaptureAnalyser } from './analyse.js';
+import { LdapBindDecoder, PostgresPasswordDecoder } from './decode/binary-auth.js';
 import { decodeDhcp, decodeDhcpv6 } from './decode/dhcp.js';
 import { decodeNameMessage } from './decode/names.js';
 import { PlaintextDecoder } from './decode/plaintext.js';
@@ -126,7 +127,12 @@ describe('capture parsers under mutation', () => {
       const t = new TlsHandshakeDecoder(noop);
       t.push(0, mutate(ch, r), 1, 1);
       t.push(1, mutate(sh, r), 2, 2);
-      const p = new PlaintextDecoder('imap', 's', { credential: () => {}, protocol: () => {} });
+      const cb = { credential: () => {}, protocol: () => {} };
+      new LdapBindDecoder('s', cb).client(mutate(Uint8Array.from([0x30, 0x27, 0x02, 0x01, 0x01, 0x60, 0x22, 0x02, 0x01, 0x03, 0x04, 0x14, ...Buffer.from('cn=admin,dc=example.'), 0x80, 0x07, ...Buffer.from('Secret1')]), r), 1, 1);
+      const pg = new PostgresPasswordDecoder('s', cb);
+      pg.client(mutate(Uint8Array.from([0, 0, 0, 23, 0, 3, 0, 0, ...Buffer.from('user\0app\0'), 0, 0x70, 0, 0, 0, 8, 0x61, 0x62, 0x63, 0]), r), 1, 1);
+      pg.server(mutate(Uint8Array.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3]), r));
+      const p = new PlaintextDecoder('imap', 's', cb);
       p.client(mutate(text('a1 LOGIN "x" "y"\r\nAUTHENTICATE PLAIN\r\nAGEAYg==\r\nGET / HTTP/1.1\r\nAuthorization: Basic YTpi\r\nContent-Length: 99999\r\n\r\npassword=1'), r), 1, 1);
     }
   });
