@@ -14,7 +14,8 @@ import { connect as netConnect, createServer as createNetServer, type AddressInf
 import { connect as tlsConnect, createServer as createTlsServer, Server as TlsServer, type TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { MitmError, toMitmError } from '../errors.js';
-import { parseCertificate } from '../x509/certificate.js';
+import { parseCertificate, type Certificate } from '../x509/certificate.js';
+import { OcspChecker, type OcspCheckerOptions } from './ocsp-check.js';
 import { checkIdentity, describePeer, peerIdentity, type IdentityPolicy, type PeerIdentity } from './identity.js';
 import { loadMaterial, watchMaterial, type LoadedMaterial, type MaterialFiles, type TlsPreset } from './material.js';
 import { renderPrometheus, TunnelMetrics } from './metrics.js';
@@ -39,6 +40,8 @@ export interface TunnelOptions {
   targetTls?: { ca?: string; servername?: string };
   /** Client mode: the server name to send and check; default the target host. */
   serverName?: string;
+  /** Server mode: also check each client certificate with OCSP (fail closed unless softFail). */
+  ocsp?: OcspCheckerOptions;
   /** Server mode: send a PROXY protocol v2 header with the client's address and identity to the backend. */
   proxyProtocol?: boolean;
   status?: Endpoint;
@@ -106,6 +109,7 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
     ? { ...(options.targetTls.ca ? { ca: loadCa(options.targetTls.ca) } : {}), ...(options.targetTls.servername ? { servername: options.targetTls.servername } : {}) }
     : undefined;
   const open = new Set<Socket>();
+  const ocsp = options.ocsp ? new OcspChecker(options.ocsp) : undefined;
 
   const track = (s: Socket) => {
     open.add(s);
@@ -168,11 +172,16 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
     });
     server.on('secureConnection', (s: TLSSocket) => {
       metrics.handshakesTotal++;
-      const raw = s.getPeerX509Certificate()?.raw;
+      // getPeerCertificate(true) first: after getPeerX509Certificate() node:tls no longer links the issuer (Node 20).
+      const detailed = s.getPeerCertificate(true);
+      const raw = detailed?.raw;
+      const issuerRaw = detailed?.issuerCertificate?.raw;
       let peer: PeerIdentity;
+      let leaf: Certificate;
       try {
         if (!raw) throw new MitmError('MG_ERR_HANDSHAKE', 'no peer certificate after a verified handshake');
-        peer = peerIdentity(parseCertificate(new Uint8Array(raw)));
+        leaf = parseCertificate(new Uint8Array(raw));
+        peer = peerIdentity(leaf);
       } catch (err) {
         metrics.fail('bad-certificate');
         log({ event: 'refused', remote: remoteOf(s), reason: 'bad-certificate', detail: toMitmError(err).message });
@@ -186,7 +195,32 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
         s.destroy();
         return;
       }
+      const matched = verdict.matched;
       s.pause();
+      if (ocsp) {
+        let issuer: Certificate | undefined;
+        try {
+          issuer = issuerRaw ? parseCertificate(new Uint8Array(issuerRaw)) : undefined;
+        } catch {
+          issuer = undefined;
+        }
+        if (!issuer || issuer.fingerprint === leaf.fingerprint) {
+          metrics.fail('bad-certificate');
+          log({ event: 'refused', remote: remoteOf(s), peer: describePeer(peer), serial: peer.serial, reason: 'bad-certificate', detail: 'no issuer certificate to check OCSP against' });
+          s.destroy();
+          return;
+        }
+        void ocsp.check(leaf, issuer).then((outcome) => {
+          if (outcome.ok) return forward();
+          const reason = outcome.status === 'revoked' ? 'revoked' : 'bad-certificate';
+          metrics.fail(reason);
+          log({ event: 'refused', remote: remoteOf(s), peer: describePeer(peer), serial: peer.serial, reason, detail: outcome.detail });
+          s.destroy();
+        });
+        return;
+      }
+      forward();
+      function forward(): void {
       void relayTo(s, async () => {
         const b = await dialBackend(options.target, connectTimeout, backendTls);
         if (options.proxyProtocol) {
@@ -197,8 +231,9 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
             identity: describePeer(peer),
           }));
         }
-        return { socket: b, peer, matched: verdict.matched, ...(s.getProtocol() ? { protocol: s.getProtocol()! } : {}) };
+        return { socket: b, peer, matched, ...(s.getProtocol() ? { protocol: s.getProtocol()! } : {}) };
       });
+      }
     });
     listener = server;
   } else {

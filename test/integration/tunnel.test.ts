@@ -169,6 +169,38 @@ test('hot reload: a renewed certificate is served to new handshakes while an ope
   assert.equal(still.code, 0, still.stderr);
 });
 
+test('--ocsp-url: the CA\'s OCSP responder decides; revoked is refused, a dead responder fails closed', async () => {
+  const serve = cli.spawn(['ca', 'serve', '--dir', ca.dir, '--listen', '127.0.0.1:0']);
+  children.push(serve);
+  const ocspUrl = await waitForJsonLine(serve, (d) => (typeof d.listening === 'string' ? `${d.listening}/ocsp` : undefined));
+  const log2 = f('access-ocsp.jsonl');
+  issue('tunnel-ocsp', 'peer', ['tunnel.svc.test', '127.0.0.1']);
+  // No --crl: revocation comes from OCSP alone.
+  const t = cli.spawn(['tunnel', 'server', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${backendPort}`, '--target-ca', join(ca.dir, 'chain.pem'),
+    '--cert', f('tunnel-ocsp.crt'), '--key', f('tunnel-ocsp.key'), '--ca', f('ca-bundle.pem'), '--ocsp-url', ocspUrl, '--access-log', log2]);
+  children.push(t);
+  const port = await waitForJsonLine(t, (d) => (typeof d.listening === 'string' ? Number(String(d.listening).split(':').pop()) : undefined));
+  const via = (cert: string) => curl(['--cert', f(`${cert}.crt`), '--key', f(`${cert}.key`), `https://127.0.0.1:${port}/ocsp`]);
+  const lines = () => readFileSync(log2, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const good = await via('frontend');
+  assert.equal(good.code, 0, good.stderr + readFileSync(log2, 'utf8'));
+  assert.equal(good.stdout, 'hello from backend /ocsp\n');
+  const stolen = await via('stolen');
+  assert.notEqual(stolen.code, 0);
+  const refused = await waitFor('OCSP refusal', () => lines().find((l) => l.event === 'refused' && l.reason === 'revoked'));
+  assert.match(String(refused.detail), /^OCSP: revoked .*\(keyCompromise\)/);
+  // The responder goes away: a certificate not seen before cannot be checked and is refused.
+  serve.kill('SIGTERM');
+  await new Promise((r) => serve.once('exit', r));
+  issue('newcomer', 'client', ['spiffe://svc.test/ns/web/sa/newcomer']);
+  const dead = await via('newcomer');
+  assert.notEqual(dead.code, 0);
+  await waitFor('fail-closed refusal', () => lines().find((l) => l.event === 'refused' && /OCSP: /.test(String(l.detail)) && l.reason === 'bad-certificate'));
+  // The frontend's good answer is cached (at most 5 minutes), so it still gets through.
+  const cached = await via('frontend');
+  assert.equal(cached.code, 0, cached.stderr);
+});
+
 test('/status and /metrics report connections, failures by reason and certificate expiry', async () => {
   const status = JSON.parse((await run('curl', ['-sf', `${statusUrl}/status`])).stdout) as { mode: string; metrics: { handshakesTotal: number; failures: Record<string, number> }; certificate: { notAfter: string } };
   assert.equal(status.mode, 'server');

@@ -28,6 +28,9 @@ interface TunnelCliOptions {
   targetName?: string;
   serverName?: string;
   proxyProtocol?: boolean;
+  ocsp?: boolean;
+  ocspUrl?: string;
+  ocspSoftFail?: boolean;
   status?: string;
   accessLog?: string;
   watch: boolean;
@@ -83,6 +86,7 @@ async function run(mode: 'server' | 'client', opts: TunnelCliOptions): Promise<v
     ...(mode === 'server' && (opts.targetTls || opts.targetCa) ? { targetTls: { ...(opts.targetCa ? { ca: opts.targetCa } : {}), ...(opts.targetName ? { servername: opts.targetName } : {}) } } : {}),
     ...(opts.serverName ? { serverName: opts.serverName } : {}),
     ...(opts.proxyProtocol ? { proxyProtocol: true } : {}),
+    ...(mode === 'server' && (opts.ocsp || opts.ocspUrl) ? { ocsp: { ...(opts.ocspUrl ? { url: opts.ocspUrl } : {}), ...(opts.ocspSoftFail ? { softFail: true } : {}) } } : {}),
     ...(opts.status ? { status: endpoint('--status', opts.status) } : {}),
     watch: opts.watch,
     drainMs: parsePositiveInt('--drain-ms', opts.drainMs, 3_600_000),
@@ -103,6 +107,9 @@ export function register(program: Command): void {
     .option('--target-tls', 'speak TLS to the backend (trusting --target-ca, or the system store)')
     .option('--target-ca <file>', 'CA bundle for the backend\'s certificate (implies --target-tls)')
     .option('--target-name <name>', 'server name to send to and check on the backend')
+    .option('--ocsp', 'also check each client certificate with OCSP (its AIA responder, or --ocsp-url); fail closed')
+    .option('--ocsp-url <url>', 'OCSP responder to ask instead of the certificate\'s AIA URL (implies --ocsp)')
+    .option('--ocsp-soft-fail', 'let a client through when the OCSP responder cannot be asked (revoked is still refused)')
     .option('--proxy-protocol', 'send a PROXY protocol v2 header with the client address and verified identity to the backend')
     .action((opts: TunnelCliOptions) => run('server', opts));
   common(tunnel.command('client').description('Plain TCP in, mutual TLS out with our certificate; the server identity checked by the policy or host name'))
