@@ -12,10 +12,12 @@
  */
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer, Server as TlsServer, type TLSSocket } from 'node:tls';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { MitmError, toMitmError } from '../errors.js';
-import { parseCertificate, type Certificate } from '../x509/certificate.js';
+import { parseCertificate, parseCertificates, type Certificate } from '../x509/certificate.js';
 import { OcspChecker, type OcspCheckerOptions } from './ocsp-check.js';
+import { renewCertificate } from '../ca/renew.js';
+import type { CertificateAuthority } from '../ca/store.js';
 import { checkIdentity, describePeer, peerIdentity, type IdentityPolicy, type PeerIdentity } from './identity.js';
 import { loadMaterial, watchMaterial, type LoadedMaterial, type MaterialFiles, type TlsPreset } from './material.js';
 import { renderPrometheus, TunnelMetrics } from './metrics.js';
@@ -40,6 +42,11 @@ export interface TunnelOptions {
   targetTls?: { ca?: string; servername?: string };
   /** Client mode: the server name to send and check; default the target host. */
   serverName?: string;
+  /**
+   * Renew our own certificate from this CA (same names, fresh key) once less than a third of its lifetime is left,
+   * checked at start and every `checkEveryMs` (default 60 s); the files are replaced atomically and reloaded.
+   */
+  renew?: { ca: CertificateAuthority; checkEveryMs?: number };
   /** Server mode: also check each client certificate with OCSP (fail closed unless softFail). */
   ocsp?: OcspCheckerOptions;
   /** Server mode: send a PROXY protocol v2 header with the client's address and identity to the backend. */
@@ -315,6 +322,34 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
   }
   const unwatch = options.watch === false ? () => undefined : watchMaterial(options.files, () => void reload());
 
+  /** Renew from the CA when less than a third of our certificate's lifetime is left (see TunnelOptions.renew). */
+  function renewIfDue(): void {
+    if (!options.renew) return;
+    try {
+      const pem = readFileSync(options.files.cert, 'utf8');
+      const [leaf] = parseCertificates(pem);
+      if (!leaf) throw new MitmError('MG_ERR_PEM', `${options.files.cert} holds no certificate`);
+      const life = leaf.notAfter.getTime() - leaf.notBefore.getTime();
+      if (leaf.notAfter.getTime() - Date.now() > life / 3) return;
+      const next = renewCertificate(options.renew.ca, pem, { rekey: true });
+      // Key first, then certificate, each written aside and renamed over: the watcher never sees a mismatched pair
+      // for long, and a failed reload keeps the old material anyway.
+      writeFileSync(`${options.files.key}.next`, next.keyPem!, { mode: 0o600 });
+      chmodSync(`${options.files.key}.next`, 0o600);
+      writeFileSync(`${options.files.cert}.next`, next.chainPem);
+      renameSync(`${options.files.key}.next`, options.files.key);
+      renameSync(`${options.files.cert}.next`, options.files.cert);
+      log({ event: 'renewed', serial: next.serial, detail: `${leaf.serialHex} → ${next.serial} until ${next.record.notAfter}` });
+      reload();
+    } catch (err) {
+      const e = toMitmError(err);
+      log({ event: 'renew-failed', detail: `${e.code}: ${e.message}` });
+    }
+  }
+  renewIfDue();
+  const renewTimer = options.renew ? setInterval(renewIfDue, options.renew.checkEveryMs ?? 60_000) : undefined;
+  renewTimer?.unref();
+
   const status = options.status
     ? await serveStatus(options.status.host, options.status.port, () => ({
         mode: options.mode, listen: address, target: options.target, preset,
@@ -326,6 +361,7 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
 
   async function close(): Promise<void> {
     unwatch();
+    if (renewTimer) clearInterval(renewTimer);
     log({ event: 'closing', detail: `${open.size} connection(s) open` });
     const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
     const deadline = Date.now() + (options.drainMs ?? TUNNEL_DEFAULTS.drainMs);

@@ -8,7 +8,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { connect as netConnect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -199,6 +199,28 @@ test('--ocsp-url: the CA\'s OCSP responder decides; revoked is refused, a dead r
   // The frontend's good answer is cached (at most 5 minutes), so it still gets through.
   const cached = await via('frontend');
   assert.equal(cached.code, 0, cached.stderr);
+});
+
+test('--renew-ca: a certificate in the last third of its life is renewed from the CA and served without a restart', async () => {
+  issue('aging', 'peer', ['tunnel.svc.test', '127.0.0.1'], new Date(Date.now() - 20 * 3_600_000), 24);
+  const oldSerial = (await run('openssl', ['x509', '-in', f('aging.crt'), '-noout', '-serial'])).stdout.trim();
+  const log3 = f('access-renew.jsonl');
+  const t = cli.spawn(['tunnel', 'server', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${backendPort}`, '--target-ca', join(ca.dir, 'chain.pem'),
+    '--cert', f('aging.crt'), '--key', f('aging.key'), '--ca', f('ca-bundle.pem'), '--renew-ca', ca.dir, '--access-log', log3]);
+  children.push(t);
+  const port = await waitForJsonLine(t, (d) => (typeof d.listening === 'string' ? Number(String(d.listening).split(':').pop()) : undefined));
+  const renewed = await waitFor('renewed', () => readFileSync(log3, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'renewed'));
+  const newSerial = (await run('openssl', ['x509', '-in', f('aging.crt'), '-noout', '-serial'])).stdout.trim();
+  assert.notEqual(newSerial, oldSerial);
+  assert.equal(`serial=${String(renewed.serial).toUpperCase()}`, newSerial);
+  assert.equal(statSync(f('aging.key')).mode & 0o777, 0o600);
+  const served = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-CAfile', join(ca.dir, 'chain.pem'), '-cert', f('frontend.crt'), '-key', f('frontend.key')], { input: '', timeoutMs: 20_000 });
+  const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(served.stdout)?.[0] ?? '';
+  assert.equal((await run('openssl', ['x509', '-noout', '-serial'], { input: pem })).stdout.trim(), newSerial);
+  const r = await curl(['--cert', f('frontend.crt'), '--key', f('frontend.key'), `https://127.0.0.1:${port}/renewed`]);
+  assert.equal(r.stdout, 'hello from backend /renewed\n', r.stderr);
+  // The renewal is in the CA's audit log as the successor of the old certificate.
+  assert.ok([...ca.state().issued.values()].some((c) => c.serial === String(renewed.serial) && `serial=${c.renewedFrom?.toUpperCase()}` === oldSerial));
 });
 
 test('/status and /metrics report connections, failures by reason and certificate expiry', async () => {
