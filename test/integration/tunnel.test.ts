@@ -223,6 +223,34 @@ test('--renew-ca: a certificate in the last third of its life is renewed from th
   assert.ok([...ca.state().issued.values()].some((c) => c.serial === String(renewed.serial) && `serial=${c.renewedFrom?.toUpperCase()}` === oldSerial));
 });
 
+test('certificate rotation under a running wrk load loses no request', async () => {
+  issue('rot', 'peer', ['tunnel.svc.test', '127.0.0.1']);
+  const log4 = f('access-rot.jsonl');
+  const srv = cli.spawn(['tunnel', 'server', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${backendPort}`, '--target-ca', join(ca.dir, 'chain.pem'),
+    '--cert', f('rot.crt'), '--key', f('rot.key'), '--ca', f('ca-bundle.pem'), '--access-log', log4]);
+  children.push(srv);
+  const sport = await waitForJsonLine(srv, (d) => (typeof d.listening === 'string' ? Number(String(d.listening).split(':').pop()) : undefined));
+  const cl = cli.spawn(['tunnel', 'client', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${sport}`, '--cert', f('frontend.crt'), '--key', f('frontend.key'), '--ca', f('ca-bundle.pem'), '--allow-dns', 'tunnel.svc.test', '--access-log', '/dev/null']);
+  children.push(cl);
+  const cport = await waitForJsonLine(cl, (d) => (typeof d.listening === 'string' ? Number(String(d.listening).split(':').pop()) : undefined));
+  // 5 s of load (bounded), with two rotations in the middle; wrk -H Connection: close forces a new mTLS handshake
+  // per request, so requests after each rotation meet the new certificate.
+  const load = run('wrk', ['-t1', '-c8', '-d5s', '--timeout', '10s', '-H', 'Connection: close', `http://127.0.0.1:${cport}/load`], { timeoutMs: 60_000 });
+  for (let i = 0; i < 2; i++) {
+    await new Promise((r) => setTimeout(r, 1500));
+    issue(`rot-${i}`, 'peer', ['tunnel.svc.test', '127.0.0.1']);
+    renameSync(f(`rot-${i}.key`), f('rot.key'));
+    renameSync(f(`rot-${i}.crt`), f('rot.crt'));
+  }
+  const r = await load;
+  assert.equal(r.code, 0, r.stderr);
+  const total = Number(/(\d+) requests in/.exec(r.stdout)?.[1] ?? 0);
+  assert.ok(total > 20, r.stdout);
+  assert.doesNotMatch(r.stdout, /Socket errors|Non-2xx/, r.stdout);
+  const reloads = readFileSync(log4, 'utf8').split('\n').filter((l) => l.includes('"event":"reload"')).length;
+  assert.ok(reloads >= 2, `reloads: ${reloads}`);
+});
+
 test('/status and /metrics report connections, failures by reason and certificate expiry', async () => {
   const status = JSON.parse((await run('curl', ['-sf', `${statusUrl}/status`])).stdout) as { mode: string; metrics: { handshakesTotal: number; failures: Record<string, number> }; certificate: { notAfter: string } };
   assert.equal(status.mode, 'server');
