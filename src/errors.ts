@@ -81,11 +81,14 @@ const SYSTEM_CODE_MAP: Record<string, MitmErrorCode> = {
   ABORT_ERR: 'MG_ERR_ABORTED',
 };
 
+/** OpenSSL's codes for an alert the peer sent (`ERR_SSL_TLSV1_ALERT_UNKNOWN_CA`, `ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE`…). */
+const TLS_ALERT_CODE = /^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_/;
+
 /** Wrap anything thrown into a MitmError, keeping the original as `cause`. */
 export function toMitmError(err: unknown, fallback: MitmErrorCode = 'MG_ERR_INTERNAL'): MitmError {
   if (err instanceof MitmError) return err;
   const sys = (err as { code?: unknown } | null)?.code;
-  const code = typeof sys === 'string' && SYSTEM_CODE_MAP[sys] ? SYSTEM_CODE_MAP[sys] : fallback;
+  const code = typeof sys !== 'string' ? fallback : (SYSTEM_CODE_MAP[sys] ?? (TLS_ALERT_CODE.test(sys) ? 'MG_ERR_TLS_ALERT' : fallback));
   const message = err instanceof Error ? err.message : String(err);
   return new MitmError(code, message, { cause: err });
 }

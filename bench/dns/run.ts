@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { checkName } from '../../src/dns/check.js';
+import { queryValidated } from '../../src/dns/query-validated.js';
 import { parseAnchors } from '../../src/dns/dnssec/anchors.js';
 import { RR_TYPES } from '../../src/dns/types.js';
 import { delvVerdict, runDelv, startKnot } from '../../test/helpers/knot.js';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
         query: { timeoutMs: 5000 },
       };
       const once = async () => {
-        const r = await checkName(NAME, RR_TYPES.A, options);
+        const r = await queryValidated(NAME, RR_TYPES.A, options);
         if (r.verdict !== 'SECURE') throw new Error(`bench chain not SECURE: ${r.reason?.text}`);
         return r.queries;
       };

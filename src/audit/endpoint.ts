@@ -3,7 +3,7 @@
  * the chosen application protocol, recording every connection. The library API (`./index.ts`) and the CLI start it;
  * the runner reads the records back and judges them.
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, isIP, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { MitmError } from '../errors.js';
 import { privateKeyPem } from '../pki/index.js';
@@ -14,7 +14,7 @@ import type { AuditLab } from './scenarios/lab.js';
 import type { ScenarioDefinition, ServedChain } from './scenarios/types.js';
 import type { AppEvent, ConnectionRecord } from './types.js';
 import { acceptProxyConnection } from './proxy.js';
-import { redactSecret } from './redact.js';
+import { newRunSalt, redactSecret } from './redact.js';
 import { BoundedCache, cacheCandidates, CertificateMinter, MINT_CACHE_CAPACITY } from '../pki/mint.js';
 
 export interface EndpointLimits extends ConnectionLimits {
@@ -30,6 +30,11 @@ export interface EndpointOptions {
   scenarios: readonly ScenarioDefinition[];
   /** Address to listen on; loopback unless the user says otherwise (a phone on the LAN needs 0.0.0.0). */
   bind?: string;
+  /**
+   * Whose connections count (`clientPolicy`): an IP address (the audited client's), `first` (the first address that
+   * connects, then only it), or `any`. Default: `any` on a loopback bind, where nobody else can connect, else `first`.
+   */
+  client?: string;
   /** Canary token looked for in captured secrets. */
   token?: string;
   limits?: Partial<EndpointLimits>;
@@ -44,6 +49,26 @@ export interface EndpointOptions {
    * refusing the new one, so the endpoint keeps serving while its memory stays bounded.
    */
   keepNewest?: boolean;
+}
+
+const LOOPBACK_BINDS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** `::ffff:192.0.2.7` and `192.0.2.7` are one client (an IPv4 peer on a dual-stack socket). */
+export function normaliseAddress(a: string): string {
+  return a.startsWith('::ffff:') ? a.slice(7) : a.toLowerCase();
+}
+
+/** Whether binding `bind` exposes the endpoint beyond this machine. */
+export const bindsBeyondLoopback = (bind: string): boolean => !LOOPBACK_BINDS.has(bind) && !bind.startsWith('127.');
+
+function clientPolicy(bind: string, client: string | undefined): { policy: 'any' | 'first' | 'fixed'; address: string | null } {
+  if (client === 'any') return { policy: 'any', address: null };
+  if (client === 'first') return { policy: 'first', address: null };
+  if (client !== undefined) {
+    if (isIP(client) === 0) throw new MitmError('MG_ERR_USAGE', `--client must be an IP address, 'first' or 'any' (got ${client})`);
+    return { policy: 'fixed', address: normaliseAddress(client) };
+  }
+  return bindsBeyondLoopback(bind) ? { policy: 'first', address: null } : { policy: 'any', address: null };
 }
 
 export interface ServedScenario {
@@ -63,6 +88,8 @@ interface ScenarioState {
   records: ConnectionRecord[];
   open: Set<Socket>;
   dropped: number;
+  /** Connections from an address other than the audited client's, refused uncounted. */
+  foreign: number;
 }
 
 const fill = (template: string, host: string, port: number) => template.replace('{host}', host).replace('{port}', String(port));
@@ -114,6 +141,11 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 export class HostileEndpoint {
   private readonly states = new Map<string, ScenarioState>();
   private closed = false;
+  /** The address whose connections count; null until the first connection under the `first` policy. */
+  private clientAddress: string | null = null;
+  private clientPolicy: 'any' | 'first' | 'fixed' = 'any';
+  /** This run's HMAC key for captured secrets; never stored or printed. */
+  private readonly salt = newRunSalt();
 
   private constructor(
     readonly protocol: AppProtocol,
@@ -130,6 +162,9 @@ export class HostileEndpoint {
     const limits = { ...DEFAULT_ENDPOINT_LIMITS, ...options.limits };
     const endpoint = new HostileEndpoint(options.protocol, options.lab, limits, options.token, options.proxy ?? false, options.mintCapacity ?? MINT_CACHE_CAPACITY, options.keepNewest ?? false);
     const bind = options.bind ?? '127.0.0.1';
+    const policy = clientPolicy(bind, options.client);
+    endpoint.clientPolicy = policy.policy;
+    endpoint.clientAddress = policy.address;
     const base = options.basePort ?? 0;
     if (!Number.isInteger(base) || base < 0 || base + options.scenarios.length - 1 > 65_535) throw new MitmError('MG_ERR_USAGE', `base port ${base} leaves no room for ${options.scenarios.length} scenarios`);
     try {
@@ -145,8 +180,14 @@ export class HostileEndpoint {
     const context = s.chain ? servedTlsFor(s, s.chain(this.lab)) : undefined;
     const perName = context ? proxyTlsFactory(s, this.lab, this.mintCapacity) : undefined;
     const contextFor = (name: string | undefined): ServedTls => (!name || !perName || name === this.lab.host ? context! : perName(name));
-    const state: ScenarioState = { served: undefined as unknown as ServedScenario, servers: [], records: [], open: new Set(), dropped: 0 };
+    const state: ScenarioState = { served: undefined as unknown as ServedScenario, servers: [], records: [], open: new Set(), dropped: 0, foreign: 0 };
     const onConnection = (socket: Socket) => {
+      if (!this.admits(socket.remoteAddress)) {
+        // Another host on the network: neither its bytes nor its verdict are the audited client's.
+        state.foreign++;
+        socket.destroy();
+        return;
+      }
       if (!this.closed && this.keepNewest && state.records.length >= this.limits.maxConnectionsPerScenario) {
         const oldest = state.records.findIndex((r) => r.closedAt !== undefined);
         if (oldest >= 0) state.records.splice(oldest, 1);
@@ -165,6 +206,7 @@ export class HostileEndpoint {
           protocol: this.protocol,
           tls: context ? (sni) => contextFor(sni ?? tunnelHost) : undefined,
           token: this.token,
+          salt: this.salt,
           limits: this.limits,
           record,
           onClose: () => state.open.delete(socket),
@@ -184,7 +226,7 @@ export class HostileEndpoint {
           forward: (events) => {
             for (const e of events) {
               const ev: AppEvent = { kind: e.kind, summary: e.summary, significant: e.significant, protected: false };
-              if (e.secret) ev.secret = redactSecret(e.secret, this.token);
+              if (e.secret) ev.secret = redactSecret(e.secret, this.token, this.salt);
               record.events.push(ev);
             }
           },
@@ -232,6 +274,26 @@ export class HostileEndpoint {
   }
 
   /** Connections refused because the per-scenario limit was reached. */
+  /** Connections refused because they came from another host than the audited client's (`client`). */
+  foreign(id: string): number {
+    return this.states.get(id)?.foreign ?? 0;
+  }
+
+  /** The audited client's address as the endpoint knows it (null: any, or nobody has connected yet). */
+  get auditedClient(): string | null {
+    return this.clientPolicy === 'any' ? null : this.clientAddress;
+  }
+
+  private admits(remote: string | undefined): boolean {
+    if (this.clientPolicy === 'any') return true;
+    const from = normaliseAddress(remote ?? '');
+    if (this.clientAddress === null) {
+      this.clientAddress = from;
+      return true;
+    }
+    return from === this.clientAddress;
+  }
+
   dropped(id: string): number {
     return this.states.get(id)?.dropped ?? 0;
   }

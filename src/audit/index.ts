@@ -14,26 +14,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MitmError } from '../errors.js';
-import type { Finding } from '../model/index.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { findingsForResults } from '../checks/audit.js';
 import { HostileEndpoint, type EndpointLimits } from './endpoint.js';
 import { planScenarios, type PlannedScenario } from './plan.js';
 import type { AppProtocol } from './protocols/index.js';
-import { createAuditLab, spkiPin, type AuditLab } from './scenarios/index.js';
+import { createAuditLab, keyPinSha256, type AuditLab } from './scenarios/index.js';
 import { upstreamTemplate } from './scenarios/upstream.js';
 import { cleanEnvironment, fillCommand, runClient, type Placeholder } from './runner.js';
-import { scrubToken } from './redact.js';
+import { redactCredentials, scrubClientText } from './redact.js';
 import { applyBaseline, forgedAccepted, judgeScenario } from './verdict.js';
-import type { ClientRunFacts, ScenarioResult } from './types.js';
+import type { AuditMode, AuditReport, ClientRunFacts, ScenarioAddress, ScenarioResult } from './types.js';
+import type { ClientHelloFacts } from './client-hello.js';
 
-export type AuditMode = 'exec' | 'listen' | 'proxy';
 
 export interface AuditOptions {
   protocol: AppProtocol;
   /** The name certificates are issued for and clients connect to (default `localhost`). */
   host?: string;
   bind?: string;
+  /** Whose connections count: the audited client's IP address, `first` or `any` (src/audit/endpoint.ts `client`). */
+  clientAddress?: string;
   only?: readonly string[];
   exclude?: readonly string[];
   /** The client pins the baseline key ({pin}): adds the pin-mismatch scenario. */
@@ -51,30 +52,6 @@ export interface AuditOptions {
   basePort?: number;
   /** A long-running endpoint: keep the newest connection records instead of refusing past the per-scenario limit. */
   keepNewest?: boolean;
-}
-
-export interface ScenarioAddress {
-  scenario: string;
-  title: string;
-  address: string;
-  url: string;
-  proxy?: string;
-}
-
-export interface AuditReport {
-  tool: typeof TOOL_NAME;
-  version: string;
-  command: 'audit-client';
-  mode: AuditMode;
-  protocol: AppProtocol;
-  host: string;
-  /** The client command as given (exec mode), with no placeholder filled in. */
-  client?: string;
-  startedAt: string;
-  finishedAt: string;
-  results: ScenarioResult[];
-  findings: Finding[];
-  summary: Record<ScenarioResult['verdict'], number> & { forgedAccepted: number };
 }
 
 /** A running audit: the endpoint is up until `finish()` or `stop()`. */
@@ -121,12 +98,13 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
     scenarios: plan.filter((p) => p.status === 'run').map((p) => p.scenario),
     token,
     ...(options.bind ? { bind: options.bind } : {}),
+    ...(options.clientAddress ? { client: options.clientAddress } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.proxy ? { proxy: true } : {}),
     ...(options.basePort ? { basePort: options.basePort } : {}),
     ...(options.keepNewest ? { keepNewest: true } : {}),
   });
-  const pin = spkiPin(lab.leafKey);
+  const pin = keyPinSha256(lab.leafKey);
   const startedAt = new Date();
   let stopped = false;
 
@@ -155,10 +133,14 @@ export async function startAudit(options: AuditOptions): Promise<AuditSession> {
         const served = endpoint.servedScenario(p.scenario.id);
         const client = clientRuns?.get(p.scenario.id);
         const result: ScenarioResult = { ...base, ...judged, connections: records.length };
+        const hello = records.find((r) => r.handshake?.clientHello)?.handshake?.clientHello;
+        if (hello) result.clientHello = hello;
         if (served) result.address = served.address;
         if (client) result.client = client;
         const dropped = endpoint.dropped(p.scenario.id);
         if (dropped) result.evidence += ` (${dropped} further connections refused: per-scenario limit)`;
+        const foreign = endpoint.foreign(p.scenario.id);
+        if (foreign) result.evidence += ` (${foreign} connection(s) from other hosts than the audited client ${endpoint.auditedClient ?? ''} not counted)`;
         return result;
       });
       return applyBaseline(results);
@@ -182,6 +164,7 @@ export function buildReport(input: { mode: AuditMode; protocol: AppProtocol; hos
   const target = input.client ? `client: ${input.client}` : `${input.mode} audit (${input.protocol})`;
   const summary = { accepted: 0, 'accepted-plaintext': 0, rejected: 0, inconclusive: 0, unavailable: 0, skipped: 0, forgedAccepted: forgedAccepted(input.results).length };
   for (const r of input.results) summary[r.verdict]++;
+  const offer = input.results.find((r) => r.scenario === 'baseline')?.clientHello ?? input.results.find((r) => r.clientHello)?.clientHello;
   return {
     tool: TOOL_NAME,
     version: VERSION,
@@ -195,6 +178,7 @@ export function buildReport(input: { mode: AuditMode; protocol: AppProtocol; hos
     results: input.results,
     findings: findingsForResults(input.results, target),
     summary,
+    ...(offer ? { clientHello: offer } : {}),
   };
 }
 
@@ -256,7 +240,8 @@ export async function runExecAudit(options: ExecOptions): Promise<AuditReport> {
       (id) => runClient({ command: fillCommand(options.command, session.placeholders(id)), env, cwd: session.homeDir, timeoutMs: options.timeoutMs ?? 15_000, token: session.token }),
       options,
     );
-    return await session.finish({ mode: options.proxy ? 'proxy' : 'exec', client: options.command, clientRuns: runs });
+    // The template as typed may hold a password (`-u admin:hunter2`): stored with its credentials redacted.
+    return await session.finish({ mode: options.proxy ? 'proxy' : 'exec', client: redactCredentials(options.command), clientRuns: runs });
   } finally {
     await session.stop();
   }
@@ -299,7 +284,7 @@ export async function runClientFunction(client: AuditClientFunction, values: Rec
     clearTimeout(timer);
   }
   const failed = timedOut || error !== '';
-  return { exitCode: failed ? 1 : 0, signal: null, timedOut, durationMs: Date.now() - started, stderrTail: scrubToken(error, token).trim().slice(-600) };
+  return { exitCode: failed ? 1 : 0, signal: null, timedOut, durationMs: Date.now() - started, stderrTail: scrubClientText(error, token, 600) };
 }
 
 /** Like `--exec`, for a client that is a function in this process. */
@@ -313,10 +298,11 @@ export async function runFunctionAudit(options: FunctionAuditOptions): Promise<A
   }
 }
 
-export { HostileEndpoint } from './endpoint.js';
+export { HostileEndpoint, bindsBeyondLoopback } from './endpoint.js';
 export { planScenarios, type PlannedScenario } from './plan.js';
 export { SCENARIOS, scenarioById } from './scenarios/index.js';
 export { APP_PROTOCOLS, isAppProtocol, type AppProtocol } from './protocols/index.js';
-export type { ScenarioResult, Verdict, ConnectionRecord } from './types.js';
+export type { AuditMode, AuditReport, ScenarioAddress, ScenarioResult, ScenarioVerdict, ConnectionRecord } from './types.js';
 export { renderAuditText, renderAddresses } from './report.js';
+export { ClientHelloCollector, clientHelloFacts, MAX_CLIENT_HELLO_BYTES, type ClientHelloFacts } from './client-hello.js';
 export type { Placeholder } from './runner.js';

@@ -1,18 +1,12 @@
 /** Text rendering of an audit report (JSON is the report object itself; SARIF comes from src/report/sarif.ts). */
-import type { AuditReport, ScenarioAddress } from './index.js';
-import type { Verdict } from './types.js';
+import { printable } from '../bytes.js';
+import type { AuditReport, ScenarioAddress, ScenarioVerdict } from './types.js';
+import { PLAIN_STYLE, type TextStyle } from '../report/style.js';
+export type { TextStyle } from '../report/style.js';
 
-export interface TextStyle {
-  bold(s: string): string;
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  dim(s: string): string;
-}
+const plain = PLAIN_STYLE;
 
-const plain: TextStyle = { bold: (s) => s, red: (s) => s, green: (s) => s, yellow: (s) => s, dim: (s) => s };
-
-const VERDICT_STYLE: Record<Verdict, keyof TextStyle> = {
+const VERDICT_STYLE: Record<ScenarioVerdict, 'red' | 'green' | 'yellow' | 'dim'> = {
   accepted: 'red',
   'accepted-plaintext': 'red',
   rejected: 'green',
@@ -24,8 +18,14 @@ const VERDICT_STYLE: Record<Verdict, keyof TextStyle> = {
 /** The table of verdicts, evidence for every accepted or inconclusive scenario, and a summary line. */
 export function renderAuditText(report: AuditReport, style: TextStyle = plain): string {
   const lines: string[] = [];
-  lines.push(style.bold(`mitmguard audit-client — ${report.mode} mode, ${report.protocol}, host ${report.host}`));
-  if (report.client) lines.push(style.dim(`client: ${report.client}`));
+  lines.push(style.bold(`mitmguard audit-client — ${report.mode} mode, ${report.protocol}, host ${printable(report.host)}`));
+  if (report.client) lines.push(style.dim(`client: ${printable(report.client)}`));
+  const h = report.clientHello;
+  if (h) {
+    const pq = h.postQuantumGroups.length ? style.green(`post-quantum: yes (${h.postQuantumGroups.join(', ')})`) : style.yellow('post-quantum: no');
+    lines.push(`offered: ${h.versions.join(', ')}; groups ${h.groups.join(', ') || 'none'}; ${pq}`);
+    lines.push(style.dim(`signature schemes ${h.signatureSchemes.join(', ') || 'none'}; JA4 ${h.ja4}; JA3 ${h.ja3Hash}`));
+  }
   lines.push('');
   const width = Math.max(...report.results.map((r) => r.scenario.length));
   for (const r of report.results) {
@@ -33,8 +33,10 @@ export function renderAuditText(report: AuditReport, style: TextStyle = plain): 
     const verdictStyle = r.scenario === 'baseline' ? (r.verdict === 'accepted' ? 'green' : 'yellow') : VERDICT_STYLE[r.verdict];
     lines.push(`  ${style[verdictStyle](r.verdict.padEnd(18))} ${r.scenario.padEnd(width)}  ${r.title}`);
     const important = r.verdict === 'accepted' || r.verdict === 'accepted-plaintext' || r.verdict === 'inconclusive';
-    if (important && r.scenario !== 'baseline') lines.push(style.dim(`  ${' '.repeat(18)} ${' '.repeat(width)}  ${r.reason ?? r.evidence}`));
-    if (r.scenario === 'baseline' && r.verdict !== 'accepted') lines.push(style.yellow(`  ${' '.repeat(18)} ${' '.repeat(width)}  ${r.reason ?? r.evidence}`));
+    // The evidence quotes what the client sent (a request line, a command): a client must not be able to print
+    // terminal controls into the report that judges it.
+    if (important && r.scenario !== 'baseline') lines.push(style.dim(`  ${' '.repeat(18)} ${' '.repeat(width)}  ${printable(r.reason ?? r.evidence)}`));
+    if (r.scenario === 'baseline' && r.verdict !== 'accepted') lines.push(style.yellow(`  ${' '.repeat(18)} ${' '.repeat(width)}  ${printable(r.reason ?? r.evidence)}`));
   }
   const s = report.summary;
   lines.push('');

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { MitmError } from '../errors.js';
-import { scrubToken } from './redact.js';
+import { scrubClientText } from './redact.js';
 import type { ClientRunFacts } from './types.js';
 
 /** The placeholders a command may use. */
@@ -85,7 +85,7 @@ export function runClient(options: ClientRunOptions): Promise<ClientRunFacts> {
         signal,
         timedOut,
         durationMs: Date.now() - started,
-        stderrTail: scrubToken(stderr, options.token).trim().slice(-MAX_STDERR_TAIL),
+        stderrTail: scrubClientText(stderr, options.token, MAX_STDERR_TAIL),
       });
     };
     child.on('error', (err) => {

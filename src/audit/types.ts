@@ -3,11 +3,16 @@
  * verdict per scenario. Plain data only — the endpoint produces it, `verdict.ts` judges it, `report.ts` prints it.
  */
 import type { MitmErrorCode } from '../errors.js';
+import type { Finding } from '../model/index.js';
+import type { TOOL_NAME } from '../version.js';
+import type { ClientHelloFacts } from './client-hello.js';
 
-/** What a captured secret is reduced to the moment it arrives: never the bytes, only a hash and a length. */
+/** What a captured secret is reduced to the moment it arrives: never the bytes, only a keyed hash and a length range. */
 export interface RedactedSecret {
-  sha256: string;
-  length: number;
+  /** HMAC-SHA-256 under the run's random key (src/audit/redact.ts), 16 hex digits: comparable within one run only. */
+  hmac: string;
+  /** The length as a power-of-two range, [min, max] bytes. */
+  lengthRange: [number, number];
   /** true when the run's canary token (`{token}`) was inside the secret: proof that this client run sent it. */
   containsToken: boolean;
 }
@@ -29,7 +34,7 @@ export interface AppEvent {
   secret?: RedactedSecret;
 }
 
-export interface HandshakeFacts {
+export interface ClientHandshakeFacts {
   completed: boolean;
   protocol?: string;
   cipher?: string;
@@ -37,6 +42,8 @@ export interface HandshakeFacts {
   sni?: string;
   /** The TLS error as OpenSSL reported it (`tlsv1 alert unknown ca`), when the handshake failed. */
   error?: string;
+  /** What the client offered in its ClientHello (groups, signature schemes, JA4), read off the wire. */
+  clientHello?: ClientHelloFacts;
 }
 
 /** Everything seen on one TCP connection to one scenario's port. */
@@ -47,13 +54,13 @@ export interface ConnectionRecord {
   target?: string;
   openedAt: number;
   closedAt?: number;
-  handshake?: HandshakeFacts;
+  handshake?: ClientHandshakeFacts;
   events: AppEvent[];
   /** Why the endpoint cut the connection, when it did (limit, malformed input, idle timeout). */
   aborted?: { code: MitmErrorCode; message: string };
 }
 
-export const VERDICTS = ['accepted', 'accepted-plaintext', 'rejected', 'inconclusive', 'unavailable', 'skipped'] as const;
+export const SCENARIO_VERDICTS = ['accepted', 'accepted-plaintext', 'rejected', 'inconclusive', 'unavailable', 'skipped'] as const;
 /**
  * - `accepted`: the client sent application data over TLS to the forged server.
  * - `accepted-plaintext`: the client sent application data without TLS (plaintext, stripped STARTTLS, HSTS ignored).
@@ -62,7 +69,7 @@ export const VERDICTS = ['accepted', 'accepted-plaintext', 'rejected', 'inconclu
  * - `unavailable`: the scenario cannot be served here (`reason` says why, e.g. the OpenSSL build lacks RC4).
  * - `skipped`: the scenario does not apply to this run (protocol, or a pin scenario without `--pin`).
  */
-export type Verdict = (typeof VERDICTS)[number];
+export type ScenarioVerdict = (typeof SCENARIO_VERDICTS)[number];
 
 export interface ClientRunFacts {
   exitCode: number | null;
@@ -76,7 +83,7 @@ export interface ClientRunFacts {
 export interface ScenarioResult {
   scenario: string;
   title: string;
-  verdict: Verdict;
+  verdict: ScenarioVerdict;
   /** What was observed, in words: the handshake, then every application event, secrets as hash and length. */
   evidence: string;
   reason?: string;
@@ -84,4 +91,41 @@ export interface ScenarioResult {
   address?: string;
   connections: number;
   client?: ClientRunFacts;
+  /** The first ClientHello this scenario received. */
+  clientHello?: ClientHelloFacts;
+}
+
+/** The application protocols the hostile endpoint speaks (./protocols/ has one session per protocol). */
+export const APP_PROTOCOLS = ['https', 'smtp', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s', 'ftp', 'ftps', 'postgres', 'redis', 'tls'] as const;
+export type AppProtocol = (typeof APP_PROTOCOLS)[number];
+
+export type AuditMode = 'exec' | 'listen' | 'proxy';
+
+export interface ScenarioAddress {
+  scenario: string;
+  title: string;
+  address: string;
+  url: string;
+  proxy?: string;
+}
+
+export interface AuditReport {
+  tool: typeof TOOL_NAME;
+  version: string;
+  command: 'audit-client';
+  mode: AuditMode;
+  protocol: AppProtocol;
+  host: string;
+  /** The client command as given (exec mode), with no placeholder filled in. */
+  client?: string;
+  startedAt: string;
+  finishedAt: string;
+  results: ScenarioResult[];
+  findings: Finding[];
+  summary: Record<ScenarioResult['verdict'], number> & { forgedAccepted: number };
+  /**
+   * What the client offered, from the baseline's ClientHello (else the first scenario that received one): groups,
+   * signature schemes, JA4 — whether this client is ready for post-quantum key exchange.
+   */
+  clientHello?: ClientHelloFacts;
 }

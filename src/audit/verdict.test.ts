@@ -24,13 +24,13 @@ test('a request over TLS to a forged server is accepted, with the secret shown o
       handshake: { completed: true, protocol: 'TLSv1.3' },
       events: [
         { kind: 'request', summary: 'GET / HTTP/1.1', significant: true, protected: true },
-        { kind: 'credential', summary: 'authorization header Basic', significant: true, protected: true, secret: { sha256: 'ab'.repeat(32), length: 9, containsToken: true } },
+        { kind: 'credential', summary: 'authorization header Basic', significant: true, protected: true, secret: { hmac: 'ab'.repeat(8), lengthRange: [9, 16], containsToken: true } },
       ],
     }),
   ]);
   assert.equal(r.verdict, 'accepted');
   assert.match(r.evidence, /GET \/ HTTP\/1\.1/);
-  assert.match(r.evidence, /9 bytes, sha256 abababababab…, holds the canary token/);
+  assert.match(r.evidence, /9–16 bytes, run hmac abababab…, holds the canary token/);
 });
 
 test('negotiation alone (EHLO, STARTTLS) does not make a stripped STARTTLS accepted', () => {

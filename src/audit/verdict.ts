@@ -5,7 +5,7 @@
  */
 import { describeSecret } from './redact.js';
 import type { ScenarioDefinition } from './scenarios/types.js';
-import type { AppEvent, ConnectionRecord, ScenarioResult, Verdict } from './types.js';
+import type { AppEvent, ConnectionRecord, ScenarioResult, ScenarioVerdict } from './types.js';
 
 /** At most this many connections are described in the evidence; the count says how many there were. */
 export const MAX_EVIDENCE_CONNECTIONS = 3;
@@ -38,7 +38,7 @@ export function describeConnections(records: readonly ConnectionRecord[]): strin
 }
 
 /** The verdict of one scenario from its connections. */
-export function judgeScenario(s: ScenarioDefinition, records: readonly ConnectionRecord[]): { verdict: Verdict; evidence: string; reason?: string } {
+export function judgeScenario(s: ScenarioDefinition, records: readonly ConnectionRecord[]): { verdict: ScenarioVerdict; evidence: string; reason?: string } {
   const evidence = describeConnections(records);
   if (records.length === 0) return { verdict: 'inconclusive', evidence, reason: 'the client never connected to this scenario' };
   const significant = records.flatMap((r) => r.events.filter((e) => e.significant));

@@ -3,7 +3,7 @@
  * branches). A check fires when the client sent application data to its scenario — accepted over TLS, or in cleartext.
  * Ids are `audit.client.<scenario-id>`.
  */
-import { SCENARIOS } from '../audit/scenarios/index.js';
+import { SCENARIOS } from '../audit/scenarios/catalogue.js';
 import type { ScenarioResult } from '../audit/types.js';
 import { CheckRegistry, defineCheck } from './registry.js';
 import { sortFindings } from '../model/index.js';
@@ -11,6 +11,9 @@ import type { Check } from './types.js';
 import type { Finding } from '../model/index.js';
 
 /** The observation a client-audit check reads: one scenario's result. */
+/** "Self-signed …" → "self-signed …", but an acronym or a proper name keeps its case ("NUL byte", "X.509 v1"). */
+const lowerFirst = (t: string): string => (/^[A-Z][A-Z0-9.]/.test(t) ? t : `${t.charAt(0).toLowerCase()}${t.slice(1)}`);
+
 export type AuditScenarioObservation = Pick<ScenarioResult, 'scenario' | 'verdict' | 'evidence'>;
 
 declare module './types.js' {
@@ -27,7 +30,7 @@ export const auditChecks: Check<'audit-scenario'>[] = SCENARIOS.filter((s) => s.
     source: 'audit-scenario',
     pillar: s.pillar,
     severity: s.severity,
-    title: `Client accepts: ${s.title.charAt(0).toLowerCase()}${s.title.slice(1)}`,
+    title: `Client accepts: ${lowerFirst(s.title)}`,
     description: s.description,
     remediation: s.remediation,
     references: s.references,

@@ -133,4 +133,3 @@ export const caChecks = [
   }),
 ];
 
-export const CA_CHECKS = caChecks;

@@ -6,13 +6,17 @@
  */
 import { CheckRegistry } from './registry.js';
 import { certificateChecks } from './certificates.js';
-import { policyChecks } from '../policy/checks.js';
+import { policyChecks } from './policy.js';
 import { tlsChecks } from './tls.js';
 import { dnsChecks } from './dns.js';
 import { starttlsChecks } from './starttls.js';
 import { postureChecks } from './posture.js';
 import { auditChecks } from './audit.js';
+import { bgpChecks } from './bgp.js';
+import { captureChecks } from './capture.js';
 import { caChecks } from './ca.js';
+import { wifiChecks } from './wifi.js';
+import { vpnChecks } from './vpn.js';
 
 export const catalogue = new CheckRegistry([
   ...certificateChecks,
@@ -22,6 +26,9 @@ export const catalogue = new CheckRegistry([
   ...starttlsChecks,
   ...postureChecks,
   ...auditChecks,
+  ...bgpChecks,
+  ...captureChecks,
   ...caChecks,
-  // ...tlsChecks, ...certificateChecks, ...dnsChecks, ...auditChecks
+  ...wifiChecks,
+  ...vpnChecks,
 ]);

@@ -26,6 +26,23 @@ const issuesWith = (codes: ValidationCode[]) => (a: ChainAssessment): CheckHit[]
   return list.filter((i) => codes.includes(i.code)).map((i) => ({ evidence: `${certLabel(a, i.certIndex)}: ${i.message}` }));
 };
 
+/**
+ * `incomplete-chain` issues split by what lacks an issuer: a CA certificate the server sent (the chain reaches a root
+ * that is not trusted: `untrusted`) or the leaf itself (an intermediate is missing: not `untrusted`).
+ */
+const missingIssuer = (a: ChainAssessment, untrusted: boolean): CheckHit[] =>
+  [...a.errors, ...a.warnings]
+    .filter((i) => i.code === 'incomplete-chain')
+    .filter((i) => {
+      const c = i.certIndex === null ? null : (a.path[i.certIndex] ?? a.presented[i.certIndex] ?? null);
+      return Boolean(c && i.certIndex! > 0 && c.isCa) === untrusted;
+    })
+    .map((i) => ({
+      evidence: untrusted
+        ? `${certLabel(a, i.certIndex)}: its issuer is not a trust anchor (${i.message.replace(/; an intermediate is missing or the root is unknown$/, '')}); a private root? \`--ca\` adds it`
+        : `${certLabel(a, i.certIndex)}: ${i.message}`,
+    }));
+
 /** The certificates a lint looks at: the built path, else what was presented. */
 const analysed = (a: ChainAssessment): CertificateAnalysis[] =>
   a.path.length ? a.path : a.presented.filter((c): c is CertificateAnalysis => c !== null);
@@ -72,18 +89,20 @@ export const certificateChecks = [
   defineCheck({
     id: 'cert.chain.untrusted-root', source: 'certificate-chain', pillar: 'certificates', severity: 'high',
     title: 'Chain ends in an untrusted root',
-    description: 'The chain ends in a self-signed CA that is not a trust anchor. Clients that accept it cannot tell it from an attacker\'s CA.',
+    description: 'The chain leads to a root CA that is not a trust anchor: the server sent a self-signed root, or every intermediate up to a root nobody trusts. Clients that accept it cannot tell it from an attacker\'s CA.',
     remediation: 'Issue from a trusted CA, or add the organisation\'s root to the trust store of every client (and to mitmguard with --ca).',
     references: [`${RFC5280}#section-6.1`],
-    evaluate: issuesWith(['untrusted-root']),
+    // Also a chain that stops at a CA certificate whose issuer is unknown: every intermediate was sent and the root is
+    // simply not trusted (a private root) — not an "incomplete chain", which the server operator would fix differently.
+    evaluate: (a) => [...issuesWith(['untrusted-root'])(a), ...missingIssuer(a, true)],
   }),
   defineCheck({
     id: 'cert.chain.incomplete', source: 'certificate-chain', pillar: 'certificates', severity: 'high',
     title: 'Incomplete certificate chain',
-    description: 'No issuer was found for a certificate: the server omits an intermediate, or the root is unknown. Clients that do not fetch missing intermediates fail, and some then fall back to insecure behaviour.',
+    description: 'No issuer was found for the leaf: the server omits an intermediate (or the leaf comes straight from an unknown root). Clients that do not fetch missing intermediates fail, and some then fall back to insecure behaviour.',
     remediation: 'Serve the full chain (leaf, then every intermediate up to, but not including, the root).',
     references: [`${RFC5280}#section-6.1`, 'https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2'],
-    evaluate: issuesWith(['incomplete-chain']),
+    evaluate: (a) => missingIssuer(a, false),
   }),
   defineCheck({
     id: 'cert.chain.hostname-mismatch', source: 'certificate-chain', pillar: 'certificates', severity: 'high',

@@ -3,19 +3,19 @@ import { describe, it } from 'node:test';
 import { CheckRegistry } from './registry.js';
 import { dnsChecks } from './dns.js';
 import type { DnsMailObservation, DnsNameObservation, DnsTlsaObservation } from '../dns/observations.js';
-import type { ValidationResult } from '../dns/dnssec/validator.js';
+import type { DnssecResult } from '../dns/dnssec/validator.js';
 import { reason } from '../dns/dnssec/reasons.js';
 
 const registry = new CheckRegistry(dnsChecks);
 
-function validation(over: Partial<ValidationResult>): ValidationResult {
+function validation(over: Partial<DnssecResult>): DnssecResult {
   return {
     name: 'www.example.test.', type: 'A', verdict: 'SECURE', reason: null, rcode: 'NOERROR', answers: [], rdata: [], chain: [], cnames: [],
     queries: 3, anomalies: [], notes: [], ...over,
   };
 }
 
-const nameObs = (v: Partial<ValidationResult>, comparison: DnsNameObservation['comparison'] = null): DnsNameObservation => ({
+const nameObs = (v: Partial<DnssecResult>, comparison: DnsNameObservation['comparison'] = null): DnsNameObservation => ({
   name: 'www.example.test.', type: 'A', validation: validation(v), comparison,
 });
 

@@ -5,8 +5,8 @@
  */
 import type { PostureObservation } from '../posture/types.js';
 import { defineCheck } from './registry.js';
-import { httpChecks } from '../posture/http-checks.js';
-import { mtlsChecks } from '../posture/mtls-checks.js';
+import { httpChecks } from './http.js';
+import { mtlsChecks } from './mtls.js';
 
 declare module './types.js' {
   interface ObservationMap {

@@ -21,6 +21,12 @@ const STRIPTLS = 'https://www.usenix.org/conference/usenixsecurity15/technical-s
 const notOffered = (o: StartTlsOutcome): boolean =>
   o.error?.code === 'MG_ERR_STARTTLS' && o.observation.startTlsAdvertised === false;
 
+/** "smtp: STARTTLS is not offered…": the dialogue's messages already name the protocol; never "smtp: smtp: …". */
+const errorText = (o: { protocol: string; error: { message: string } | null }): string => {
+  const m = o.error?.message ?? '';
+  return m.startsWith(`${o.protocol}: `) ? m : `${o.protocol}: ${m}`;
+};
+
 export const starttlsChecks = [
   defineCheck({
     id: 'starttls.not-offered',
@@ -33,7 +39,7 @@ export const starttlsChecks = [
     remediation:
       'Configure a certificate and enable STARTTLS (postfix smtpd_tls_security_level=may or encrypt, dovecot ssl=required, PostgreSQL ssl=on, MariaDB ssl-cert/ssl-key, slapd TLSCertificateFile), or move the service to implicit TLS.',
     references: [RFC3207, RFC8314],
-    evaluate: (o) => (notOffered(o) ? { evidence: `${o.protocol}: ${o.error!.message}` } : null),
+    evaluate: (o) => (notOffered(o) ? { evidence: `${errorText(o)}` } : null),
   }),
   defineCheck({
     id: 'starttls.refused',
@@ -60,7 +66,7 @@ export const starttlsChecks = [
       'The plain-text dialogue ended before the upgrade: the server spoke another protocol, stopped answering, sent endless lines or spoke after its go-ahead. Clients may fall back to clear text or fail.',
     remediation: 'Check that the port runs the expected service and that nothing between client and server rewrites the dialogue.',
     references: [RFC3207],
-    evaluate: (o) => (o.error && o.error.code !== 'MG_ERR_STARTTLS' ? { evidence: `${o.protocol}: ${o.error.code}: ${o.error.message}` } : null),
+    evaluate: (o) => (o.error && o.error.code !== 'MG_ERR_STARTTLS' ? { evidence: `${o.error.code}: ${errorText(o)}` } : null),
   }),
   defineCheck({
     id: 'starttls.auth-before-tls',

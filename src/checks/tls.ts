@@ -1,5 +1,5 @@
 /**
- * TLS protocol and cipher checks: pure functions over the facts a scan observed (src/scan/types.ts TlsFacts).
+ * TLS protocol and cipher checks: pure functions over the facts a scan observed (src/model/tls.ts TlsFacts).
  * Each says what a man in the middle could do with the weakness it finds.
  */
 import type { TlsFacts, ProtocolName } from '../model/index.js';
@@ -26,14 +26,25 @@ function acceptedSuites(facts: TlsFacts): Array<{ version: ProtocolName; name: s
   return out;
 }
 
+/** `NAME (confirmed: true|false)` when the scan tried to confirm the suite with a completed handshake. */
+function withConfirmation(facts: TlsFacts, version: ProtocolName, name: string): string {
+  const c = facts.suiteConfirmation?.find((x) => x.version === version && x.suite === name);
+  return c ? `${name} (confirmed: ${c.confirmed})` : name;
+}
+
 /** One hit listing every accepted suite that matches, grouped by version, or nothing. */
 function suitesMatching(facts: TlsFacts, match: (s: CipherSuite) => boolean): CheckHit | null {
   const hits = acceptedSuites(facts).filter((x) => x.suite && match(x.suite));
   if (hits.length === 0) return null;
   const byVersion = new Map<string, string[]>();
-  for (const h of hits) byVersion.set(h.version, [...(byVersion.get(h.version) ?? []), h.name]);
-  return { evidence: [...byVersion].map(([v, names]) => `${v}: ${names.join(', ')}`).join('; ') };
+  for (const h of hits) byVersion.set(h.version, [...(byVersion.get(h.version) ?? []), withConfirmation(facts, h.version, h.name)]);
+  const evidence = [...byVersion].map(([v, names]) => `${v}: ${names.join(', ')}`).join('; ');
+  // A ServerHello-only scanner cannot tell a real server from one that names any offered suite; say which this is.
+  const unconfirmed = hits.some((h) => facts.suiteConfirmation?.some((c) => c.version === h.version && c.suite === h.name && !c.confirmed));
+  return { evidence: unconfirmed ? `${evidence} — confirmed: false means only a ServerHello named the suite, no handshake completed with it` : evidence };
 }
+
+const hex = (v: number) => `0x${v.toString(16).padStart(4, '0')}`;
 
 function protocolCheck(version: ProtocolName, id: string, severity: 'critical' | 'high' | 'medium', why: string, refs: string[]) {
   return defineCheck({
@@ -63,7 +74,29 @@ export const tlsChecks = [
     description: 'The server does not accept TLS 1.3, whose handshake encrypts the certificate and removes every non-forward-secret and CBC suite.',
     remediation: 'Enable TLS 1.3 (OpenSSL ≥ 1.1.1, nginx `ssl_protocols TLSv1.2 TLSv1.3`).',
     references: ['RFC 8446'],
-    evaluate: (f) => !f.protocols['TLSv1.3'] && { evidence: 'no TLS 1.3 ServerHello to a TLS 1.3 ClientHello' },
+    // Only for a server that speaks the TLS record protocol at all: an SSLv2-only one raises its own critical finding.
+    evaluate: (f) =>
+      !f.protocols['TLSv1.3'] && (f.protocols.SSLv3 || f.protocols['TLSv1.0'] || f.protocols['TLSv1.1'] || f.protocols['TLSv1.2']) && { evidence: 'no TLS 1.3 ServerHello to a TLS 1.3 ClientHello' },
+  }),
+  defineCheck({
+    id: 'tls.downgrade.detected',
+    source: 'tls',
+    pillar: 'encryption',
+    severity: 'critical',
+    title: 'An active protocol downgrade was detected',
+    description:
+      'The ServerHello negotiated an older version than offered, and its random ends in the RFC 8446 §4.1.3 downgrade sentinel (DOWNGRD\\x01 or DOWNGRD\\x00): the server itself speaks the newer version, so something on the path rewrote the ClientHello. A TLS 1.3 client aborts such a handshake; older clients are pushed to the weaker version.',
+    remediation: 'Find the device between the scanner and the server that rewrites TLS handshakes (a TLS-terminating middlebox, an interception proxy, or an attacker) and remove it or upgrade it to pass TLS 1.3 through.',
+    references: ['RFC 8446 §4.1.3'],
+    evaluate: (f) => {
+      const d = f.downgrades ?? [];
+      if (d.length === 0) return null;
+      return {
+        evidence: d
+          .map((x) => `${x.probe} probe (offered up to ${hex(x.offered)}) got a ${hex(x.negotiated)} ServerHello whose random ends in DOWNGRD\\x${x.sentinel === 'tls12' ? '01' : '00'}`)
+          .join('; '),
+      };
+    },
   }),
   defineCheck({
     id: 'tls.cipher.null',

@@ -2,7 +2,7 @@
  * The one vocabulary of findings shared by the scanner, the client audit, the detectors and the proxy.
  * See ../../docs/architecture.md: probes → observations → pure checks → findings → policy → grade.
  */
-import type { Finding, Pillar, Severity } from '../model/index.js';
+import type { Pillar, Severity } from '../model/index.js';
 
 /**
  * Observation kinds, by name. Each area adds its own kind by declaration merging, so the registry stays generic:

@@ -35,10 +35,26 @@ export async function buildProgram(args: readonly string[] = process.argv.slice(
   return program;
 }
 
+/**
+ * Rewrite what commander reads differently from a person: `help <cmd> <sub>` is `<cmd> <sub> --help` (commander's
+ * help command stops at the first name), and an unknown command is a usage error (exit 2) even with `--help`.
+ */
+export function normaliseArgs(args: readonly string[]): string[] {
+  const first = args.findIndex((a) => !a.startsWith('-'));
+  if (first < 0) return [...args];
+  const name = args[first]!;
+  if (name === 'help' && args.length > first + 1) return [...args.slice(0, first), ...args.slice(first + 1), '--help'];
+  // An unknown command with --help: drop the --help so commander reports the unknown command (exit 2, the command
+  // list after the error) instead of printing the general help with exit 0.
+  if (name !== 'help' && !commands.some((c) => c.name === name)) return args.filter((a) => a !== '--help' && a !== '-h');
+  return [...args];
+}
+
 async function main(): Promise<void> {
   try {
-    const program = await buildProgram();
-    await program.parseAsync(process.argv);
+    const args = normaliseArgs(process.argv.slice(2));
+    const program = await buildProgram(args);
+    await program.parseAsync(args, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version arrive here as "errors" with exit code 0.

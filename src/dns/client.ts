@@ -126,11 +126,22 @@ function udpExchange(
     let accepted: { message: DnsMessage; raw: string } | null = null;
     let timer: NodeJS.Timeout;
     let settled = false;
+    const before = anomalies.length;
+    let unrecorded = 0;
+    // A hostile sender can spray datagrams at our port for as long as we listen: keep the first few, count the rest.
+    const note = (a: QueryAnomaly) => {
+      if (anomalies.length - before < DNS_LIMITS.maxAnomaliesPerQuery) anomalies.push(a);
+      else unrecorded++;
+    };
     const finish = (err: MitmError | null) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       socket.close();
+      if (unrecorded > 0) {
+        const last = anomalies[anomalies.length - 1]!;
+        anomalies[anomalies.length - 1] = { ...last, detail: `${last.detail} (and ${unrecorded} more anomalies, not recorded: limit ${DNS_LIMITS.maxAnomaliesPerQuery})` };
+      }
       if (err) reject(err);
       else resolve(accepted!.message);
     };
@@ -139,24 +150,24 @@ function udpExchange(
     socket.on('message', (buf, rinfo) => {
       // RFC 5452 §4.1: accept only from the address and port we sent to.
       if (rinfo.address !== server.host || rinfo.port !== server.port) {
-        anomalies.push({ kind: 'wrong-source', detail: `datagram from ${rinfo.address}:${rinfo.port}, expected ${formatServer(server)}` });
+        note({ kind: 'wrong-source', detail: `datagram from ${rinfo.address}:${rinfo.port}, expected ${formatServer(server)}` });
         return;
       }
       let m: DnsMessage;
       try {
         m = decodeMessage(buf);
       } catch (e) {
-        anomalies.push({ kind: 'malformed', detail: (e as Error).message });
+        note({ kind: 'malformed', detail: (e as Error).message });
         return;
       }
       const bad = mismatch(m, id, qname, type);
       if (bad) {
-        anomalies.push(bad);
+        note(bad);
         return;
       }
       const raw = toHex(normalizeForRace(buf));
       if (accepted) {
-        if (raw !== accepted.raw) anomalies.push({ kind: 'racing-answer', detail: 'a second, different answer arrived for the same query' });
+        if (raw !== accepted.raw) note({ kind: 'racing-answer', detail: 'a second, different answer arrived for the same query' });
         return;
       }
       accepted = { message: m, raw };

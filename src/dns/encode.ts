@@ -4,7 +4,7 @@
  */
 import { ByteWriter } from '../bytes.js';
 import type { DnsMessage, DnsRecord } from './message.js';
-import { wireOf } from './message.js';
+import { wireOf } from './name.js';
 
 function writeRecord(w: ByteWriter, r: DnsRecord): void {
   w.bytes(wireOf(r.name)).u16(r.type).u16(r.class).u32(r.ttl).vector(2, (x) => x.bytes(r.rdata));

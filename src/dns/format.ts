@@ -1,6 +1,6 @@
 /** Text rendering of DNS results for the terminal; the CLI stays thin. JSON goes through `toJsonSafe`. */
 import { toHex } from '../bytes.js';
-import type { ValidationResult } from './dnssec/validator.js';
+import type { DnssecResult } from './dnssec/validator.js';
 import type { WatchAlert } from './watch.js';
 
 /** Replace Uint8Array values by hex so results serialise as plain JSON. */
@@ -9,14 +9,16 @@ export function toJsonSafe<T>(value: T): unknown {
 }
 
 /** The validation result as the JSON contract of `dns check` (no typed rdata; answers are in presentation form). */
-export function validationJson(r: ValidationResult): Record<string, unknown> {
+export function validationJson(r: DnssecResult): Record<string, unknown> {
   const { rdata: _rdata, ...rest } = r;
   return toJsonSafe(rest) as Record<string, unknown>;
 }
 
-export function validationText(r: ValidationResult, paint: (verdict: string) => string = (s) => s): string {
+export function validationText(r: DnssecResult, paint: (verdict: string) => string = (s) => s): string {
   const out = [`${r.name} ${r.type}: ${paint(r.verdict)}${r.reason ? ` — ${r.reason.text} (EDE ${r.reason.ede})` : ''}`];
-  out.push(`  rcode ${r.rcode}, ${r.queries} queries${r.cnames.length ? `, via CNAME ${r.cnames.join(' → ')}` : ''}`);
+  // An INDETERMINATE result with no answer never had an rcode: "rcode NOERROR" beside "REFUSED" or a timeout misleads.
+  const rcode = r.verdict === 'INDETERMINATE' && r.answers.length === 0 && r.rcode === 'NOERROR' ? 'no usable answer' : `rcode ${r.rcode}`;
+  out.push(`  ${rcode}, ${r.queries} ${r.queries === 1 ? 'query' : 'queries'}${r.cnames.length ? `, via CNAME ${r.cnames.join(' → ')}` : ''}`);
   for (const a of r.answers) out.push(`  ${a.name} ${a.ttl} ${a.type} ${a.data}`);
   out.push('  chain:');
   for (const l of r.chain) {

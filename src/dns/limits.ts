@@ -33,6 +33,10 @@ export const DNS_LIMITS = {
   maxMtaStsPolicyBytes: 65536,
   /** Anchor file size. */
   maxAnchorFileBytes: 1 << 20,
+  /** Anomalies recorded for one query (spoofed or malformed datagrams); a flood is counted, not stored. */
+  maxAnomaliesPerQuery: 32,
+  /** Total time an MTA-STS policy fetch may take, however slowly the server trickles bytes (RFC 8461 §3.3). */
+  mtaStsDeadlineMs: 15_000,
 } as const;
 
 /** Default per-query timeout and retries of the client. */

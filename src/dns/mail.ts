@@ -84,7 +84,10 @@ export interface PolicyFetchOptions {
   connect?: { host: string; port: number };
   /** Extra CA certificates (PEM) to trust, e.g. a private CA. */
   ca?: string | string[];
+  /** Idle timeout of the connection. */
   timeoutMs?: number;
+  /** The whole fetch, however slowly bytes trickle in (default DNS_LIMITS.mtaStsDeadlineMs). */
+  deadlineMs?: number;
 }
 
 /**
@@ -94,7 +97,18 @@ export interface PolicyFetchOptions {
 export function fetchMtaStsPolicy(domain: string, options: PolicyFetchOptions = {}): Promise<{ text: string; url: string }> {
   const host = `mta-sts.${normalizeName(domain).replace(/\.$/, '')}`;
   const url = `https://${host}/.well-known/mta-sts.txt`;
-  return new Promise((resolve, reject) => {
+  const deadlineMs = options.deadlineMs ?? DNS_LIMITS.mtaStsDeadlineMs;
+  return new Promise<{ text: string; url: string }>((resolveFetch, rejectFetch) => {
+    // The idle timeout alone lets a server hold the fetch forever at a byte a second; the deadline bounds the total.
+    const deadline = setTimeout(() => req.destroy(new MitmError('MG_ERR_TIMEOUT', `${url} took longer than ${deadlineMs} ms in total`, { details: { deadlineMs } })), deadlineMs);
+    const resolve = (v: { text: string; url: string }) => {
+      clearTimeout(deadline);
+      resolveFetch(v);
+    };
+    const reject = (e: unknown) => {
+      clearTimeout(deadline);
+      rejectFetch(e);
+    };
     const req = https.request(
       {
         host: options.connect?.host ?? host,

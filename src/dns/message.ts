@@ -6,7 +6,7 @@
 import { ByteReader } from '../bytes.js';
 import { MitmError, isMitmError } from '../errors.js';
 import { DNS_LIMITS } from './limits.js';
-import { presentationLabels } from './name.js';
+import { readName, wireOf } from './name.js';
 import { decodeRdata, type Rdata } from './rdata.js';
 import { typeName } from './types.js';
 
@@ -61,53 +61,6 @@ function packetError(message: string, cause?: unknown): MitmError {
   return new MitmError('MG_ERR_DNS_PACKET', message, cause === undefined ? {} : { cause });
 }
 
-/**
- * Read a possibly compressed name at `offset` in `msg` (RFC 1035 §4.1.4). Pointers must point strictly backwards,
- * which alone rules out loops; the jump count is a second named bound.
- */
-export function readName(msg: Uint8Array, offset: number): { name: string; next: number } {
-  const labels: string[] = [];
-  let pos = offset;
-  let next = -1;
-  let jumps = 0;
-  let wireLength = 1;
-  for (;;) {
-    if (pos >= msg.length) throw packetError(`name at offset ${offset} runs past the end of the message`);
-    const len = msg[pos]!;
-    if (len === 0) {
-      if (next < 0) next = pos + 1;
-      break;
-    }
-    const kind = len & 0xc0;
-    if (kind === 0xc0) {
-      if (pos + 1 >= msg.length) throw packetError(`compression pointer at offset ${pos} is truncated`);
-      const target = ((len & 0x3f) << 8) | msg[pos + 1]!;
-      if (target >= pos) throw packetError(`compression pointer at offset ${pos} points forward or to itself (loop)`);
-      if (++jumps > DNS_LIMITS.maxPointerJumps) throw packetError(`name at offset ${offset} follows more than ${DNS_LIMITS.maxPointerJumps} pointers`);
-      if (next < 0) next = pos + 2;
-      pos = target;
-      continue;
-    }
-    if (kind !== 0) throw packetError(`label type 0x${kind.toString(16)} at offset ${pos} is not supported (RFC 6891 §5)`);
-    if (pos + 1 + len > msg.length) throw packetError(`label at offset ${pos} runs past the end of the message`);
-    wireLength += len + 1;
-    if (wireLength > DNS_LIMITS.maxNameLength) throw packetError(`name at offset ${offset} is over ${DNS_LIMITS.maxNameLength} octets`);
-    labels.push(escapeLabel(msg.subarray(pos + 1, pos + 1 + len)));
-    pos += 1 + len;
-  }
-  return { name: labels.length === 0 ? '.' : labels.join('.') + '.', next };
-}
-
-/** Presentation form of a label: dots and non-printable octets escaped (RFC 4343 §2.1) so names round-trip. */
-function escapeLabel(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) {
-    if (b === 0x2e || b === 0x5c) s += '\\' + String.fromCharCode(b);
-    else if (b < 0x21 || b > 0x7e) s += '\\' + b.toString().padStart(3, '0');
-    else s += String.fromCharCode(b);
-  }
-  return s;
-}
 
 /**
  * Rdata layouts that may contain compressed names (RFC 3597 §4: only the RFC 1035 types; RFC 4034 forbids it in
@@ -147,11 +100,6 @@ function expandRdata(msg: Uint8Array, start: number, length: number, type: numbe
   return Uint8Array.from(parts);
 }
 
-/** Wire form of a presentation name as produced by readName (escapes undone), case preserved. */
-export function wireOf(name: string): number[] {
-  if (name === '.') return [0];
-  return [...presentationLabels(name).flatMap((label) => [label.length, ...label]), 0];
-}
 
 function readRecord(msg: Uint8Array, r: ByteReader): DnsRecord {
   const { name, next } = readName(msg, r.position);

@@ -106,3 +106,61 @@ export function compareCanonical(a: string, b: string): number {
   }
   return la.length - lb.length;
 }
+
+/**
+ * Read a possibly compressed name at `offset` in `msg` (RFC 1035 §4.1.4). Pointers must point strictly backwards,
+ * which alone rules out loops; the jump count is a second named bound.
+ */
+export function readName(msg: Uint8Array, offset: number): { name: string; next: number } {
+  const labels: string[] = [];
+  let pos = offset;
+  let next = -1;
+  let jumps = 0;
+  let wireLength = 1;
+  for (;;) {
+    if (pos >= msg.length) throw namePacketError(`name at offset ${offset} runs past the end of the message`);
+    const len = msg[pos]!;
+    if (len === 0) {
+      if (next < 0) next = pos + 1;
+      break;
+    }
+    const kind = len & 0xc0;
+    if (kind === 0xc0) {
+      if (pos + 1 >= msg.length) throw namePacketError(`compression pointer at offset ${pos} is truncated`);
+      const target = ((len & 0x3f) << 8) | msg[pos + 1]!;
+      if (target >= pos) throw namePacketError(`compression pointer at offset ${pos} points forward or to itself (loop)`);
+      if (++jumps > DNS_LIMITS.maxPointerJumps) throw namePacketError(`name at offset ${offset} follows more than ${DNS_LIMITS.maxPointerJumps} pointers`);
+      if (next < 0) next = pos + 2;
+      pos = target;
+      continue;
+    }
+    if (kind !== 0) throw namePacketError(`label type 0x${kind.toString(16)} at offset ${pos} is not supported (RFC 6891 §5)`);
+    if (pos + 1 + len > msg.length) throw namePacketError(`label at offset ${pos} runs past the end of the message`);
+    wireLength += len + 1;
+    if (wireLength > DNS_LIMITS.maxNameLength) throw namePacketError(`name at offset ${offset} is over ${DNS_LIMITS.maxNameLength} octets`);
+    labels.push(escapeLabel(msg.subarray(pos + 1, pos + 1 + len)));
+    pos += 1 + len;
+  }
+  return { name: labels.length === 0 ? '.' : labels.join('.') + '.', next };
+}
+
+/** Presentation form of a label: dots and non-printable octets escaped (RFC 4343 §2.1) so names round-trip. */
+function escapeLabel(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) {
+    if (b === 0x2e || b === 0x5c) s += '\\' + String.fromCharCode(b);
+    else if (b < 0x21 || b > 0x7e) s += '\\' + b.toString().padStart(3, '0');
+    else s += String.fromCharCode(b);
+  }
+  return s;
+}
+
+/** Wire form of a presentation name as produced by readName (escapes undone), case preserved. */
+export function wireOf(name: string): number[] {
+  if (name === '.') return [0];
+  return [...presentationLabels(name).flatMap((label) => [label.length, ...label]), 0];
+}
+
+function namePacketError(message: string): MitmError {
+  return new MitmError('MG_ERR_DNS_PACKET', message);
+}

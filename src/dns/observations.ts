@@ -4,23 +4,23 @@
  */
 import type { ErrorInfo } from '../model/index.js';
 import type { CaaIssuerVerdict, CaaPolicy } from './caa.js';
-import type { ValidationResult } from './dnssec/validator.js';
+import type { DnssecResult } from './dnssec/validator.js';
 import type { MtaStsPolicy } from './mail.js';
 import type { ResolverComparison } from './spoof.js';
 import type { TlsaMatch } from './tlsa.js';
-import type { Verdict } from './dnssec/reasons.js';
+import type { DnssecVerdict } from './dnssec/reasons.js';
 
 /** DNSSEC status of one name, plus (when more than one resolver was given) the cross-resolver comparison. */
 export interface DnsNameObservation {
   name: string;
   type: string;
-  validation: ValidationResult;
+  validation: DnssecResult;
   comparison: ResolverComparison | null;
 }
 
 export interface DnsCaaObservation {
   name: string;
-  verdict: Verdict;
+  verdict: DnssecVerdict;
   policy: CaaPolicy;
   /** Issuer of the certificate the server presents, when a server was probed. */
   certificateIssuer: string | null;
@@ -34,7 +34,7 @@ export interface DnsTlsaObservation {
   name: string;
   host: string;
   port: number;
-  verdict: Verdict;
+  verdict: DnssecVerdict;
   records: string[];
   matches: TlsaMatch[];
   chainLength: number;
@@ -43,7 +43,7 @@ export interface DnsTlsaObservation {
 
 export interface DnsMailObservation {
   domain: string;
-  mx: { hosts: string[]; verdict: Verdict };
+  mx: { hosts: string[]; verdict: DnssecVerdict };
   mtaSts: {
     txt: string | null;
     txtError: string | null;
@@ -55,7 +55,7 @@ export interface DnsMailObservation {
   };
   tlsRpt: { txt: string | null; rua: string[]; error: string | null };
   /** Whether the MX hosts publish DANE TLSA records for port 25 (an alternative to MTA-STS, RFC 7672). */
-  dane: { host: string; verdict: Verdict; records: number }[];
+  dane: { host: string; verdict: DnssecVerdict; records: number }[];
 }
 
 declare module '../checks/types.js' {

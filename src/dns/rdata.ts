@@ -5,7 +5,7 @@
 import { ByteReader, toHex } from '../bytes.js';
 import { MitmError, isMitmError } from '../errors.js';
 import { base32hexEncode } from './base32hex.js';
-import { readName } from './message.js';
+import { readName } from './name.js';
 import { decodeNsec3Param, type Nsec3ParamRdata } from './nsec3param.js';
 import { decodeSvcb, type SvcbRdata } from './svcb.js';
 import { RR_TYPES } from './types.js';

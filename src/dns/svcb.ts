@@ -4,7 +4,7 @@
  */
 import { ByteReader, ByteWriter } from '../bytes.js';
 import { MitmError } from '../errors.js';
-import { readName, wireOf } from './message.js';
+import { readName, wireOf } from './name.js';
 
 /** SvcParamKey names (RFC 9460 §14.3.2). */
 export const SVC_PARAM_KEYS: Record<number, string> = {

@@ -4,8 +4,6 @@
  * ordinary PKIX validation, which the TLS scanner judges; here we check the association itself.
  */
 import { X509Certificate, createHash } from 'node:crypto';
-import tls from 'node:tls';
-import { MitmError, toMitmError } from '../errors.js';
 import { toHex } from '../bytes.js';
 import type { TlsaRdata } from './rdata.js';
 
@@ -59,41 +57,5 @@ export function matchTlsa(records: readonly TlsaRdata[], chain: readonly Uint8Ar
       }
     }
     return { ...base, matchedIndex: null, unusable: null };
-  });
-}
-
-export interface PresentedChain {
-  chain: Uint8Array[];
-  /** The issuer of the leaf, as `O=…, CN=…` text. */
-  issuer: string;
-  subject: string;
-}
-
-/** Connect with TLS (no validation: we want whatever is presented) and return the chain, leaf first. */
-export function fetchPresentedChain(host: string, port: number, servername: string, timeoutMs = 5000): Promise<PresentedChain> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host, port, servername, rejectUnauthorized: false });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new MitmError('MG_ERR_TIMEOUT', `TLS handshake with ${host}:${port} took over ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once('error', (e) => {
-      clearTimeout(timer);
-      reject(toMitmError(e, 'MG_ERR_HANDSHAKE'));
-    });
-    socket.once('secureConnect', () => {
-      clearTimeout(timer);
-      const chain: Uint8Array[] = [];
-      let cert = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate | undefined;
-      const seen = new Set<string>();
-      while (cert && cert.raw && !seen.has(cert.fingerprint256) && chain.length < 10) {
-        seen.add(cert.fingerprint256);
-        chain.push(Uint8Array.from(cert.raw));
-        cert = cert.issuerCertificate;
-      }
-      const leaf = chain[0] ? new X509Certificate(Buffer.from(chain[0])) : null;
-      socket.end();
-      resolve({ chain, issuer: leaf?.issuer.replace(/\n/g, ', ') ?? '', subject: leaf?.subject.replace(/\n/g, ', ') ?? '' });
-    });
   });
 }

@@ -2,8 +2,8 @@
  * `dns watch`: re-check a list of names on an interval and raise an alert when an answer changes or stops
  * validating. Bounded by a round count so it can run in tests and cron jobs alike.
  */
-import { checkName, type CheckNameOptions } from './check.js';
-import type { Verdict } from './dnssec/reasons.js';
+import { queryValidated, type QueryValidatedOptions } from './query-validated.js';
+import type { DnssecVerdict } from './dnssec/reasons.js';
 
 export interface WatchTarget {
   name: string;
@@ -16,16 +16,17 @@ export interface WatchAlert {
   name: string;
   type: string;
   kind: 'answer-changed' | 'stopped-validating' | 'verdict-changed';
-  before: { verdict: Verdict; answers: string[] };
-  after: { verdict: Verdict; answers: string[] };
+  before: { verdict: DnssecVerdict; answers: string[] };
+  after: { verdict: DnssecVerdict; answers: string[] };
   reason: string | null;
 }
 
-export interface WatchOptions extends CheckNameOptions {
+export interface WatchOptions extends QueryValidatedOptions {
   intervalMs: number;
   /** Number of rounds; the first one records the baseline. */
   rounds: number;
-  onRound?: (round: number, states: { name: string; type: string; verdict: Verdict; answers: string[] }[]) => void;
+  /** Each round's states; `results` holds the full validation of each, in the same order (for findings). */
+  onRound?: (round: number, states: { name: string; type: string; verdict: DnssecVerdict; answers: string[] }[], results: Awaited<ReturnType<typeof queryValidated>>[]) => void;
   onAlert?: (alert: WatchAlert) => void;
   signal?: AbortSignal;
 }
@@ -39,13 +40,15 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Run the watch; resolves with every alert raised. */
 export async function watchNames(targets: readonly WatchTarget[], options: WatchOptions): Promise<WatchAlert[]> {
-  const last = new Map<string, { verdict: Verdict; answers: string[] }>();
+  const last = new Map<string, { verdict: DnssecVerdict; answers: string[] }>();
   const alerts: WatchAlert[] = [];
   for (let round = 1; round <= options.rounds && !options.signal?.aborted; round++) {
     if (round > 1) await sleep(options.intervalMs, options.signal);
     const states = [];
+    const results = [];
     for (const t of targets) {
-      const r = await checkName(t.name, t.type, options);
+      const r = await queryValidated(t.name, t.type, options);
+      results.push(r);
       const now = { verdict: r.verdict, answers: [`${r.rcode}`, ...r.answers.map((a) => `${a.name} ${a.type} ${a.data}`.toLowerCase())].sort() };
       const key = `${r.name}/${r.type}`;
       const before = last.get(key);
@@ -63,7 +66,7 @@ export async function watchNames(targets: readonly WatchTarget[], options: Watch
       last.set(key, now);
       states.push({ name: r.name, type: r.type, ...now });
     }
-    options.onRound?.(round, states);
+    options.onRound?.(round, states, results);
   }
   return alerts;
 }

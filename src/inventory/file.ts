@@ -7,18 +7,19 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { MitmError, toMitmError } from '../errors.js';
+import { fileError } from '../input-file.js';
 import type { Policy, TargetRule } from '../policy/schema.js';
 import { parseYamlConfig } from '../policy/yaml-config.js';
+import { normalizePin, PIN_PATTERN, PIN_SYNTAX } from '../x509/pin.js';
 
 /** A larger inventory is refused: split it, or raise the limit knowingly. */
 export const MAX_INVENTORY_TARGETS = 100_000;
 
-const PIN = /^sha256\/[A-Za-z0-9+/]{43}=$/;
 
 const expectSchema = z.strictObject({
   mtls: z.boolean().optional(),
   starttls: z.boolean().optional(),
-  pins: z.array(z.string().regex(PIN, 'a pin is sha256/ followed by 44 base64 characters')).optional(),
+  pins: z.array(z.string().regex(PIN_PATTERN, PIN_SYNTAX).transform((p) => normalizePin(p)!)).optional(),
 });
 
 /** A bare string is shorthand for `{ target: string }`; normalised first so errors point at the real field. */
@@ -82,8 +83,7 @@ export function loadInventory(path: string): InventoryEntry[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const e = toMitmError(err, 'MG_ERR_IO');
-    throw new MitmError(e.code, `cannot read inventory ${path}: ${e.message}`, { cause: err });
+    throw fileError('inventory', path, err);
   }
   return parseInventory(text, path);
 }
@@ -104,7 +104,14 @@ export function policyWithExpectations(policy: Policy, entries: readonly Invento
 }
 
 /** Tags and owners by target, as the report builder takes them. */
-export function inventoryLabels(entries: readonly InventoryEntry[]): { tags: Record<string, string[]>; owners: Record<string, string>; names: Record<string, string> } {
+/** What a report shows of each target besides its result: tags, owner and display name, keyed by target. */
+export interface InventoryLabels {
+  tags: Record<string, string[]>;
+  owners: Record<string, string>;
+  names: Record<string, string>;
+}
+
+export function inventoryLabels(entries: readonly InventoryEntry[]): InventoryLabels {
   const tags: Record<string, string[]> = {};
   const owners: Record<string, string> = {};
   const names: Record<string, string> = {};

@@ -3,13 +3,14 @@
  * cleanly on abort (in-flight targets are dropped, not recorded half-done) and resumes from the journal.
  */
 import { setMaxListeners } from 'node:events';
-import { MitmError, toMitmError } from '../errors.js';
+import { MitmError } from '../errors.js';
 import type { ScanDocument, TargetReport } from '../model/index.js';
 import { VERSION } from '../version.js';
 import type { InventoryEntry } from './file.js';
 import { appendJournal, readJournal, removeJournal, startJournal } from './journal.js';
 import type { ScanEntryFn } from './scan-one.js';
 import { errorInfo, failedTargetReport } from '../model/index.js';
+import { runPool } from '../tls/scan/limiter.js';
 
 export const DEFAULT_INVENTORY_CONCURRENCY = 8;
 export const MAX_INVENTORY_CONCURRENCY = 256;
@@ -65,10 +66,10 @@ export async function runInventory(entries: readonly InventoryEntry[], opts: Run
   const resumed = done.size;
   const running = new Set<string>();
   opts.onProgress?.({ kind: 'start', total: entries.length, resumed });
-  let next = 0;
-  const worker = async () => {
-    while (next < todo.length && !signal.aborted) {
-      const entry = todo[next++]!;
+  await runPool(
+    todo,
+    concurrency,
+    async (entry) => {
       running.add(entry.target);
       opts.onProgress?.({ kind: 'target-start', target: entry.target, running: [...running] });
       const report = await opts.scan(entry, signal).catch((err: unknown): TargetReport => {
@@ -77,13 +78,13 @@ export async function runInventory(entries: readonly InventoryEntry[], opts: Run
       });
       running.delete(entry.target);
       // An aborted scan is not a result: it is scanned again on --resume.
-      if (signal.aborted) break;
+      if (signal.aborted) return;
       done.set(entry.target, report);
       if (opts.journal) appendJournal(opts.journal, report);
       opts.onProgress?.({ kind: 'target-done', report, done: done.size, total: entries.length, running: [...running] });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(todo.length, 1)) }, worker));
+    },
+    () => signal.aborted,
+  );
   const interrupted = done.size < entries.length;
   opts.onProgress?.({ kind: 'end', done: done.size, total: entries.length, interrupted });
   if (!interrupted && opts.journal) removeJournal(opts.journal);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildReport as buildAuditReport, type ScenarioResult } from '../audit/index.js';
-import { loadPolicy } from '../policy/load.js';
+import { loadPolicy } from '../policy/file.js';
 import { buildReport } from '../report/model.js';
 import { checkLabClientExpectations, LAB_CLIENTS, labClientTarget, type LabClientAudit } from './audit.js';
 

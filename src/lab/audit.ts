@@ -15,7 +15,7 @@ import { findingsForResults } from '../checks/audit.js';
 import { runFunctionAudit, startAudit, type AuditClientFunction, type AuditReport, type AuditSession, type Placeholder } from '../audit/index.js';
 import type { ReportDocument } from '../report/model.js';
 import type { TargetReport } from '../model/index.js';
-import type { ExpectationMiss } from './demo.js';
+import type { ExpectationMiss } from './endpoints.js';
 
 /** The application protocol the lab's audit endpoint speaks: the HTTPS catalogue (other protocols: `audit-client --listen --protocol`). */
 export const LAB_AUDIT_PROTOCOL = 'https';

@@ -235,3 +235,9 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     expected: { findings: ['dns.tlsa.mismatch'], grades: { certificates: 'F', encryption: 'A+' } },
   },
 ];
+
+/** One expectation of the lab table that a scan did not meet: which endpoint (or lab client), and what was missing. */
+export interface ExpectationMiss {
+  endpoint: string;
+  what: string;
+}

@@ -4,6 +4,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { TLSSocket, type SecureContextOptions, createSecureContext } from 'node:tls';
+import { LineFramer } from '../bytes.js';
 
 /** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets; a longer one ends the session. */
 export const MAX_SMTP_LINE = 512;
@@ -14,20 +15,19 @@ export interface LabSmtpOptions {
 }
 
 function session(socket: Socket | TLSSocket, opts: LabSmtpOptions, secure: boolean, greet: boolean): void {
-  let buffer = '';
+  const lines = new LineFramer({ context: 'lab smtp', maxLine: MAX_SMTP_LINE, encoding: 'latin1' });
   const send = (s: string) => socket.write(s.replace(/\n/g, '\r\n'));
   if (greet) send('220 mitmguard-lab ESMTP (lab: accepts no mail)\n');
   const onData = (chunk: Buffer) => {
-    buffer += chunk.toString('latin1');
-    if (buffer.length > MAX_SMTP_LINE && !buffer.includes('\n')) {
+    let received: string[];
+    try {
+      received = lines.push(chunk);
+    } catch {
       send('500 line too long\n');
       socket.destroy();
       return;
     }
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl).replace(/\r$/, '');
-      buffer = buffer.slice(nl + 1);
+    for (const line of received) {
       const verb = line.split(' ')[0]!.toUpperCase();
       if (verb === 'EHLO' || verb === 'HELO') {
         const ext = secure ? ['PIPELINING', 'AUTH PLAIN'] : opts.tls ? ['PIPELINING', 'STARTTLS'] : ['PIPELINING', 'AUTH PLAIN LOGIN'];

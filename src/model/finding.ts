@@ -37,6 +37,11 @@ export interface Finding {
   evidence: string;
   remediation: string;
   references: string[];
+  /**
+   * Ids of other findings about the same flaw on the same target, merged into this one so one flaw counts once (the
+   * report's SAME_FLAW table, src/report/merge.ts); their evidence is appended to this finding's. Absent when none.
+   */
+  relatedTo?: string[];
 }
 
 /** Most severe first, then by id, then by target: a stable order for every report. Sorts in place and returns it. */

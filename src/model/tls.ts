@@ -18,6 +18,23 @@ export interface CertificateFacts {
   sha256: string;
 }
 
+/** One critical suite and whether a completed handshake confirmed it (a ServerHello alone can be an echo). */
+export interface SuiteConfirmation {
+  version: ProtocolName;
+  suite: string;
+  confirmed: boolean;
+  detail: string;
+}
+
+/** A ServerHello whose random carried the RFC 8446 §4.1.3 downgrade sentinel for what the probe offered. */
+export interface DowngradeFact {
+  /** The probe's version (what was offered at most). */
+  probe: ProtocolName;
+  sentinel: 'tls12' | 'tls11';
+  offered: number;
+  negotiated: number;
+}
+
 export interface TlsFacts {
   protocols: Record<ProtocolName, boolean>;
   /** IANA names per protocol version, in the server's preference order when it has one. */
@@ -40,4 +57,8 @@ export interface TlsFacts {
   probeErrors?: Array<{ probe: string; code: MitmErrorCode; message: string }>;
   /** Connections the scan opened for this target. */
   probes?: number;
+  /** Downgrade sentinels seen; empty when none (absent in reports older than the check). */
+  downgrades?: DowngradeFact[];
+  /** The critical suites (NULL, EXPORT, anon, DES, RC4) and whether a completed handshake confirmed each. */
+  suiteConfirmation?: SuiteConfirmation[];
 }

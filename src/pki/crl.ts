@@ -6,6 +6,7 @@ import { sign } from 'node:crypto';
 import type { Authority } from './ca.js';
 import { encodePem } from '../x509/pem.js';
 import { parseCertificate } from '../x509/certificate.js';
+import { MitmError } from '../errors.js';
 
 export interface CrlSpec {
   issuer: Authority;
@@ -49,7 +50,7 @@ const SIG: Record<string, { alg: Uint8Array; hash: string | null }> = {
 export function buildCrl(spec: CrlSpec): { der: Uint8Array; pem: string } {
   const key = spec.issuer.key.privateKey;
   const sig = SIG[key.asymmetricKeyType ?? ''];
-  if (!sig) throw new Error(`cannot sign a CRL with ${key.asymmetricKeyType}`);
+  if (!sig) throw new MitmError('MG_ERR_UNSUPPORTED', `cannot sign a CRL with ${key.asymmetricKeyType}`);
   const now = Date.now();
   const thisUpdate = spec.thisUpdate ?? new Date(now - 3_600_000);
   const nextUpdate = spec.nextUpdate ?? new Date(now + 7 * 86_400_000);

@@ -142,7 +142,7 @@ test('mTLS zones by tag: a server that does not require a client certificate is 
 
 test('SPKI pins: the right pin passes, any other is a critical finding', () => {
   const pin = spkiPin(leaf.pem)!;
-  assert.match(pin, /^sha256\/[A-Za-z0-9+/]{43}=$/);
+  assert.match(pin, /^sha256\/\/[A-Za-z0-9+/]{43}=$/);
   const other = spkiPin(issueLeaf(ca, { names: ['x.test'], key: { type: 'ec', curve: 'P-384' } }).pem)!;
   const ok = parsePolicy(`targets:\n  - pattern: "svc.test:*"\n    pins: ["${pin}"]\n`);
   const bad = parsePolicy(`targets:\n  - pattern: "svc.test:*"\n    pins: ["${other}"]\n`);

@@ -6,7 +6,7 @@ import { CheckRegistry } from '../checks/registry.js';
 import { sortFindings } from '../model/index.js';
 import type { Finding } from '../model/index.js';
 import type { TargetReport } from '../model/index.js';
-import { policyChecks } from './checks.js';
+import { policyChecks } from '../checks/policy.js';
 import { deriveFacts } from './facts.js';
 import type { AcceptedRisk, Policy, TargetRule } from './schema.js';
 

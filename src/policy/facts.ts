@@ -5,7 +5,7 @@
  */
 import type { CertificateFacts, ProtocolName, TargetReport } from '../model/index.js';
 import { PROTOCOL_NAMES } from '../model/index.js';
-import { spkiSha256 } from '../x509/analysis.js';
+import { spkiPin as certificatePin } from '../x509/analysis.js';
 import { parseCertificates } from '../x509/certificate.js';
 import { parseIp, type GeneralName } from '../x509/general-name.js';
 import { matchesIdentity, referenceIdentity } from '../x509/hostname.js';
@@ -91,7 +91,8 @@ export function deriveFacts(report: TargetReport): DerivedFacts {
   // Plain text: the posture probe found a service that is not encrypted, a plain-text scheme answered, or a STARTTLS
   // service spoke its protocol in the clear and then did not upgrade.
   const plaintext =
-    (!tls && report.posture?.service?.encrypted === false) ||
+    // A "banner" verdict with no banner means nothing answered: that is not evidence of plain text.
+    (!tls && report.posture?.service?.encrypted === false && !(report.posture.service.via === 'banner' && report.posture.service.banner == null)) ||
     (report.ok && !tls && scheme !== undefined && PLAINTEXT_SCHEMES.has(scheme)) ||
     (!tls && report.error?.code === 'MG_ERR_STARTTLS');
   const suites = tls ? [...new Set(Object.values(tls.cipherSuites).flat())].filter((s): s is string => typeof s === 'string').map(suiteTraits) : [];
@@ -114,7 +115,8 @@ export function deriveFacts(report: TargetReport): DerivedFacts {
     hsts: plaintext ? undefined : readHsts(report),
     redirectsToHttps: plaintext && redirectsToHttps(report),
     clientAuth: readClientAuth(report),
-    dnsAssessed: Boolean(get(report, 'dns')),
+    // A step that failed outright assessed nothing; an INDETERMINATE verdict is an assessment (with its finding).
+    dnsAssessed: Boolean(get(report, 'dns', 'name')),
     clientAudited: Boolean(report.ok && get(report, 'clientAudit')),
     // The scanner records the STARTTLS protocol it ran (a string), null when TLS started at once; absent: unknown.
     // It ran *and* upgraded only when TLS facts followed.
@@ -123,13 +125,13 @@ export function deriveFacts(report: TargetReport): DerivedFacts {
 }
 
 /**
- * `sha256/<base64>` of the certificate's SubjectPublicKeyInfo (RFC 7469 §2.4), the policy's pin syntax, or null when
- * the PEM does not parse. The hash is src/x509's (over the SPKI bytes the certificate holds); only the prefix is ours.
+ * The pin of the certificate's SubjectPublicKeyInfo in the one pin syntax (`sha256//<base64>`, src/x509/pin.ts), or
+ * null when the PEM does not parse.
  */
 export function spkiPin(pem: string): string | null {
   try {
     const [cert] = parseCertificates(pem);
-    return cert ? `sha256/${spkiSha256(cert)}` : null;
+    return cert ? certificatePin(cert) : null;
   } catch {
     return null;
   }

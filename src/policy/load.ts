@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { MitmError, toMitmError } from '../errors.js';
-import { DEFAULT_PRESET, PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
+import { MitmError } from '../errors.js';
+import { PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
 import { policySchema, type Policy, type PolicyFile } from './schema.js';
-import { parseYamlConfig } from './yaml-config.js';
+import { MAX_CONFIG_BYTES, parseYamlConfig } from './yaml-config.js';
 
-const isPreset = (s: string): s is PresetName => (PRESET_NAMES as string[]).includes(s);
+export const isPreset = (s: string): s is PresetName => (PRESET_NAMES as string[]).includes(s);
 
 /** A preset by name, deep-copied so callers may change it. */
 export function presetPolicy(name: PresetName): Policy {
@@ -30,6 +29,12 @@ export function mergePolicy(basePolicy: Policy, file: PolicyFile): Policy {
  * requirement it does not state).
  */
 export function parsePolicy(text: string, file = '<policy>'): Policy {
+  // An empty file would be a policy that mandates nothing, and a legacy target would pass: that is never meant.
+  if (text.length <= MAX_CONFIG_BYTES && text.split('\n').every((l) => /^\s*(#.*)?$/.test(l) || /^\s*(---|\.\.\.)\s*$/.test(l))) {
+    throw new MitmError('MG_ERR_CONFIG', `${file}: the policy file is empty; start from a preset (\`extends: intermediate\`) or name one (--policy ${PRESET_NAMES.join('|')})`, {
+      details: { file, path: '(document)' },
+    });
+  }
   const parsed = parseYamlConfig(text, policySchema, file);
   if (parsed.extends !== undefined && !isPreset(parsed.extends)) {
     throw new MitmError('MG_ERR_CONFIG', `${file}: extends: unknown preset ${JSON.stringify(parsed.extends)} (one of ${PRESET_NAMES.join(', ')})`, {
@@ -40,22 +45,4 @@ export function parsePolicy(text: string, file = '<policy>'): Policy {
     ? presetPolicy(parsed.extends as PresetName)
     : { name: 'custom', tls: {}, certificates: {}, hsts: {}, targets: [], severityOverrides: {}, acceptedRisks: [], failOn: 'high' };
   return mergePolicy(start, parsed);
-}
-
-/**
- * `--policy` resolution: a preset name, or a YAML file path. Undefined gives the default preset (intermediate).
- *
- * @example loadPolicy('modern'); loadPolicy('./policy.yaml')
- */
-export function loadPolicy(nameOrFile?: string): Policy {
-  if (nameOrFile === undefined) return presetPolicy(DEFAULT_PRESET);
-  if (isPreset(nameOrFile)) return presetPolicy(nameOrFile);
-  let text: string;
-  try {
-    text = readFileSync(nameOrFile, 'utf8');
-  } catch (err) {
-    const e = toMitmError(err, 'MG_ERR_IO');
-    throw new MitmError(e.code, `cannot read policy ${nameOrFile}: ${e.message} (presets: ${PRESET_NAMES.join(', ')})`, { cause: err });
-  }
-  return parsePolicy(text, nameOrFile);
 }

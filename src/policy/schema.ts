@@ -5,11 +5,11 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../model/index.js';
 import { PROTOCOL_NAMES } from '../model/index.js';
+import { normalizePin, PIN_PATTERN, PIN_SYNTAX } from '../x509/pin.js';
 
 export const HASH_NAMES = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
 
 /** `sha256/<base64 of SHA-256 over the DER SubjectPublicKeyInfo>` (RFC 7469 §2.4 pin format). */
-const PIN = /^sha256\/[A-Za-z0-9+/]{43}=$/;
 
 const isoDate = z.union([z.string(), z.date()]).transform((v, ctx) => {
   const d = v instanceof Date ? v : new Date(v);
@@ -26,8 +26,10 @@ export const targetRuleSchema = z.strictObject({
   /** Applies to targets matching this glob (`*` any run of characters, `?` one). */
   pattern: z.string().min(1).optional(),
   requireMtls: z.boolean().optional(),
+  /** As tls.requirePostQuantum, for the targets of this rule only. */
+  requirePostQuantum: z.boolean().optional(),
   requireStarttls: z.boolean().optional(),
-  pins: z.array(z.string().regex(PIN, 'a pin is sha256/ followed by 44 base64 characters')).optional(),
+  pins: z.array(z.string().regex(PIN_PATTERN, PIN_SYNTAX).transform((p) => normalizePin(p)!)).optional(),
 }).refine((r) => r.tags || r.pattern, { message: 'a target rule needs tags or a pattern' });
 
 export const acceptedRiskSchema = z.strictObject({
@@ -51,6 +53,8 @@ export const policySchema = z.strictObject({
       allowedCipherSuites: z.array(z.string().regex(/^TLS_[A-Z0-9_]+$/, 'an IANA cipher suite name (TLS_…)')).optional(),
       /** IANA named group names allowed (x25519, secp256r1, …). */
       allowedGroups: z.array(z.string().min(1)).optional(),
+      /** The server must accept a post-quantum key agreement group (X25519MLKEM768 or another ML-KEM hybrid). */
+      requirePostQuantum: z.boolean().optional(),
     })
     .optional(),
   certificates: z

@@ -1,5 +1,5 @@
-import { connect, type Socket } from 'node:net';
 import { MitmError, toMitmError } from '../errors.js';
+import { connectTcp } from '../tls/scan/connector.js';
 
 export interface ExchangeOptions {
   timeoutMs: number;
@@ -16,31 +16,6 @@ export interface ExchangeResult<T> {
   ended: 'value' | 'closed' | 'timeout';
 }
 
-/** Open a TCP connection with a deadline; MG_ERR_CONNECT / MG_ERR_TIMEOUT / MG_ERR_ABORTED. */
-export function openTcp(host: string, port: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    if (options.signal?.aborted) return reject(new MitmError('MG_ERR_ABORTED', 'probe aborted'));
-    const socket = connect({ host, port, noDelay: true });
-    const timer = setTimeout(() => done(new MitmError('MG_ERR_TIMEOUT', `connect to ${host}:${port} timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
-    const onAbort = () => done(new MitmError('MG_ERR_ABORTED', 'probe aborted'));
-    const done = (err: MitmError | null) => {
-      clearTimeout(timer);
-      socket.off('connect', onConnect);
-      socket.off('error', onError);
-      options.signal?.removeEventListener('abort', onAbort);
-      if (err) {
-        socket.destroy();
-        reject(err);
-      } else resolve(socket);
-    };
-    const onConnect = () => done(null);
-    const onError = (e: Error) => done(toMitmError(e, 'MG_ERR_CONNECT'));
-    socket.once('connect', onConnect);
-    socket.once('error', onError);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * One request/answer on a fresh connection: write `send` (if any), read until `until` recognises an answer, the peer
  * closes, or the time runs out (a quiet peer is an answer too: "nothing"). Bounded by `maxBytes`. The socket is
@@ -53,7 +28,7 @@ export async function exchange<T>(
   until: (bytes: Uint8Array) => T | null,
   options: ExchangeOptions,
 ): Promise<ExchangeResult<T>> {
-  const socket = await openTcp(host, port, options);
+  const socket = await connectTcp(host, port, options);
   try {
     return await new Promise<ExchangeResult<T>>((resolve, reject) => {
       let buf = Buffer.alloc(0);

@@ -8,8 +8,9 @@
  */
 import { MitmError } from '../errors.js';
 import { FtpReplyAssembler } from '../starttls/ftp.js';
-import { commandLine, LineFramer } from '../starttls/lines.js';
-import { openTcp } from './exchange.js';
+import { LineFramer } from '../bytes.js';
+import { commandLine } from '../starttls/lines.js';
+import { connectTcp } from '../tls/scan/connector.js';
 import type { FtpPlainFact } from './types.js';
 
 /** The user name the probe offers; it exists nowhere, and no password follows. */
@@ -17,7 +18,7 @@ export const FTP_PROBE_USER = 'mitmguard-probe';
 
 /** Reads FTP replies from bytes (RFC 959 §4.2, via the STARTTLS dialogue's assembler), bounded by the line framer. */
 export class FtpReplyReader {
-  private readonly framer = new LineFramer('ftp', 4096, 16 * 1024);
+  private readonly framer = new LineFramer({ context: 'ftp', maxLine: 4096, maxTotal: 16 * 1024 });
   private readonly assembler = new FtpReplyAssembler((line) => new MitmError('MG_ERR_PROTOCOL', `not an FTP reply: ${JSON.stringify(line.slice(0, 80))}`));
 
   push(bytes: Uint8Array): { code: number; text: string }[] {
@@ -39,7 +40,7 @@ export function judgeFtpUserReply(code: number): FtpPlainFact['userBeforeTls'] {
 
 /** Greeting, then USER; QUIT afterwards. Never throws for what the server says; connection failures propagate. */
 export async function probeFtpPlainLogin(host: string, port: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<FtpPlainFact> {
-  const socket = await openTcp(host, port, options);
+  const socket = await connectTcp(host, port, options);
   const reader = new FtpReplyReader();
   try {
     return await new Promise<FtpPlainFact>((resolve) => {

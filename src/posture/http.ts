@@ -1,35 +1,49 @@
 /**
  * probeHttp: fetch `/` over HTTPS and over plain HTTP, follow the plain-HTTP redirect chain hop by hop, and record
- * HSTS, cookies and mixed-content hints. Nothing is judged here (src/posture/http-checks.ts does that).
+ * HSTS, cookies and mixed-content hints. Nothing is judged here (src/checks/http.ts does that).
  */
+import { lookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import { request as httpsRequest } from 'node:https';
 import { MitmError, toMitmError } from '../errors.js';
 import { parseSetCookie, MAX_COOKIES, type CookieFact } from './cookies.js';
-import { parseHsts, type HstsPolicy } from './hsts.js';
-import { findMixedContent, MAX_PAGE_BYTES, type MixedContentHint } from './mixed-content.js';
-import type { ErrorInfo } from '../model/index.js';
+import { parseHsts } from './hsts.js';
+import { findMixedContent, MAX_PAGE_BYTES } from './mixed-content.js';
+import type { HttpHop, HttpObservation } from './types.js';
+export type { HttpHop, HttpObservation } from './types.js';
 
 /** Browsers stop at 20 (Fetch §4.4); a chain longer than this is a loop or an attack either way. */
 export const MAX_REDIRECTS = 10;
 
-export interface HttpHop {
-  url: string;
-  status: number | null;
-  location: string | null;
-  /** The first Strict-Transport-Security header, raw (RFC 6797 §8.1: only the first counts). */
-  hsts: string | null;
-  cookies: CookieFact[];
-  error: ErrorInfo | null;
-}
+/**
+ * Which redirects the probe follows. A scanned server chooses the Location, so following any of them would let it
+ * make the scanner request internal addresses (cloud metadata at 169.254.169.254, admin consoles on loopback):
+ * - `same-host` (default): only URLs on the scanned host (its name or its address);
+ * - `same-class`: other hosts too, when their address is of the scanned address's class (loopback, private,
+ *   public) and never link-local;
+ * - `any`: every http(s) URL (the old behaviour; for a lab the user controls).
+ */
+export type RedirectPolicy = 'same-host' | 'same-class' | 'any';
+export const REDIRECT_POLICIES: readonly RedirectPolicy[] = ['same-host', 'same-class', 'any'];
 
-export interface HttpObservation {
-  target: string;
-  host: string;
-  /** GET / over HTTPS; null when not asked. */
-  https: (HttpHop & { policy: HstsPolicy | null; mixedContent: MixedContentHint[] }) | null;
-  /** The plain-HTTP chain starting at http://host[:port]/; empty when not asked. */
-  httpChain: HttpHop[];
+type AddressClass = 'loopback' | 'private' | 'link-local' | 'public';
+
+/** RFC 6890 special-purpose ranges, coarsely: the classes a redirect may not cross. */
+export function addressClass(ip: string): AddressClass {
+  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  if (isIP(v4) === 4) {
+    const [a, b] = v4.split('.').map(Number) as [number, number];
+    if (a === 127) return 'loopback';
+    if (a === 169 && b === 254) return 'link-local';
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a === 0) return 'private';
+    return 'public';
+  }
+  const x = ip.toLowerCase();
+  if (x === '::1') return 'loopback';
+  if (/^fe[89ab]/.test(x)) return 'link-local';
+  if (/^f[cd]/.test(x) || x === '::') return 'private';
+  return 'public';
 }
 
 export interface HttpTarget {
@@ -46,6 +60,38 @@ export interface HttpTarget {
 export interface HttpOptions {
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Default `same-host`. */
+  redirects?: RedirectPolicy;
+}
+
+const bare = (h: string) => h.replace(/^\[|\]$/g, '');
+
+/** The address a host connects to: itself when an IP literal, else its first address. */
+async function addressOf(host: string): Promise<string | null> {
+  const h = bare(host);
+  if (isIP(h)) return h;
+  try {
+    return (await lookup(h)).address;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether to follow a redirect to `next`, and where to connect: the scanned host's hops go to the address the user
+ * gave; another host's go to the address checked here (so a name cannot resolve differently between check and use).
+ */
+async function redirectDecision(next: URL, target: HttpTarget, name: string, policy: RedirectPolicy): Promise<{ connect: string } | { reason: string }> {
+  const host = bare(next.hostname).toLowerCase();
+  if (host === name.toLowerCase() || host === bare(target.host).toLowerCase()) return { connect: target.host };
+  if (policy === 'any') return { connect: bare(next.hostname) };
+  if (policy === 'same-host') return { reason: 'another host (redirects are followed on the scanned host only)' };
+  const [to, from] = await Promise.all([addressOf(host), addressOf(target.host)]);
+  if (!to || !from) return { reason: 'its address could not be determined' };
+  const toClass = addressClass(to);
+  if (toClass === 'link-local') return { reason: `a link-local address (${to})` };
+  if (toClass !== addressClass(from)) return { reason: `a ${toClass} address (${to}), the scanned host is ${addressClass(from)}` };
+  return { connect: to };
 }
 
 const hostPart = (h: string) => (h.includes(':') ? `[${h}]` : h);
@@ -147,9 +193,8 @@ export async function probeHttp(target: HttpTarget, options: HttpOptions): Promi
   }
   if (httpPort !== null) {
     let url = new URL(`http://${hostPart(name)}${portPart('http', httpPort)}/`);
+    let connectHost = target.host;
     for (let i = 0; i <= MAX_REDIRECTS; i++) {
-      // Hops on the original name go to the address the user gave; other names are resolved normally.
-      const connectHost = url.hostname === name ? target.host : url.hostname.replace(/^\[|\]$/g, '');
       let f: Fetched | null = null;
       let err: unknown = null;
       try {
@@ -167,15 +212,15 @@ export async function probeHttp(target: HttpTarget, options: HttpOptions): Promi
         break;
       }
       if (next.protocol !== 'http:' && next.protocol !== 'https:') break;
+      const decision = await redirectDecision(next, target, name, options.redirects ?? 'same-host');
+      if ('reason' in decision) {
+        (obs.redirectsNotFollowed ??= []).push({ from: url.href, to: next.href, reason: decision.reason });
+        break;
+      }
+      connectHost = decision.connect;
       url = next;
     }
   }
   return obs;
 }
 
-declare module '../model/target.js' {
-  interface TargetObservations {
-    /** HTTPS landing page and the plain-HTTP redirect chain: HSTS, redirects, cookies (web targets; src/posture). */
-    http?: HttpObservation | null;
-  }
-}

@@ -5,15 +5,17 @@
  */
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { toMitmError } from '../errors.js';
+import { MitmError, toMitmError } from '../errors.js';
 import { createAuthority, issueLeaf, privateKeyPem, EKU } from '../pki/index.js';
 import { upgradeToTls, type StartTlsProtocol } from '../starttls/index.js';
 import { encodeClientHello } from '../tls/wire/client-hello.js';
 import { helloOptions, legacySuitesFor, TLS13_SUITES } from '../tls/scan/hellos.js';
 import { exchangeHello, STOP_AT_DONE } from '../tls/scan/exchange.js';
-import { CertificateRequestReader, parseTls13CertificateRequestFacts, type CertificateRequestFacts } from './certificate-request.js';
-import { openTcp } from './exchange.js';
-import type { ErrorInfo } from '../model/index.js';
+import { CertificateRequestReader, parseTls13CertificateRequestFacts, type CertificateRequestFacts } from '../tls/wire/certificate-request.js';
+import { connectTcp } from '../tls/scan/connector.js';
+import type { HandshakeAttempt, HandshakeOutcome, MtlsObservation } from './types.js';
+import { errorInfo } from '../model/index.js';
+export type { HandshakeAttempt, HandshakeOutcome, MtlsObservation } from './types.js';
 
 export interface MtlsTarget {
   target: string;
@@ -43,42 +45,8 @@ export interface MtlsOptions {
 /** HTTP answers that mean "your client certificate is missing or not trusted" (nginx maps 495/496 to 400). */
 export const HTTP_CERTIFICATE_REJECTIONS = new Set([400, 403, 495, 496]);
 
-export type HandshakeOutcome = 'completed' | 'rejected' | 'failed';
-
-export interface HandshakeAttempt {
-  version: 'TLSv1.2' | 'TLSv1.3';
-  outcome: HandshakeOutcome;
-  /** The alert or error that ended it (e.g. `certificate required`, `handshake failure`), or the HTTP status line. */
-  alert: string | null;
-  /** With `http`: the status code of `GET /` after the handshake. */
-  httpStatus?: number | null;
-}
-
-export interface MtlsObservation {
-  target: string;
-  host: string;
-  port: number;
-  /** The TLS ≤ 1.2 CertificateRequest, null when the server sent none (or negotiated TLS 1.3 only). */
-  certificateRequest: CertificateRequestFacts | null;
-  /** null: the server would not negotiate TLS ≤ 1.2, so the request could not be seen. */
-  requestedOnTls12: boolean | null;
-  /**
-   * Whether the TLS 1.3 flight, read by decrypting it with our own key share, carried a CertificateRequest; null when
-   * the server speaks no TLS 1.3 or the flight could not be read (absent in observations made before this existed).
-   */
-  requestedOnTls13?: boolean | null;
-  withoutCertificate: HandshakeAttempt[];
-  /** A client certificate from a throwaway CA; null when not tried (the server never asked for one). */
-  untrustedCertificate: HandshakeAttempt | null;
-  /** Derived: the server refuses clients without a certificate (null: could not tell). */
-  required: boolean | null;
-  /** Derived: the server asks for a certificate (required, or a CertificateRequest was seen). */
-  requested: boolean | null;
-  error: ErrorInfo | null;
-}
-
 async function connected(target: MtlsTarget, options: MtlsOptions): Promise<Socket> {
-  const socket = await openTcp(target.host, target.port, options);
+  const socket = await connectTcp(target.host, target.port, options);
   if (target.starttls) {
     try {
       await upgradeToTls(socket, target.starttls, { host: target.name ?? target.host, timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
@@ -103,7 +71,7 @@ export async function readCertificateRequest(target: MtlsTarget, options: MtlsOp
   const reader = new CertificateRequestReader();
   try {
     return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(toMitmError(Object.assign(new Error(`no ServerHelloDone within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' }))), options.timeoutMs);
+      const timer = setTimeout(() => reject(new MitmError('MG_ERR_TIMEOUT', `no ServerHelloDone within ${options.timeoutMs} ms`)), options.timeoutMs);
       socket.on('data', (chunk: Buffer) => {
         try {
           const out = reader.push(chunk);
@@ -117,7 +85,7 @@ export async function readCertificateRequest(target: MtlsTarget, options: MtlsOp
       });
       socket.once('close', () => {
         clearTimeout(timer);
-        reject(toMitmError(Object.assign(new Error('server closed the connection during the handshake'), { code: 'ECONNRESET' })));
+        reject(new MitmError('MG_ERR_CONNECTION_RESET', 'server closed the connection during the handshake'));
       });
       socket.on('error', () => {});
       socket.write(hello);
@@ -252,10 +220,18 @@ export async function probeMtls(target: MtlsTarget, options: MtlsOptions): Promi
     target: target.target, host: target.host, port: target.port, certificateRequest: null, requestedOnTls12: null, requestedOnTls13: null,
     withoutCertificate: [], untrustedCertificate: null, required: null, requested: null, error: null,
   };
+  // A probe that failed is recorded with its code; the others still answer (a TLS 1.2-only server fails the TLS 1.3 read).
+  const failed = (probe: string, err: unknown) => (obs.probeErrors ??= []).push({ probe, ...errorInfo(err) });
   try {
     const [flight, flight13] = await Promise.all([
-      readCertificateRequest(target, options).catch((err) => ({ error: toMitmError(err) })),
-      readTls13CertificateRequest(target, options).catch(() => null),
+      readCertificateRequest(target, options).catch((err) => {
+        failed('tls12-certificate-request', err);
+        return { error: toMitmError(err) };
+      }),
+      readTls13CertificateRequest(target, options).catch((err) => {
+        failed('tls13-certificate-request', err);
+        return null;
+      }),
     ]);
     if ('version' in flight && flight.version <= 0x0303 && flight.version !== 0) {
       obs.certificateRequest = flight.request;
@@ -284,9 +260,3 @@ export async function probeMtls(target: MtlsTarget, options: MtlsOptions): Promi
   return obs;
 }
 
-declare module '../model/target.js' {
-  interface TargetObservations {
-    /** Whether a client certificate is requested, required, and checked (src/posture/mtls.ts). */
-    mtls?: MtlsObservation | null;
-  }
-}

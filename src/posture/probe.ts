@@ -8,7 +8,8 @@ import { upgradeToTls, isStartTlsProtocol, type StartTlsObservation, type StartT
 import { emptyObservation } from '../starttls/types.js';
 import { encodeStartTlsRequest, parseExtendedResponse } from '../starttls/ldap.js';
 import { POSTGRES_SSL_REQUEST } from '../starttls/postgres.js';
-import { exchange, openTcp } from './exchange.js';
+import { exchange } from './exchange.js';
+import { connectTcp } from '../tls/scan/connector.js';
 import { probeFtpPlainLogin } from './ftp-plain.js';
 import { encodeLoginPacket, judgeLoginAnswer, readScramble } from './mysql-plain.js';
 import { encodeStartupMessage, judgePlainStartup, MAX_POSTGRES_ANSWER, parseFirstAnswer } from './postgres-plain.js';
@@ -53,7 +54,7 @@ const STARTTLS_OF: Partial<Record<SniffedProtocol, StartTlsProtocol>> = {
 
 /** Run the STARTTLS dialogue and keep the outcome whether it succeeded or not. */
 export async function probeStartTls(host: string, port: number, protocol: StartTlsProtocol, name: string, options: PostureOptions): Promise<StartTlsOutcome> {
-  const socket = await openTcp(host, port, options);
+  const socket = await connectTcp(host, port, options);
   try {
     const observation = await upgradeToTls(socket, protocol, { host: name, timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
     return { protocol, observation, error: null };
@@ -87,7 +88,7 @@ export async function probeMysqlPlain(host: string, port: number, creds: { user:
 }
 
 async function mysqlLogin(host: string, port: number, creds: { user: string; password: string }, options: PostureOptions, useTls: boolean): Promise<MysqlPlainFact> {
-  const tcp = await openTcp(host, port, options);
+  const tcp = await connectTcp(host, port, options);
   let socket: import('node:net').Socket = tcp;
   let seq = 1;
   let salt: Uint8Array | null = null;
@@ -170,7 +171,7 @@ export async function probeRedisPlain(host: string, port: number, options: Postu
 
 /** A TLS handshake from the first byte, accepting any certificate: is this port implicit TLS? */
 async function tryTls(host: string, port: number, name: string, options: PostureOptions): Promise<DetectedService | null> {
-  const socket = await openTcp(host, port, options);
+  const socket = await connectTcp(host, port, options);
   return new Promise<DetectedService | null>((resolve) => {
     const servername = /^[\d.]+$|:/.test(name) ? undefined : name;
     // rejectUnauthorized: false is deliberate: this asks "is it TLS?", not "is the certificate valid?" (the scan does that).

@@ -4,6 +4,10 @@
  * and src/checks/starttls.ts.
  */
 import type { ErrorInfo } from '../model/index.js';
+import type { CertificateRequestFacts } from '../tls/wire/certificate-request.js';
+import type { CookieFact } from './cookies.js';
+import type { HstsPolicy } from './hsts.js';
+import type { MixedContentHint } from './mixed-content.js';
 import type { StartTlsObservation, StartTlsProtocol } from '../starttls/index.js';
 
 
@@ -79,5 +83,73 @@ declare module '../model/target.js' {
   interface TargetObservations {
     /** What speaks on the port and what it accepts in the clear (STARTTLS and plain-text targets; src/posture). */
     posture?: PostureObservation | null;
+  }
+}
+
+/** What probeHttp (./http.ts) saw: the HTTPS landing page and the plain-HTTP redirect chain. */
+export interface HttpHop {
+  url: string;
+  status: number | null;
+  location: string | null;
+  /** The first Strict-Transport-Security header, raw (RFC 6797 §8.1: only the first counts). */
+  hsts: string | null;
+  cookies: CookieFact[];
+  error: ErrorInfo | null;
+}
+
+export interface HttpObservation {
+  target: string;
+  host: string;
+  /** GET / over HTTPS; null when not asked. */
+  https: (HttpHop & { policy: HstsPolicy | null; mixedContent: MixedContentHint[] }) | null;
+  /** The plain-HTTP chain starting at http://host[:port]/; empty when not asked. */
+  httpChain: HttpHop[];
+  /** Redirects recorded but not fetched (another host, link-local, another address class), with the reason. */
+  redirectsNotFollowed?: Array<{ from: string; to: string; reason: string }>;
+}
+
+/** What probeMtls (./mtls.ts) saw. */
+export type HandshakeOutcome = 'completed' | 'rejected' | 'failed';
+
+export interface HandshakeAttempt {
+  version: 'TLSv1.2' | 'TLSv1.3';
+  outcome: HandshakeOutcome;
+  /** The alert or error that ended it (e.g. `certificate required`, `handshake failure`), or the HTTP status line. */
+  alert: string | null;
+  /** With `http`: the status code of `GET /` after the handshake. */
+  httpStatus?: number | null;
+}
+
+export interface MtlsObservation {
+  target: string;
+  host: string;
+  port: number;
+  /** The TLS ≤ 1.2 CertificateRequest, null when the server sent none (or negotiated TLS 1.3 only). */
+  certificateRequest: CertificateRequestFacts | null;
+  /** null: the server would not negotiate TLS ≤ 1.2, so the request could not be seen. */
+  requestedOnTls12: boolean | null;
+  /**
+   * Whether the TLS 1.3 flight, read by decrypting it with our own key share, carried a CertificateRequest; null when
+   * the server speaks no TLS 1.3 or the flight could not be read (absent in observations made before this existed).
+   */
+  requestedOnTls13?: boolean | null;
+  withoutCertificate: HandshakeAttempt[];
+  /** A client certificate from a throwaway CA; null when not tried (the server never asked for one). */
+  untrustedCertificate: HandshakeAttempt | null;
+  /** Derived: the server refuses clients without a certificate (null: could not tell). */
+  required: boolean | null;
+  /** Derived: the server asks for a certificate (required, or a CertificateRequest was seen). */
+  requested: boolean | null;
+  error: ErrorInfo | null;
+  /** Reads of the CertificateRequest that failed, each with its code (absent when none failed). */
+  probeErrors?: Array<{ probe: string } & ErrorInfo>;
+}
+
+declare module '../model/target.js' {
+  interface TargetObservations {
+    /** HTTPS landing page and the plain-HTTP redirect chain: HSTS, redirects, cookies (web targets; src/posture). */
+    http?: HttpObservation | null;
+    /** Whether a client certificate is requested, required, and checked (src/posture/mtls.ts). */
+    mtls?: MtlsObservation | null;
   }
 }

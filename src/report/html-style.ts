@@ -38,7 +38,7 @@ td.t{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .finding.critical{border-left-color:#9b1c31}.finding.high{border-left-color:#d9480f}.finding.medium{border-left-color:#e8a100}.finding.low{border-left-color:#1c7ed6}
 .finding summary{cursor:pointer;padding:10px 14px;display:flex;gap:10px;align-items:center;list-style:none}
 .finding summary::-webkit-details-marker{display:none}
-.finding .fid{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px;color:var(--accent)}
+.finding .fid{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px;color:var(--accent);white-space:nowrap}
 .finding .ftarget{margin-left:auto;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;color:var(--muted)}
 .finding .body{padding:0 16px 12px 16px;border-top:1px dashed var(--line)}
 .finding dt{font-weight:650;margin-top:8px;font-size:12.5px;color:var(--muted);text-transform:uppercase;letter-spacing:.3px}
@@ -48,13 +48,44 @@ td.t{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .pillar-head h3{margin:0;font-size:15px}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:16px}
 @media (max-width:900px){.cards{grid-template-columns:1fr 1fr}.charts{grid-template-columns:1fr}}
-@media print{header{background:#243b53 !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}.toolbar{display:none}.finding{break-inside:avoid}}
+#executive .lead{font-size:15px}
+#executive .count{margin-right:8px;white-space:nowrap}
+.trend{font-size:11.5px;font-weight:650;padding:0 6px;border-radius:6px;white-space:nowrap}.trend.up{color:#2b8a3e}.trend.down{color:#c92a2a}.trend.same{color:var(--muted)}
+.risks{margin:6px 0 0;padding-left:22px}.risks li{margin:0 0 8px}
+.legend{margin-top:18px}.legend table td{padding:4px 10px;font-size:12.5px}
+.why-grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}.why h3{margin:0 0 6px;font-size:14px;display:flex;gap:8px;align-items:center}.why ul{margin:0;padding-left:18px}
+.why details summary{cursor:pointer;color:var(--accent);margin-top:8px}
+.finding .owner{font-size:12px;color:var(--muted);white-space:nowrap}
+td.owner{font-size:12.5px}
+@media (max-width:900px){.why-grid{grid-template-columns:1fr}}
+@media print{
+header{background:#243b53 !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.grade,.sev{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.toolbar,.why details{display:none}
+#executive{break-after:page}
+body{font-size:11px;line-height:1.4}
+header{padding:14px 20px}header h1{font-size:17px}header .overall .grade{width:58px;height:58px;font-size:30px;line-height:58px}
+h2{font-size:14px;margin:14px 0 8px}
+.card{padding:8px 12px}.grade{min-width:36px;height:36px;line-height:36px;font-size:18px}
+.risks li{margin:0 0 4px}.legend{margin-top:10px}.legend table td{padding:2px 8px;font-size:10px}
+main{max-width:none;padding:8px 0 24px}
+th,td{padding:4px 6px}
+#targets table{font-size:11px}#targets th{font-size:8.5px;letter-spacing:0}#targets td.t{font-size:10.5px;word-break:break-all}
+#targets .grade.sm{min-width:26px;height:20px;line-height:20px;font-size:11px}
+#targets .sev{font-size:9px;padding:0 5px}
+.why-grid{grid-template-columns:1fr 1fr}
+.finding{break-inside:avoid;display:block !important}
+details.finding::details-content{content-visibility:visible;display:block}
+details.finding>.body{display:block}
+}
 `;
 
-/** Filter findings by text and severity; the page works without it. */
+/** Filter findings by text and severity; open every finding for printing (and close them again). The page works without it. */
 export const REPORT_JS = `
 (function(){var q=document.getElementById('filter');var s=document.getElementById('sev');if(!q)return;
 function run(){var t=q.value.toLowerCase(),v=s.value;document.querySelectorAll('.finding').forEach(function(e){
 var ok=(!t||e.textContent.toLowerCase().indexOf(t)>=0)&&(!v||e.classList.contains(v));e.style.display=ok?'':'none'});}
-q.addEventListener('input',run);s.addEventListener('change',run);})();
+q.addEventListener('input',run);s.addEventListener('change',run);
+var closed=[];window.addEventListener('beforeprint',function(){closed=[];document.querySelectorAll('details.finding:not([open])').forEach(function(d){closed.push(d);d.open=true;});});
+window.addEventListener('afterprint',function(){closed.forEach(function(d){d.open=false;});closed=[];});})();
 `;

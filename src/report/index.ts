@@ -12,16 +12,18 @@ export { renderText } from './text.js';
 export { renderJunit } from './junit.js';
 export { renderHtml } from './html.js';
 export { targetUri } from './target-uri.js';
+export { mergeSameFlaw, SAME_FLAW } from './merge.js';
+export { executiveSummary, previousRun, TOP_RISKS, type ExecutiveSummary, type PreviousRun } from './summary.js';
 
-export const REPORT_FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import { REPORT_FORMATS, type ReportFormat } from './formats.js';
+export { REPORT_FORMATS, isReportFormat, type ReportFormat } from './formats.js';
 
 /** Render a report in one of the formats (`--format`). */
 export function renderReport(doc: ReportDocument, format: ReportFormat, opts: { color?: boolean; failOn?: Severity } = {}): string {
   const renderers: Record<ReportFormat, () => string> = {
     text: () => renderText(doc, { color: opts.color ?? false }),
     json: () => JSON.stringify(doc, null, 2) + '\n',
-    sarif: () => JSON.stringify(findingsToSarif(doc.report.findings), null, 2) + '\n',
+    sarif: () => JSON.stringify(findingsToSarif(doc.report.findings, { owners: Object.fromEntries(doc.report.targets.map((t) => [t.target, t.owner])) }), null, 2) + '\n',
     junit: () => renderJunit(doc, opts.failOn ?? doc.report.policy.failOn),
     html: () => renderHtml(doc),
   };

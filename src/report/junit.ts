@@ -49,7 +49,7 @@ export function renderJunit(doc: ReportDocument, failOn: Severity = doc.report.p
     }
     for (const f of t.findings) {
       const failing = SEVERITIES.indexOf(f.severity) <= limit;
-      const body = `${f.evidence}\nRemediation: ${f.remediation}${f.references.length ? `\nReferences: ${f.references.join(', ')}` : ''}`;
+      const body = `${f.evidence}\nOwner: ${t.owner ?? 'no owner'}\nRemediation: ${f.remediation}${f.references.length ? `\nReferences: ${f.references.join(', ')}` : ''}`;
       const inner = failing
         ? `<failure ${attrs({ type: f.severity, message: `${f.title}: ${f.evidence}` })}>${xmlEscape(body)}</failure>`
         : `<skipped ${attrs({ message: `${f.severity} (below --fail-on ${failOn}): ${f.title}` })}/>`;
@@ -63,7 +63,7 @@ export function renderJunit(doc: ReportDocument, failOn: Severity = doc.report.p
     const g = t.grades.overall ?? 'n/a';
     suites.push(
       `  <testsuite ${attrs({ name: t.target, tests: cases.length, failures: tFail, errors: tErr, skipped: tSkip, time: seconds(scan?.durationMs ?? 0), timestamp: doc.startedAt })}>\n` +
-        `    <properties>\n      <property ${attrs({ name: 'grade', value: g })}/>\n      <property ${attrs({ name: 'tags', value: t.tags.join(',') })}/>\n    </properties>\n` +
+        `    <properties>\n      <property ${attrs({ name: 'grade', value: g })}/>\n      <property ${attrs({ name: 'owner', value: t.owner ?? '' })}/>\n      <property ${attrs({ name: 'tags', value: t.tags.join(',') })}/>\n    </properties>\n` +
         `${cases.join('\n')}\n  </testsuite>`,
     );
   }

@@ -9,8 +9,11 @@ import { MitmError } from '../errors.js';
 import { applyPolicy, evaluatePolicy, type AcceptedFinding } from '../policy/apply.js';
 import { deriveFacts, validityDays } from '../policy/facts.js';
 import { gradeInventory, gradeTarget, type InventoryGrades, type TargetGrades } from '../policy/grade.js';
+import type { Grade } from '../policy/grade-types.js';
 import type { Policy } from '../policy/schema.js';
 import type { ScanDocument, TargetReport } from '../model/index.js';
+import { mergeSameFlaw } from './merge.js';
+import { fieldPath, scanDocumentSchema } from './scan-schema.js';
 
 export interface CertificateTimelineEntry {
   target: string;
@@ -55,6 +58,18 @@ export interface ReportSection {
     matrix: Record<Pillar, Record<Severity, number>>;
   };
   certificates: CertificateTimelineEntry[];
+  /** The earlier report this one is compared with (`--previous F`), for the executive summary's trend. */
+  previous?: PreviousRun;
+}
+
+/** What an earlier report says, as the executive summary compares with it (`--previous F`, src/report/summary.ts). */
+export interface PreviousRun {
+  generatedAt: string;
+  policy: string;
+  overall: Grade | null;
+  pillars: Record<Pillar, Grade | null>;
+  findings: number;
+  bySeverity: Record<Severity, number>;
 }
 
 export type ReportDocument = ScanDocument & { report: ReportSection };
@@ -101,8 +116,9 @@ export function buildReport(scan: ScanDocument, policy: Policy, opts: BuildRepor
       error: t.error,
       tags,
       owner: opts.owners?.[t.target] ?? null,
+      // Graded on every finding (a rule may key on a check id); counted and shown one finding per flaw.
       grades: gradeTarget({ facts, findings: outcome.findings, now }),
-      findings: outcome.findings,
+      findings: mergeSameFlaw(outcome.findings),
     });
     if (facts.leaf) {
       const v = validityDays(facts.leaf, now);
@@ -164,14 +180,76 @@ export function parseScanDocument(text: string, file = '<input>'): ScanDocument 
   }
   for (const [i, t] of doc.targets.entries()) {
     if (!t || typeof t.target !== 'string' || !Array.isArray(t.findings)) {
-      throw new MitmError('MG_ERR_MALFORMED', `${file}: targets[${i}] lacks a target name or a findings array`);
+      throw new MitmError('MG_ERR_MALFORMED', `${file}: targets[${i}] lacks a target name or a findings array`, { details: { file, field: `targets[${i}]` } });
     }
+    t.findings.forEach((f, j) => checkFinding(f, `targets[${i}].findings[${j}]`, file));
+  }
+  // Every other field the policy, grading and renderers read (src/report/scan-schema.ts).
+  const checked = scanDocumentSchema.safeParse(doc);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const field = fieldPath(issue.path);
+    throw new MitmError('MG_ERR_MALFORMED', `${file}: ${field || '(document)'}: ${issue.message}`, { details: { file, field } });
   }
   return doc as ScanDocument;
+}
+
+/** The fields every finding carries (DESIGN.md "Finding") and what each must hold. */
+const FINDING_FIELDS: ReadonlyArray<readonly [keyof Finding, string, (v: unknown) => boolean]> = [
+  ['id', 'a check id', (v) => typeof v === 'string' && v.length > 0],
+  ['pillar', `one of ${PILLARS.join(', ')}`, (v) => (PILLARS as readonly unknown[]).includes(v)],
+  ['severity', `one of ${SEVERITIES.join(', ')}`, (v) => (SEVERITIES as readonly unknown[]).includes(v)],
+  ['target', 'a string', (v) => typeof v === 'string'],
+  ['title', 'a string', (v) => typeof v === 'string'],
+  ['evidence', 'a string', (v) => typeof v === 'string'],
+  ['remediation', 'a string', (v) => typeof v === 'string'],
+  ['references', 'an array of strings', (v) => Array.isArray(v) && v.every((r) => typeof r === 'string')],
+];
+
+/** A finding read from a file: MG_ERR_MALFORMED naming the first field that is missing or wrong. */
+function checkFinding(f: unknown, where: string, file: string): void {
+  if (!f || typeof f !== 'object') throw new MitmError('MG_ERR_MALFORMED', `${file}: ${where} is not a finding object`, { details: { file, field: where } });
+  for (const [key, want, ok] of FINDING_FIELDS) {
+    const v = (f as Record<string, unknown>)[key];
+    if (ok(v)) continue;
+    const field = `${where}.${key}`;
+    throw new MitmError('MG_ERR_MALFORMED', `${file}: ${field} is ${v === undefined ? 'missing' : `${JSON.stringify(v)?.slice(0, 40)}`}; it must be ${want}`, { details: { file, field } });
+  }
 }
 
 /** Exit status by --fail-on: true when any finding that counts is at or above the threshold. */
 export function failsAt(report: ReportDocument, threshold: Severity): boolean {
   const limit = SEVERITIES.indexOf(threshold);
   return report.report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit);
+}
+
+/** Error codes that mean the target was never reached: nothing about it is known, whatever else was found. */
+export const NOT_REACHED_CODES: ReadonlySet<string> = new Set(['MG_ERR_CONNECT', 'MG_ERR_TIMEOUT', 'MG_ERR_DNS', 'MG_ERR_CONNECTION_RESET', 'MG_ERR_ABORTED', 'MG_ERR_INTERNAL']);
+
+/**
+ * The targets that could not be assessed, as `target (CODE: message)` lines for the exit-code contract (exit 2 unless
+ * --allow-unreachable): never reached, or failed with nothing found. A failure that is itself the answer — an SMTP
+ * server that does not offer STARTTLS, with its findings — was assessed.
+ */
+export function notAssessed(report: ReportDocument): string[] {
+  return report.report.targets
+    .filter((t) => !t.ok && (NOT_REACHED_CODES.has(t.error?.code ?? 'MG_ERR_INTERNAL') || t.findings.length === 0))
+    .map((t) => `${t.target} (${t.error?.code ?? 'MG_ERR_INTERNAL'}: ${t.error?.message ?? 'not scanned'})`);
+}
+
+/**
+ * The names, owners and tags a previous report already carries (`mitmguard report old-report.json` without
+ * `--inventory`): re-grading keeps who owns what instead of printing "no owner" everywhere.
+ */
+export function labelsOfReport(doc: ScanDocument): Required<Pick<BuildReportOptions, 'tags' | 'owners' | 'names'>> {
+  const targets = (doc as Partial<ReportDocument>).report?.targets;
+  const out = { tags: {} as Record<string, string[]>, owners: {} as Record<string, string>, names: {} as Record<string, string> };
+  if (!Array.isArray(targets)) return out;
+  for (const t of targets) {
+    if (!t || typeof t.target !== 'string') continue;
+    if (Array.isArray(t.tags) && t.tags.every((x) => typeof x === 'string')) out.tags[t.target] = t.tags;
+    if (typeof t.owner === 'string') out.owners[t.target] = t.owner;
+    if (typeof t.name === 'string') out.names[t.target] = t.name;
+  }
+  return out;
 }

@@ -110,3 +110,17 @@ test('parseScanDocument rejects what is not a scan document, by code', () => {
   }
   assert.equal(parseScanDocument(JSON.stringify(sampleScanDocument(NOW))).targets.length, 4);
 });
+
+test('peer-supplied control characters reach neither the text nor the HTML report raw', () => {
+  const r = report();
+  const hostile = 'GET /\x1b[2J\x1b[H\x07 all clean \u202eevil\x9b31m';
+  r.report.findings[0]!.evidence = hostile;
+  r.report.findings[0]!.target = 'https://x\x1b]0;title\x07/';
+  const text = renderText(r, { color: false });
+  const html = renderHtml(r);
+  for (const out of [text, html]) {
+    assert.equal(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(out), false, 'no raw control character');
+  }
+  assert.ok(text.includes('GET /\\x1b[2J\\x1b[H\\x07 all clean \\u202eevil\\x9b31m'), 'shown as visible escapes');
+  assert.ok(html.includes('\\x1b[2J'));
+});

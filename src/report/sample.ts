@@ -10,7 +10,7 @@ const DAY = 86_400_000;
 const cert = (now: Date, over: Partial<CertificateFacts>): CertificateFacts => ({
   pem: '',
   subject: 'CN=127.0.0.1',
-  issuer: 'CN=mitmguard lab issuing CA, O=mitmguard lab',
+  issuer: 'CN=mitmguard lab issuing CA,O=mitmguard lab',
   notBefore: new Date(now.getTime() - DAY).toISOString(),
   notAfter: new Date(now.getTime() + 89 * DAY).toISOString(),
   sans: ['127.0.0.1', 'localhost'],

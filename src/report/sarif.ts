@@ -42,6 +42,8 @@ export interface SarifOptions {
   version?: string;
   /** Rule metadata source; the global catalogue by default. */
   lookup?: (id: string) => Check | undefined;
+  /** The owner of each target (an inventory's `owner:`), carried in every result's properties. */
+  owners?: Readonly<Record<string, string | null>>;
 }
 
 interface SarifRule {
@@ -125,6 +127,8 @@ export function findingsToSarif(findings: Finding[], opts: SarifOptions = {}): o
       target: f.target,
       remediation: f.remediation,
       'security-severity': SECURITY_SEVERITY[f.severity],
+      ...(opts.owners?.[f.target] ? { owner: opts.owners[f.target] } : {}),
+      ...(f.relatedTo?.length ? { relatedTo: f.relatedTo } : {}),
     },
   }));
   return {

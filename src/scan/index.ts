@@ -1,5 +1,5 @@
 /** The scanner's library API. See docs/scan.md. */
-export { scanTarget, scanTargets, DEFAULT_SCAN_OPTIONS, SCAN_CHECKS, type ScanOptions, type ScanManyOptions } from './scan.js';
+export { scanTarget, scanTargets, DEFAULT_SCAN_OPTIONS, type ScanOptions, type ScanManyOptions } from './scan.js';
 export { parseTarget, SCHEMES, type ParsedTarget } from './target.js';
 export { renderScanText } from './text.js';
 export * from '../model/index.js';

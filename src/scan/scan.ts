@@ -4,11 +4,11 @@
  * prints. Failures become `error` (the target could not be scanned) or `tls.probeErrors` (one probe failed).
  */
 import { setMaxListeners } from 'node:events';
-import { CheckRegistry } from '../checks/registry.js';
-import { tlsChecks } from '../checks/tls.js';
+import type { CheckRegistry } from '../checks/registry.js';
+import { checksFor } from '../checks/areas.js';
 import { MitmError, toMitmError } from '../errors.js';
 import { ProbeContext } from '../tls/scan/context.js';
-import { Limiter } from '../tls/scan/limiter.js';
+import { Limiter, runPool } from '../tls/scan/limiter.js';
 import { probeTls } from '../tls/scan/probe-tls.js';
 import { VERSION } from '../version.js';
 import { sortFindings } from '../model/index.js';
@@ -30,10 +30,15 @@ export interface ScanOptions {
   timeoutMs?: number;
   /** Connections open at once to one target. Default 12. */
   concurrency?: number;
-  /** The whole scan of one target. Default 10 × timeoutMs. */
+  /**
+   * The deadline of the whole scan of one target — TLS probes, then posture, HTTP, mTLS and DNS side by side. When it
+   * passes, what was observed is kept and the rest is recorded as aborted. Default DEADLINE_FACTOR × timeoutMs.
+   */
+  deadlineMs?: number;
+  /** @deprecated the former name of `deadlineMs`. */
   targetTimeoutMs?: number;
   signal?: AbortSignal;
-  /** The checks to run on what was observed; default: SCAN_CHECKS (the catalogue's `tls` checks). */
+  /** The checks to run on what was observed; default: the registry's `tls` area (`checksFor('tls')`). */
   checks?: CheckRegistry;
   /**
    * After the TLS probes: judge the chain, probe posture, HTTP and mTLS (src/scan/beyond-handshake.ts). Default on;
@@ -51,14 +56,18 @@ export interface ScanManyOptions extends ScanOptions {
   onProgress?: (report: TargetReport, done: number, total: number) => void;
 }
 
-/**
- * The checks a scan runs by default: every check that reads the `tls` observation. They are exactly the catalogue's
- * `tls` checks (a unit test holds the two equal); importing them alone keeps the scanner from loading every other
- * area's check modules and their dependencies.
- */
-export const SCAN_CHECKS = new CheckRegistry(tlsChecks);
-
 export const DEFAULT_SCAN_OPTIONS = { timeoutMs: 5000, concurrency: 12, globalConcurrency: 64, parallelTargets: 8 } as const;
+
+/**
+ * The default per-target deadline is this many connection timeouts: the TLS probes run in parallel rounds and the
+ * steps after them side by side, so a responsive server needs far less; a silent one is cut off here.
+ */
+export const DEADLINE_FACTOR = 4;
+
+/** The deadline of one target's scan in milliseconds, from the options. */
+export function targetDeadlineMs(options: Pick<ScanOptions, 'timeoutMs' | 'deadlineMs' | 'targetTimeoutMs'>): number {
+  return options.deadlineMs ?? options.targetTimeoutMs ?? DEADLINE_FACTOR * (options.timeoutMs ?? DEFAULT_SCAN_OPTIONS.timeoutMs);
+}
 
 /**
  * Scan one target. Never throws: a target that cannot be scanned comes back with `ok: false` and an `error` code.
@@ -80,7 +89,8 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_SCAN_OPTIONS.timeoutMs;
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), options.targetTimeoutMs ?? timeoutMs * 10);
+  const deadlineMs = targetDeadlineMs(options);
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
   // Every open probe listens on this signal (and lets go when it ends): up to `concurrency` at once, plus STARTTLS.
   setMaxListeners(4 * (options.concurrency ?? DEFAULT_SCAN_OPTIONS.concurrency) + 16, signal);
@@ -106,7 +116,7 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
     if (beyond !== false && !options.signal?.aborted) {
       // Loaded on first use: certificate validation, posture and DNS are most of the code, and `--tls-only` needs none.
       const { probeBeyondHandshake } = await import('./beyond-handshake.js');
-      const extra = await probeBeyondHandshake(parsed, tls, { ...(beyond === true ? {} : beyond), timeoutMs, signal });
+      const extra = await probeBeyondHandshake(parsed, tls, { ...(beyond === true ? {} : beyond), timeoutMs, signal, scanError: error });
       report.certificateValidation = extra.certificateValidation;
       report.posture = extra.posture;
       report.http = extra.http;
@@ -125,10 +135,10 @@ export async function scanTarget(target: string | ParsedTarget, options: ScanOpt
   try {
     if (parsed.plaintext) return await finish(null, { code: 'MG_ERR_PROTOCOL', message: `${parsed.scheme}:// is a plain-text service: nothing to scan for TLS` }, []);
     const tls = await probeTls(ctx);
-    return await finish(tls, null, (options.checks ?? SCAN_CHECKS).run('tls', tls, parsed.input));
+    return await finish(tls, null, (options.checks ?? (await checksFor('tls'))).run('tls', tls, parsed.input));
   } catch (err) {
     let e = toMitmError(err);
-    if (deadline.signal.aborted && !options.signal?.aborted) e = new MitmError('MG_ERR_TIMEOUT', `the scan of ${parsed.input} exceeded its time limit`);
+    if (deadline.signal.aborted && !options.signal?.aborted) e = new MitmError('MG_ERR_TIMEOUT', `the scan of ${parsed.input} exceeded its deadline of ${deadlineMs} ms`);
     return await finish(null, { code: e.code, message: e.message }, []).catch(() =>
       failedTargetReport(parsed.input, e.toJSON(), { ...base, durationMs: Math.round(performance.now() - started) }),
     );
@@ -147,15 +157,10 @@ export async function scanTargets(targets: ReadonlyArray<string | ParsedTarget>,
   const startedAt = new Date().toISOString();
   const shared = new Limiter(options.globalConcurrency ?? DEFAULT_SCAN_OPTIONS.globalConcurrency);
   const reports: TargetReport[] = new Array(targets.length);
-  let next = 0;
   let done = 0;
-  const workers = Array.from({ length: Math.min(targets.length, options.parallelTargets ?? DEFAULT_SCAN_OPTIONS.parallelTargets) }, async () => {
-    while (next < targets.length) {
-      const i = next++;
-      reports[i] = await scanTarget(targets[i]!, options, shared);
-      options.onProgress?.(reports[i]!, ++done, targets.length);
-    }
+  await runPool(targets, options.parallelTargets ?? DEFAULT_SCAN_OPTIONS.parallelTargets, async (target, i) => {
+    reports[i] = await scanTarget(target, options, shared);
+    options.onProgress?.(reports[i]!, ++done, targets.length);
   });
-  await Promise.all(workers);
   return { tool: 'mitmguard', version: VERSION, startedAt, finishedAt: new Date().toISOString(), targets: reports };
 }

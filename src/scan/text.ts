@@ -2,28 +2,13 @@
  * A scan as a person reads it: one block per target — protocols on one line, suites per version (weak ones marked),
  * groups, features, the certificate chain, then findings by severity. Colour comes from the caller (a TTY or not).
  */
-import type { Finding, Severity } from '../model/index.js';
+import { printable } from '../bytes.js';
+import type { Finding } from '../model/index.js';
 import { suiteByName } from '../tls/wire/suites.js';
 import { PROTOCOL_NAMES, type ScanDocument, type TargetReport } from '../model/index.js';
+import { PLAIN_STYLE, type TextStyle } from '../report/style.js';
 
-export interface TextStyle {
-  bold(s: string): string;
-  dim(s: string): string;
-  green(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-  severity: Record<Severity, (s: string) => string>;
-}
-
-const plain = (s: string) => s;
-export const PLAIN_STYLE: TextStyle = {
-  bold: plain,
-  dim: plain,
-  green: plain,
-  red: plain,
-  yellow: plain,
-  severity: { critical: plain, high: plain, medium: plain, low: plain, info: plain },
-};
+export { PLAIN_STYLE, type TextStyle } from '../report/style.js';
 
 /** Versions we consider bad to accept; shown red when enabled. */
 const LEGACY = new Set(['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1']);
@@ -40,8 +25,9 @@ const yesNo = (v: boolean | null | undefined, good: boolean, st: TextStyle) =>
   v === null || v === undefined ? st.dim('n/a') : v === good ? st.green(v ? 'yes' : 'no') : st.red(v ? 'yes' : 'no');
 
 function renderTarget(r: TargetReport, st: TextStyle): string[] {
-  const head = `${st.bold(r.target)}${r.starttls ? st.dim(` (STARTTLS ${r.starttls})`) : ''} ${st.dim(`${r.durationMs} ms`)}`;
-  if (!r.ok || !r.tls) return [head, `  ${st.red('error')} ${r.error?.code ?? ''}: ${r.error?.message ?? 'unknown'}`, ''];
+  const head = `${st.bold(printable(r.target))}${r.starttls ? st.dim(` (STARTTLS ${r.starttls})`) : ''} ${st.dim(`${r.durationMs} ms`)}`;
+  // A target that failed may still carry findings (the DNS step found the answer forged): they are shown, not hidden.
+  if (!r.ok || !r.tls) return [head, `  ${st.red('error')} ${r.error?.code ?? ''}: ${printable(r.error?.message ?? 'unknown')}`, ...(r.findings.length ? renderFindings(r.findings, st) : []), ''];
   const t = r.tls;
   const lines = [head];
   lines.push(
@@ -64,12 +50,13 @@ function renderTarget(r: TargetReport, st: TextStyle): string[] {
       (typeof t.dhBits === 'number' ? `   DH ${t.dhBits} bits` : ''),
   );
   t.certificates.forEach((c, i) => {
-    lines.push(`  ${i === 0 ? 'certificate' : `  chain[${i}]`} ${c.subject || st.dim('(empty subject)')}`);
-    lines.push(st.dim(`      issuer ${c.issuer}; ${c.keyType} ${c.keyBits}; ${c.signatureAlgorithm}; until ${c.notAfter.slice(0, 10)}`));
-    if (i === 0 && c.sans.length) lines.push(st.dim(`      names ${c.sans.join(', ')}`));
+    // Names in a certificate are the server's to choose, control characters included.
+    lines.push(`  ${i === 0 ? 'certificate' : `  chain[${i}]`} ${printable(c.subject) || st.dim('(empty subject)')}`);
+    lines.push(st.dim(`      issuer ${printable(c.issuer)}; ${c.keyType}-${c.keyBits}; ${c.signatureAlgorithm}; until ${c.notAfter.slice(0, 10)}`));
+    if (i === 0 && c.sans.length) lines.push(st.dim(`      names ${printable(c.sans.join(', '))}`));
   });
   if (t.probeErrors?.length) {
-    for (const e of t.probeErrors) lines.push(`  ${st.yellow('probe failed')} ${e.probe}: ${e.code} ${e.message}`);
+    for (const e of t.probeErrors) lines.push(`  ${st.yellow('probe failed')} ${e.probe}: ${e.code} ${printable(e.message)}`);
   }
   lines.push(...renderFindings(r.findings, st), '');
   return lines;
@@ -79,7 +66,7 @@ function renderFindings(findings: Finding[], st: TextStyle): string[] {
   if (findings.length === 0) return [`  ${st.green('no findings')}`];
   return [
     `  findings (${findings.length})`,
-    ...findings.map((f) => `    ${st.severity[f.severity](f.severity.padEnd(8))} ${f.id}  ${f.title}\n             ${st.dim(f.evidence)}`),
+    ...findings.map((f) => `    ${st.severity[f.severity](f.severity.padEnd(8))} ${f.id}  ${printable(f.title)}\n             ${st.dim(printable(f.evidence))}`),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { MitmError, type MitmErrorCode } from '../errors.js';
-import { LineFramer } from './lines.js';
+import { LineFramer } from '../bytes.js';
+import { MAX_DIALOGUE_BYTES, MAX_LINE_BYTES } from './lines.js';
 import {
   emptyObservation,
   type DialogueOutput,
@@ -26,7 +27,7 @@ export abstract class LineDialogue implements StartTlsDialogue {
 
   constructor(readonly protocol: StartTlsProtocol) {
     this.obs = emptyObservation(protocol);
-    this.framer = new LineFramer(protocol);
+    this.framer = new LineFramer({ context: protocol, maxLine: MAX_LINE_BYTES, maxTotal: MAX_DIALOGUE_BYTES });
   }
 
   start(): DialogueOutput {

@@ -1,8 +1,14 @@
 import { MitmError, type MitmErrorCode } from '../errors.js';
 import { emptyObservation, type DialogueOutput, type StartTlsDialogue, type StartTlsObservation } from './types.js';
 
-/** PostgreSQL protocol §55.2.10 (SSLRequest): length 8, then the magic code 80877103 (1234 << 16 | 5679). */
-export const POSTGRES_SSL_REQUEST = Uint8Array.from([0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f]);
+/**
+ * The request codes of a PostgreSQL startup packet (protocol §55.7, "Message Formats"), written once for the client
+ * dialogue here and the client audit's server (src/audit/protocols/postgres.ts): 1234 << 16 | 5679 and its siblings.
+ */
+export const POSTGRES_REQUEST_CODES = { ssl: 80877103, gssenc: 80877104, cancel: 80877102, protocol30: 196608 } as const;
+
+/** PostgreSQL protocol §55.2.10 (SSLRequest): length 8, then the SSLRequest code. */
+export const POSTGRES_SSL_REQUEST = Uint8Array.from([0, 0, 0, 8, ...[24, 16, 8, 0].map((s) => (POSTGRES_REQUEST_CODES.ssl >>> s) & 0xff)]);
 
 /**
  * PostgreSQL SSLRequest: the client asks, the server answers one byte, `S` (go ahead) or `N` (no TLS). An `E` is an

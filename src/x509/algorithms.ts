@@ -5,6 +5,7 @@
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { DerReader, TAG, decodeOid, decodeSmallInt } from './der.js';
 import type { AlgorithmIdentifier, Certificate } from './certificate.js';
+import { MitmError } from '../errors.js';
 
 export interface KeyInfo {
   /** rsa, ec, ed25519, ed448, dsa, or the OID of anything else. */
@@ -133,26 +134,26 @@ const HASH_OIDS: Record<string, { name: string; len: number }> = {
 
 /** RSASSA-PSS-params (RFC 4055 §3.1), accepted only in the form CABF BR §7.1.3.2 allows: MGF1 with the same hash, salt = hash length. */
 export function decodePssParams(alg: AlgorithmIdentifier): { hash: string; saltLength: number } {
-  if (!alg.params || alg.params.tag !== TAG.SEQUENCE) throw new Error('RSASSA-PSS without parameters');
+  if (!alg.params || alg.params.tag !== TAG.SEQUENCE) throw new MitmError('MG_ERR_X509_PARSE', 'RSASSA-PSS without parameters');
   const r = new DerReader(alg.params.value, 'RSASSA-PSS-params');
   const h = r.optional(0xa0);
-  if (!h) throw new Error('RSASSA-PSS with default SHA-1 hash');
+  if (!h) throw new MitmError('MG_ERR_X509_PARSE', 'RSASSA-PSS with default SHA-1 hash');
   const hr = new DerReader(h.value, 'hashAlgorithm');
   const hashAlg = hr.enter(TAG.SEQUENCE);
   const hashOid = decodeOid(hashAlg.read(TAG.OID).value);
   const hash = HASH_OIDS[hashOid];
-  if (!hash) throw new Error(`RSASSA-PSS with unsupported hash ${hashOid}`);
+  if (!hash) throw new MitmError('MG_ERR_X509_PARSE', `RSASSA-PSS with unsupported hash ${hashOid}`);
   const m = r.optional(0xa1);
-  if (!m) throw new Error('RSASSA-PSS with default MGF1-SHA-1');
+  if (!m) throw new MitmError('MG_ERR_X509_PARSE', 'RSASSA-PSS with default MGF1-SHA-1');
   const mr = new DerReader(m.value, 'maskGenAlgorithm').enter(TAG.SEQUENCE);
-  if (decodeOid(mr.read(TAG.OID).value) !== '1.2.840.113549.1.1.8') throw new Error('RSASSA-PSS mask generation is not MGF1');
+  if (decodeOid(mr.read(TAG.OID).value) !== '1.2.840.113549.1.1.8') throw new MitmError('MG_ERR_X509_PARSE', 'RSASSA-PSS mask generation is not MGF1');
   const mgfHash = decodeOid(mr.enter(TAG.SEQUENCE).read(TAG.OID).value);
-  if (mgfHash !== hashOid) throw new Error('RSASSA-PSS MGF1 hash differs from the message hash');
+  if (mgfHash !== hashOid) throw new MitmError('MG_ERR_X509_PARSE', 'RSASSA-PSS MGF1 hash differs from the message hash');
   const s = r.optional(0xa2);
   const saltLength = s ? decodeSmallInt(new DerReader(s.value).read(TAG.INTEGER).value, 'saltLength') : 20;
-  if (saltLength !== hash.len) throw new Error(`RSASSA-PSS salt length ${saltLength} is not the hash length ${hash.len}`);
+  if (saltLength !== hash.len) throw new MitmError('MG_ERR_X509_PARSE', `RSASSA-PSS salt length ${saltLength} is not the hash length ${hash.len}`);
   const tf = r.optional(0xa3);
-  if (tf && decodeSmallInt(new DerReader(tf.value).read(TAG.INTEGER).value, 'trailerField') !== 1) throw new Error('RSASSA-PSS trailer field is not 1');
+  if (tf && decodeSmallInt(new DerReader(tf.value).read(TAG.INTEGER).value, 'trailerField') !== 1) throw new MitmError('MG_ERR_X509_PARSE', 'RSASSA-PSS trailer field is not 1');
   r.end();
   return { hash: hash.name, saltLength };
 }

@@ -2,11 +2,11 @@
  * Certificate analysis for the inventory: facts a person checks (names, key, algorithm, validity, pins, URLs, SCTs)
  * and lint results. Pure: certificate and time in, plain data out.
  */
-import { createHash } from 'node:crypto';
 import { keyInfo, signatureAlgorithmName, SIGNATURE_SCHEMES } from './algorithms.js';
 import type { Certificate } from './certificate.js';
 import { describeGeneralName } from './general-name.js';
 import { isSelfSigned } from './path-rules.js';
+import { pinOfSpki, spkiSha256OfDer } from './pin.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -59,12 +59,12 @@ export interface CertificateAnalysis {
 
 /** RFC 7469 §2.4 pin-sha256 value: base64 of SHA-256 over the SubjectPublicKeyInfo DER exactly as the certificate holds it. */
 export function spkiSha256(cert: Certificate): string {
-  return createHash('sha256').update(cert.spki.der).digest('base64');
+  return spkiSha256OfDer(cert.spki.der);
 }
 
 /** SPKI pin of a certificate in curl --pinnedpubkey syntax, `sha256//<base64>` (the base64 is RFC 7469's pin-sha256). */
 export function spkiPin(cert: Certificate): string {
-  return `sha256//${spkiSha256(cert)}`;
+  return pinOfSpki(cert.spki.der);
 }
 
 type LintRule = (c: Certificate, a: Omit<CertificateAnalysis, 'lints'>, at: Date, isLeaf: boolean) => LintResult | undefined;

@@ -6,7 +6,7 @@ import { toMitmError, type MitmErrorCode } from '../errors.js';
 import { analyseCertificate, type CertificateAnalysis } from './analysis.js';
 import { parseCertificate, type Certificate } from './certificate.js';
 import type { Crl } from './crl.js';
-import { nodeTrustStore, TrustStore } from './trust-store.js';
+import { TrustStore } from './trust-store.js';
 import type { Profile, Purpose, ValidationIssue } from './types.js';
 import { validateChain } from './validate.js';
 
@@ -15,8 +15,8 @@ export interface AssessOptions {
   host?: string;
   /** Extra anchors (an organisation's private CA, `--ca FILE|DIR`), trusted in addition to `anchors`. */
   extraAnchors?: TrustStore;
-  /** Base trust store; default Node's bundled roots. */
-  anchors?: TrustStore;
+  /** Base trust store: the caller's choice (Node's bundled roots are `nodeTrustStore()`, src/x509/trust-store-files.ts). */
+  anchors: TrustStore;
   /** Validation time; default now. */
   at?: Date;
   purpose?: Purpose;
@@ -48,13 +48,13 @@ export interface ChainAssessment {
 }
 
 /**
- * Assess a presented chain (DER, leaf first, as sent) against Node's roots plus `extraAnchors`.
+ * Assess a presented chain (DER, leaf first, as sent) against `anchors` plus `extraAnchors`.
  *
  * @example
- * const a = assessServerChain(peerDers, { host: 'example.com', extraAnchors: loadTrustStore({ paths: ['ca.pem'] }) });
+ * const a = assessServerChain(peerDers, { host: 'example.com', anchors: nodeTrustStore(), extraAnchors: loadTrustStore({ paths: ['ca.pem'] }) });
  * const findings = catalogue.run('certificate-chain', a, 'example.com:443');
  */
-export function assessServerChain(presented: Uint8Array[], options: AssessOptions = {}): ChainAssessment {
+export function assessServerChain(presented: Uint8Array[], options: AssessOptions): ChainAssessment {
   const at = options.at ?? new Date();
   const purpose = options.purpose ?? 'server';
   const profile = options.profile ?? 'strict';
@@ -83,7 +83,7 @@ export function assessServerChain(presented: Uint8Array[], options: AssessOption
     const message = presented.length === 0 ? 'the peer presented no certificate' : `the leaf certificate cannot be parsed: ${parseErrors[0]?.message}`;
     return { ...base, valid: false, anchored: false, errors: [{ code: 'malformed', message, certIndex: 0 }], warnings: [], path: [] };
   }
-  const store = new TrustStore().merge(options.anchors ?? nodeTrustStore());
+  const store = new TrustStore().merge(options.anchors);
   if (options.extraAnchors) store.merge(options.extraAnchors);
   try {
     return { ...base, ...judge(leaf, certs, store, options, at, purpose, profile) };

@@ -55,6 +55,7 @@ test('random byte flips yield a parsed certificate or a MitmError, nothing else'
   const der = issueLeaf(root, { names: ['f.test'] }).der;
   let seed = 7;
   const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  let refused = 0;
   for (let i = 0; i < 2000; i++) {
     const copy = Uint8Array.from(der);
     copy[rnd() % copy.length] = rnd() & 0xff;
@@ -62,8 +63,10 @@ test('random byte flips yield a parsed certificate or a MitmError, nothing else'
       parseCertificate(copy);
     } catch (err) {
       assert.ok(isMitmError(err), `byte flip ${i} threw ${String(err)}`);
+      refused++;
     }
   }
+  assert.ok(refused > 0 && refused < 2000, `${refused} of 2000 byte flips refused: both outcomes must occur`);
 });
 
 test('trailing bytes after the certificate are refused', () => {

@@ -8,8 +8,9 @@ export { assessServerChain, type AssessOptions, type ChainAssessment } from './a
 export { analyseCertificate, spkiPin, LINT_LIMITS, type CertificateAnalysis, type LintResult } from './analysis.js';
 export { parseCertificate, parseCertificates, type Certificate, type Extension } from './certificate.js';
 export { parseCrl, parseCrls, type Crl } from './crl.js';
-export { loadTrustStore, nodeTrustStore, TrustStore, type TrustStoreOptions } from './trust-store.js';
-export { validateChain, PATH_LIMITS, type ValidateOptions, type ValidationResult } from './validate.js';
+export { TrustStore } from './trust-store.js';
+export { loadTrustStore, nodeTrustStore, type TrustStoreOptions } from './trust-store-files.js';
+export { validateChain, PATH_LIMITS, type ValidateOptions, type PathValidationResult } from './validate.js';
 export { referenceIdentity, matchesIdentity } from './hostname.js';
 export { VALIDATION_CODES, type Profile, type Purpose, type ValidationCode, type ValidationIssue } from './types.js';
 export { decodePem, encodePem, certificatesFromPemOrDer } from './pem.js';

@@ -52,7 +52,13 @@ const STRING_DECODERS: Record<number, (b: Uint8Array) => string | undefined> = {
   [TAG.UniversalString]: (b) => {
     if (b.length % 4 !== 0) return undefined;
     let s = '';
-    for (let i = 0; i < b.length; i += 4) s += String.fromCodePoint(((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0);
+    for (let i = 0; i < b.length; i += 4) {
+      const cp = ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
+      // UCS-4 beyond Unicode's last code point, or a lone surrogate, is not a character (found by npm run fuzz:
+      // String.fromCodePoint threw a RangeError instead of the certificate being refused).
+      if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+      s += String.fromCodePoint(cp);
+    }
     return s;
   },
 };

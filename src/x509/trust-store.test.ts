@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthority } from '../pki/index.js';
-import { loadTrustStore, nodeTrustStore } from './trust-store.js';
+import { loadTrustStore, nodeTrustStore } from './trust-store-files.js';
 import { isMitmError } from '../errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mg-store-'));

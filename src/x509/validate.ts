@@ -42,7 +42,7 @@ export interface ValidateOptions {
   emails?: readonly string[];
 }
 
-export interface ValidationResult {
+export interface PathValidationResult {
   valid: boolean;
   /** The path that was accepted or, on failure, the best candidate (leaf first). */
   path: Certificate[];
@@ -115,7 +115,7 @@ export function validateChain(
   intermediates: readonly Certificate[],
   store: TrustStore,
   options: ValidateOptions = {},
-): ValidationResult {
+): PathValidationResult {
   const at = new Date(Math.floor((options.at ?? new Date()).getTime() / 1000) * 1000);
   const purpose = options.purpose ?? 'server';
   const profile = options.profile ?? 'strict';
@@ -182,7 +182,24 @@ export function validateChain(
   if (store.has(leaf)) tryComplete([leaf]);
   if (!accepted) extend([leaf]);
   stats.signatureVerifications = verificationCount() - startVerifications;
+  return pathResult({ accepted, attempts, longest, exhausted, stats }, profile, at, options.host);
+}
 
+/** What the path search found: an accepted path, the anchored paths that failed, the longest unanchored one. */
+interface PathSearch {
+  accepted: Attempt | undefined;
+  attempts: Attempt[];
+  longest: Certificate[];
+  exhausted: boolean;
+  stats: PathValidationResult['stats'];
+}
+
+/**
+ * The result of a search: the accepted path; else the anchored path with the fewest errors; else why no path reached
+ * an anchor (self-signed, untrusted root, missing issuer, or the work bound). Trust failures are never downgraded.
+ */
+function pathResult(search: PathSearch, profile: Profile, at: Date, host: string | undefined): PathValidationResult {
+  const { accepted, attempts, longest, exhausted, stats } = search;
   if (accepted) {
     const { warnings } = byProfile(accepted.issues, profile);
     return { valid: true, path: accepted.path, anchored: true, errors: [], warnings, stats };
@@ -193,7 +210,7 @@ export function validateChain(
     if (exhausted) split.errors.push({ code: 'work-limit', message: 'path building stopped at its work bound; other paths were not tried', certIndex: null });
     return { valid: false, path: best.path, anchored: true, ...split, stats };
   }
-  const issues = unanchoredIssues(longest, at, options.host);
+  const issues = unanchoredIssues(longest, at, host);
   const top = longest[longest.length - 1]!;
   if (exhausted) issues.unshift({ code: 'work-limit', message: `path building gave up after ${stats.edges} candidate issuers and ${stats.signatureVerifications} signature checks`, certIndex: null });
   else if (isSelfSigned(top)) {
@@ -206,6 +223,5 @@ export function validateChain(
     issues.unshift({ code: 'incomplete-chain', message: `no issuer found for ${top.subject.text} (issuer ${top.issuer.text}); an intermediate is missing or the root is unknown`, certIndex: longest.length - 1 });
   }
   const split = byProfile(issues, profile);
-  // Trust failures are never downgraded.
   return { valid: false, path: longest, anchored: false, errors: split.errors, warnings: split.warnings, stats };
 }

@@ -15,7 +15,7 @@ import { encodeMessage } from '../../src/dns/encode.js';
 import { decodeMessage, type DnsMessage, type DnsRecord } from '../../src/dns/message.js';
 import { parentName } from '../../src/dns/name.js';
 import { RR_TYPES } from '../../src/dns/types.js';
-import type { Verdict } from '../../src/dns/dnssec/reasons.js';
+import type { DnssecVerdict } from '../../src/dns/dnssec/reasons.js';
 
 const run = promisify(execFile);
 export const KNOTD = '/usr/sbin/knotd';
@@ -286,7 +286,7 @@ export function editAddress(name: string, address: string) {
 export const passThrough = (m: DnsMessage): DnsMessage => m;
 
 /** delv's summary line → our verdict vocabulary. */
-export function delvVerdict(out: string): Verdict | 'UNKNOWN' {
+export function delvVerdict(out: string): DnssecVerdict | 'UNKNOWN' {
   if (/; (negative response, )?fully validated/.test(out)) return 'SECURE';
   if (/unsigned answer/.test(out)) return 'INSECURE';
   if (/resolution failed|validation failed|broken trust chain|no valid (signature|RRSIG|DS)/.test(out)) return 'BOGUS';
@@ -372,7 +372,7 @@ export async function startUnbound(knot: KnotServer, stubZone = 'test.', host = 
 }
 
 /** unbound's own verdict from one validated (non-CD) answer: SERVFAIL → BOGUS, AD → SECURE, otherwise INSECURE. */
-export async function unboundVerdict(u: UnboundServer, name: string, type: number): Promise<Verdict | 'UNKNOWN'> {
+export async function unboundVerdict(u: UnboundServer, name: string, type: number): Promise<DnssecVerdict | 'UNKNOWN'> {
   const r = await query({ host: u.host, port: u.port }, name, type, { checkingDisabled: false, dnssecOk: true, timeoutMs: 5000, retries: 1 }).catch(() => null);
   if (!r) return 'UNKNOWN';
   if (r.message.rcode === 2) return 'BOGUS';

@@ -11,6 +11,7 @@
  * const report = await scanTarget(server.target);
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { getDiffieHellman } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, connect, type Server as NetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -66,15 +67,24 @@ export function clientCa(): { caPem: string; certPem: string; keyPem: string } {
 }
 
 /**
- * DH parameters of `bits` bits as PEM, generated DSA-style (fast) by openssl; for node:tls `dhparam`.
+ * DH parameters of `bits` bits as PKCS#3 PEM (`BEGIN DH PARAMETERS`, RFC 2631's p and g) for node:tls `dhparam`: the
+ * well-known MODP groups node:crypto carries (RFC 2409 §6.2 Oakley group 2 for 1024 bits, RFC 3526 §3–5 for 2048–4096),
+ * so nothing is generated. Not `openssl dhparam -dsaparam`: Debian's OpenSSL 3.0 writes those as X9.42 parameters, which
+ * Node 24's OpenSSL 3.5 refuses to serve (the server answers "no shared cipher" at any security level).
  * (OpenSSL 3.0's s_server keeps its automatic 2048-bit group even with -dhparam, so weak-DH servers are node:tls.)
  */
 export async function dhParamsPem(bits: number): Promise<string> {
-  const child = spawn('openssl', ['dhparam', '-dsaparam', String(bits)], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  await new Promise((r) => child.once('exit', r));
-  return out;
+  const group = ({ 1024: 'modp2', 2048: 'modp14', 3072: 'modp15', 4096: 'modp16' } as Record<number, string>)[bits];
+  if (!group) throw new Error(`dhParamsPem: no well-known ${bits}-bit MODP group`);
+  const dh = getDiffieHellman(group);
+  const derLength = (n: number) => (n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff]);
+  const integer = (b: Buffer) => {
+    const v = b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b;
+    return Buffer.concat([Buffer.from([0x02, ...derLength(v.length)]), v]);
+  };
+  const body = Buffer.concat([integer(dh.getPrime()), integer(dh.getGenerator())]);
+  const der = Buffer.concat([Buffer.from([0x30, ...derLength(body.length)]), body]);
+  return `-----BEGIN DH PARAMETERS-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd()}\n-----END DH PARAMETERS-----\n`;
 }
 
 /** A free loopback port (bound and released; fine on a test machine). */

@@ -75,7 +75,7 @@ function assertVerifyingClient(report: AuditReport): void {
   assert.deepEqual(report.findings.map((f) => f.id).sort(), ['audit.client.hsts-downgrade', 'audit.client.rsa-1024-key']);
   const byId = new Map(report.results.map((r) => [r.scenario, r]));
   // The request really arrived, over TLS 1.3 and HTTP/2, with this run's password in the Authorization header.
-  assert.match(byId.get('baseline')!.evidence, /TLSv1\.3.*GET \/ HTTP\/2; authorization header Basic \(redacted, \d+ bytes, sha256 [0-9a-f]+…, holds the canary token\)/);
+  assert.match(byId.get('baseline')!.evidence, /TLSv1\.3.*GET \/ HTTP\/2; authorization header Basic \(redacted, \d+–\d+ bytes, run hmac [0-9a-f]{8}…, holds the canary token\)/);
   // Go refuses these itself, with its own x509 errors (the client's stderr), not because the handshake broke.
   assert.match(byId.get('sha1-signature')!.client!.stderrTail, /insecure algorithm SHA1-RSA/);
   assert.match(byId.get('nul-byte-cn')!.client!.stderrTail, /not valid for any names/);

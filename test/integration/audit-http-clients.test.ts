@@ -33,7 +33,7 @@ test('secure curl (trusting only the lab CA, with an HSTS cache) accepts only th
   assert.deepEqual(report.findings, []);
   // What the baseline proves: the request arrived over TLS with the canary token in the Authorization header.
   const baseline = report.results.find((r) => r.scenario === 'baseline')!;
-  assert.match(baseline.evidence, /authorization header Basic \(redacted, \d+ bytes, sha256 [0-9a-f]{12}…, holds the canary token\)/);
+  assert.match(baseline.evidence, /authorization header Basic \(redacted, \d+–\d+ bytes, run hmac [0-9a-f]{8}…, holds the canary token\)/);
   // The canary token itself never appears in the report, only its hash.
   assert.equal(JSON.stringify(report).includes(TOKEN), false);
   // HSTS: the http:// URL was upgraded to https:// on the same port, so nothing was sent in clear.
@@ -113,4 +113,26 @@ test('curl --pinnedpubkey refuses a valid certificate with another key after the
   assert.match(r.evidence, /TLS handshake completed .*no application data/);
   const unpinned = await runExecAudit({ protocol: 'https', pin: true, only: ['pin-mismatch'], command: 'curl -sS --max-time 10 --cacert {ca} -u audit:{token} {url}', timeoutMs: 20_000 });
   assert.equal(unpinned.results.find((x) => x.scenario === 'pin-mismatch')!.verdict, 'accepted');
+});
+
+test('curl -v -u admin:{token}: neither the token, its base64 (Authorization: Basic) nor a typed password reach the report', async () => {
+  const typed = `typed-${process.pid}-pass`;
+  const report = await runExecAudit({
+    protocol: 'https',
+    host: 'audit.test',
+    only: ['self-signed'],
+    // -v prints the request headers, the Authorization header among them, on stderr; the audit keeps stderr's tail.
+    command: `curl -v -sS --max-time 10 --connect-to audit.test::127.0.0.1: --cacert {ca} -u admin:{token} -H 'X-Other: ${typed}' --proxy-user p:${typed} --noproxy '*' {url}`,
+    token: TOKEN,
+    timeoutMs: 20_000,
+  });
+  const json = JSON.stringify(report);
+  const basic = Buffer.from(`admin:${TOKEN}`).toString('base64');
+  const tails = report.results.map((r) => r.client?.stderrTail ?? '').join('\n');
+  assert.match(tails, /authorization: Basic (<token>|<redacted>)/i, 'stderr was kept, scrubbed');
+  assert.equal(json.includes(TOKEN), false);
+  assert.equal(json.includes(basic), false, 'the base64 form of the token is scrubbed too');
+  assert.equal(json.includes(Buffer.from(TOKEN).toString('hex')), false);
+  assert.match(report.client!, /--proxy-user p:<redacted>/);
+  assert.equal(report.client!.includes(`p:${typed}`), false, 'a password typed into the template is redacted');
 });

@@ -16,7 +16,7 @@ test('psql sslmode=verify-full with the lab CA accepts only the baseline', async
   assert.deepEqual(withVerdict(report, 'accepted'), ['baseline']);
   assert.deepEqual(withVerdict(report, 'accepted-plaintext'), []);
   // The baseline evidence: after the SSLRequest, the password arrived inside TLS — hashed, never stored.
-  assert.match(report.results[0]!.evidence, /\[cleartext\] SSLRequest; StartupMessage .*; PasswordMessage \(redacted, \d+ bytes, sha256 [0-9a-f]+…, holds the canary token\)/);
+  assert.match(report.results[0]!.evidence, /\[cleartext\] SSLRequest; StartupMessage .*; PasswordMessage \(redacted, \d+–\d+ bytes, run hmac [0-9a-f]{8}…, holds the canary token\)/);
 });
 
 test('psql sslmode=verify-ca checks the chain but not the host name', async () => {
@@ -56,7 +56,19 @@ test('redis-cli --tls --cacert verifies the chain but not the host name', async 
   // Surprising, recorded in docs/clients/redis-cli.md: redis-cli 7.0 never checks the name, so any certificate from the
   // trusted CA — for any host — gets the AUTH password.
   assert.deepEqual(withVerdict(report, 'accepted'), ['baseline', 'cn-match-san-mismatch', 'nul-byte-cn', 'nul-byte-san', 'wrong-host']);
-  assert.match(report.results.find((r) => r.scenario === 'wrong-host')!.evidence, /AUTH \(2 arguments\) \(redacted, \d+ bytes, sha256 [0-9a-f]+…, holds the canary token\)/);
+  assert.match(report.results.find((r) => r.scenario === 'wrong-host')!.evidence, /AUTH \(2 arguments\) \(redacted, \d+–\d+ bytes, run hmac [0-9a-f]{8}…, holds the canary token\)/);
+});
+
+test('redis-cli --tls --cacert … PING: a command without AUTH after the handshake is acceptance, not negotiation', async () => {
+  const report = await runExecAudit({
+    protocol: 'redis',
+    only: ['self-signed', 'plaintext'],
+    command: 'redis-cli --tls --cacert {ca} --sni {sni} -h {host} -p {port} PING',
+    timeoutMs: 20_000,
+  });
+  assert.equal(verdictOf(report, 'baseline'), 'accepted');
+  assert.match(report.results.find((r) => r.scenario === 'baseline')!.evidence, /PING/);
+  assert.equal(verdictOf(report, 'self-signed'), 'rejected');
 });
 
 test('redis-cli --tls --insecure gives the password to any forged server', async () => {

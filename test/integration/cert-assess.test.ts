@@ -11,8 +11,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthority, issueLeaf, privateKeyPem } from '../../src/pki/index.js';
-import { assessServerChain, loadTrustStore } from '../../src/x509/index.js';
-import { fetchPeerChain } from '../../src/x509/fetch.js';
+import { assessServerChain, loadTrustStore, nodeTrustStore } from '../../src/x509/index.js';
+import { fetchPeerChain } from '../../src/tls/scan/peer-chain.js';
 import { catalogue } from '../../src/checks/catalogue.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mg-cert-assess-'));
@@ -74,7 +74,7 @@ test('a complete chain from the organisation CA, for the right name, gives a val
   const port = await sServer('good', leaf, ica.cert.pem);
   const chain = await fetchPeerChain('127.0.0.1', port, { servername: 'app.example.test', timeoutMs: 20_000 });
   assert.equal(chain.length, 2);
-  const a = assessServerChain(chain, { host: 'app.example.test', extraAnchors });
+  const a = assessServerChain(chain, { host: 'app.example.test', anchors: nodeTrustStore(), extraAnchors });
   assert.equal(a.valid, true, JSON.stringify(a.errors));
   assert.equal(a.path.length, 3);
   assert.deepEqual(catalogue.run('certificate-chain', a, `127.0.0.1:${port}`), []);
@@ -83,24 +83,24 @@ test('a complete chain from the organisation CA, for the right name, gives a val
 test('a server that omits its intermediate is reported as cert.chain.incomplete', async () => {
   const leaf = issueLeaf(ica, { names: ['app.example.test'] });
   const port = await sServer('nochain', leaf, null);
-  const a = assessServerChain(await fetchPeerChain('127.0.0.1', port, { servername: 'app.example.test', timeoutMs: 20_000 }), { host: 'app.example.test', extraAnchors });
+  const a = assessServerChain(await fetchPeerChain('127.0.0.1', port, { servername: 'app.example.test', timeoutMs: 20_000 }), { host: 'app.example.test', anchors: nodeTrustStore(), extraAnchors });
   assert.equal(a.valid, false);
   assert.deepEqual(ids(catalogue.run('certificate-chain', a, `127.0.0.1:${port}`)), ['cert.chain.incomplete']);
 });
 
-test('an expired leaf served with its chain is reported as cert.chain.expired; without --ca the chain also has no known root (incomplete)', async () => {
+test('an expired leaf served with its chain is reported as cert.chain.expired; without --ca the chain ends in a root nobody trusts (untrusted root: every intermediate was sent)', async () => {
   const leaf = issueLeaf(ica, { names: ['old.example.test'], notBefore: new Date(Date.now() - 200 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
   const port = await sServer('expired', leaf, ica.cert.pem);
   const chain = await fetchPeerChain('127.0.0.1', port, { servername: 'old.example.test', timeoutMs: 20_000 });
-  const withCa = assessServerChain(chain, { host: 'old.example.test', extraAnchors });
+  const withCa = assessServerChain(chain, { host: 'old.example.test', anchors: nodeTrustStore(), extraAnchors });
   assert.deepEqual(ids(catalogue.run('certificate-chain', withCa, 't')), ['cert.chain.expired']);
-  const withoutCa = assessServerChain(chain, { host: 'old.example.test' });
-  assert.deepEqual(ids(catalogue.run('certificate-chain', withoutCa, 't')), ['cert.chain.expired', 'cert.chain.incomplete']);
+  const withoutCa = assessServerChain(chain, { host: 'old.example.test', anchors: nodeTrustStore() });
+  assert.deepEqual(ids(catalogue.run('certificate-chain', withoutCa, 't')), ['cert.chain.expired', 'cert.chain.untrusted-root']);
 });
 
 test('a host name the certificate does not cover is reported as cert.chain.hostname-mismatch', async () => {
   const leaf = issueLeaf(ica, { names: ['app.example.test'] });
   const port = await sServer('mismatch', leaf, ica.cert.pem);
-  const a = assessServerChain(await fetchPeerChain('127.0.0.1', port, { timeoutMs: 20_000 }), { host: '127.0.0.1', extraAnchors });
+  const a = assessServerChain(await fetchPeerChain('127.0.0.1', port, { timeoutMs: 20_000 }), { host: '127.0.0.1', anchors: nodeTrustStore(), extraAnchors });
   assert.deepEqual(ids(catalogue.run('certificate-chain', a, `127.0.0.1:${port}`)), ['cert.chain.hostname-mismatch']);
 });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLabPki, LAB_NAMES, LEAF_KINDS, type LeafKind } from '../../src/lab/pki.js';
-import { assessServerChain, certificatesFromPemOrDer, parseCertificate, TrustStore } from '../../src/x509/index.js';
+import { assessServerChain, certificatesFromPemOrDer, parseCertificate, TrustStore, nodeTrustStore } from '../../src/x509/index.js';
 import { catalogue } from '../../src/checks/catalogue.js';
 
 const EXPECTED: Record<LeafKind, string[]> = {
@@ -25,7 +25,7 @@ test('every lab chain yields exactly the certificate finding of its flaw, and th
   const lab = createLabPki();
   const extraAnchors = new TrustStore(certificatesFromPemOrDer(lab.rootPem).map(parseCertificate));
   for (const kind of LEAF_KINDS) {
-    const a = assessServerChain(certificatesFromPemOrDer(lab.credentials[kind].certPem), { host: LAB_NAMES[0]!, extraAnchors });
+    const a = assessServerChain(certificatesFromPemOrDer(lab.credentials[kind].certPem), { host: LAB_NAMES[0]!, anchors: nodeTrustStore(), extraAnchors });
     const ids = [...new Set(catalogue.run('certificate-chain', a, `lab:${kind}`).map((f) => f.id))].sort();
     assert.deepEqual(ids, EXPECTED[kind], `lab ${kind}: ${JSON.stringify(a.errors)}`);
     assert.equal(a.valid, EXPECTED[kind].length === 0, `lab ${kind} validity`);

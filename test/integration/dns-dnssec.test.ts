@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { checkName } from '../../src/dns/check.js';
+import { queryValidated } from '../../src/dns/query-validated.js';
 import { parseAnchors } from '../../src/dns/dnssec/anchors.js';
-import type { Verdict } from '../../src/dns/dnssec/reasons.js';
+import type { DnssecVerdict } from '../../src/dns/dnssec/reasons.js';
 import { RR_TYPES, typeNumber } from '../../src/dns/types.js';
 import { delvVerdict, runDelv, startKnot, startUnbound, unboundVerdict, type KnotServer, type UnboundServer, type ZoneSpec } from '../helpers/knot.js';
 
@@ -35,7 +35,7 @@ const HIERARCHY: ZoneSpec[] = [
 const KNOWN_UNBOUND_DIFFERENCES: string[] = ['nope.n3o.test. A: mitmguard SECURE, unbound INSECURE'];
 
 /** name, type, expected verdict, what it exercises */
-const CASES: [string, string, Verdict, string][] = [
+const CASES: [string, string, DnssecVerdict, string][] = [
   ['www.test.', 'A', 'SECURE', 'the anchor zone itself'],
   ['www.ec.test.', 'A', 'SECURE', 'ECDSA P-256 child'],
   ['www.rsa.test.', 'A', 'SECURE', 'RSA/SHA-256 child with KSK and ZSK'],
@@ -80,7 +80,7 @@ describe('DNSSEC chain validation against knotd', () => {
   });
 
   const validate = (name: string, type: string) =>
-    checkName(name, typeNumber(type)!, {
+    queryValidated(name, typeNumber(type)!, {
       servers: { default: { host: knot.host, port: knot.port }, zones: [] },
       anchors: parseAnchors(knot.anchorText, 'test anchor'),
       query: { timeoutMs: 5000, retries: 2 },
@@ -109,7 +109,7 @@ describe('DNSSEC chain validation against knotd', () => {
   });
 
   it('calls signatures BOGUS and expired when the clock is past their expiration', async () => {
-    const r = await checkName('www.ec.test.', RR_TYPES.A, {
+    const r = await queryValidated('www.ec.test.', RR_TYPES.A, {
       servers: { default: { host: knot.host, port: knot.port }, zones: [] },
       anchors: parseAnchors(knot.anchorText, 'test anchor'),
       now: Math.floor(Date.now() / 1000) + 60 * 86400,
@@ -120,7 +120,7 @@ describe('DNSSEC chain validation against knotd', () => {
   });
 
   it('calls signatures BOGUS and not yet valid when the clock is before their inception', async () => {
-    const r = await checkName('www.ec.test.', RR_TYPES.A, {
+    const r = await queryValidated('www.ec.test.', RR_TYPES.A, {
       servers: { default: { host: knot.host, port: knot.port }, zones: [] },
       anchors: parseAnchors(knot.anchorText, 'test anchor'),
       now: Math.floor(Date.now() / 1000) - 2 * 86400,
@@ -149,7 +149,7 @@ describe('DNSSEC chain validation against knotd', () => {
 
   it('accepts a trust anchor given as DNSKEY records instead of DS', async () => {
     assert.match(knot.dnskeyAnchorText, /^test\. DNSKEY 257 3 13 /m);
-    const r = await checkName('www.sub.ec.test.', RR_TYPES.A, {
+    const r = await queryValidated('www.sub.ec.test.', RR_TYPES.A, {
       servers: { default: { host: knot.host, port: knot.port }, zones: [] },
       anchors: parseAnchors(knot.dnskeyAnchorText, 'DNSKEY anchor'),
     });
@@ -158,7 +158,7 @@ describe('DNSSEC chain validation against knotd', () => {
 
   it('is BOGUS when the anchor does not match the zone keys (wrong anchor file)', async () => {
     const wrong = knot.anchorText.replace(/([0-9a-f])(\s*)$/i, (_m, d: string, s: string) => (d === '0' ? '1' : '0') + s);
-    const r = await checkName('www.test.', RR_TYPES.A, {
+    const r = await queryValidated('www.test.', RR_TYPES.A, {
       servers: { default: { host: knot.host, port: knot.port }, zones: [] },
       anchors: parseAnchors(wrong, 'wrong anchor'),
     });
@@ -167,7 +167,7 @@ describe('DNSSEC chain validation against knotd', () => {
   });
 
   it('is INDETERMINATE when the server does not answer, after its retries', async () => {
-    const r = await checkName('www.test.', RR_TYPES.A, {
+    const r = await queryValidated('www.test.', RR_TYPES.A, {
       servers: { default: { host: '127.0.0.1', port: 9 }, zones: [] },
       anchors: parseAnchors(knot.anchorText, 'test anchor'),
       query: { timeoutMs: 300, retries: 1 },
@@ -203,7 +203,7 @@ describe('DNSSEC chain validation against knotd', () => {
   it('gives the same verdicts when every record comes through a recursive resolver with DO+CD', async () => {
     const differences: string[] = [];
     for (const [name, type, expected] of CASES) {
-      const r = await checkName(name, typeNumber(type)!, {
+      const r = await queryValidated(name, typeNumber(type)!, {
         servers: { default: { host: unbound.host, port: unbound.port }, zones: [] },
         anchors: parseAnchors(knot.anchorText, 'test anchor'),
         query: { timeoutMs: 5000, retries: 2 },

@@ -11,6 +11,7 @@ import { query } from '../../src/dns/client.js';
 import { encodeMessage } from '../../src/dns/encode.js';
 import { decodeMessage, type DnsMessage } from '../../src/dns/message.js';
 import { RR_TYPES } from '../../src/dns/types.js';
+import { DNS_LIMITS } from '../../src/dns/limits.js';
 import { isMitmError } from '../../src/errors.js';
 import { loopbackAddress } from '../helpers/knot.js';
 
@@ -31,6 +32,11 @@ const BEHAVIOURS: Record<string, Behaviour> = {
   'wrong-id-first': (q, _r, reply) => {
     reply(answer({ ...q, id: (q.id + 1) & 0xffff }, '203.0.113.66'));
     setTimeout(() => reply(answer(q, '192.0.2.1')), 20);
+  },
+  'wrong-id-flood': (q, _r, reply) => {
+    // 500 spoofed answers with wrong ids (bounded), then the genuine one.
+    for (let i = 1; i <= 500; i++) reply(answer({ ...q, id: (q.id + i) & 0xffff }, '203.0.113.66'));
+    setTimeout(() => reply(answer(q, '192.0.2.1')), 50);
   },
   'wrong-case': (q, _r, reply) => {
     const name = swapCase(q.questions[0]!.name);
@@ -107,6 +113,14 @@ describe('DNS client against a hostile server', () => {
     const r = await ask('wrong-id-first');
     assert.equal(address(r.message), '192.0.2.1');
     assert.deepEqual(r.anomalies.map((a) => a.kind), ['wrong-id']);
+  });
+
+  it('keeps at most DNS_LIMITS.maxAnomaliesPerQuery anomalies of a spoofed flood, and counts the rest', async () => {
+    const r = await ask('wrong-id-flood', { timeoutMs: 5000 });
+    assert.equal(address(r.message), '192.0.2.1');
+    assert.equal(r.anomalies.length, DNS_LIMITS.maxAnomaliesPerQuery);
+    assert.ok(r.anomalies.every((a) => a.kind === 'wrong-id'));
+    assert.match(r.anomalies.at(-1)!.detail, /and \d+ more anomalies, not recorded/);
   });
 
   it('refuses an answer whose question does not echo the 0x20 letter case', async () => {

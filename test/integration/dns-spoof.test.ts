@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { catalogue } from '../../src/checks/catalogue.js';
-import { checkName } from '../../src/dns/check.js';
+import { queryValidated } from '../../src/dns/query-validated.js';
 import { parseAnchors } from '../../src/dns/dnssec/anchors.js';
 import { probeName } from '../../src/dns/probe.js';
 import { compareResolvers } from '../../src/dns/spoof.js';
@@ -51,19 +51,19 @@ describe('spoofed answers for a signed zone', () => {
   const delvVia = async (s: { host: string; port: number }, name: string) => delvVerdict(await runDelv({ bindAnchorFile: real.bindAnchorFile, host: s.host, port: s.port }, name, 'A'));
 
   it('accepts the genuine answer as SECURE', async () => {
-    const r = await checkName('www.ec.test.', RR_TYPES.A, via(real));
+    const r = await queryValidated('www.ec.test.', RR_TYPES.A, via(real));
     assert.equal(r.verdict, 'SECURE');
     assert.deepEqual(r.answers.map((a) => a.data), ['192.0.2.1']);
   });
 
   it('accepts answers relayed unchanged by the man in the middle as SECURE, as delv does (the relay itself is sound)', async () => {
-    const r = await checkName('www.ec.test.', RR_TYPES.A, via(relay));
+    const r = await queryValidated('www.ec.test.', RR_TYPES.A, via(relay));
     assert.equal(r.verdict, 'SECURE');
     assert.equal(await delvVia(relay, 'www.ec.test'), 'SECURE');
   });
 
   it('calls an unsigned copy of a signed answer BOGUS (signatures missing), as delv does', async () => {
-    const r = await checkName('www.ec.test.', RR_TYPES.A, via(stripped));
+    const r = await queryValidated('www.ec.test.', RR_TYPES.A, via(stripped));
     assert.equal(r.verdict, 'BOGUS');
     assert.equal(r.reason?.edeName, 'RRSIGS_MISSING');
     assert.match(r.reason!.text, /www\.ec\.test\. [A-Z]+ has no signature, but ec\.test\. is signed/);
@@ -71,7 +71,7 @@ describe('spoofed answers for a signed zone', () => {
   });
 
   it('calls an edited address under the original signature BOGUS, as delv does', async () => {
-    const r = await checkName('www.ec.test.', RR_TYPES.A, via(edited));
+    const r = await queryValidated('www.ec.test.', RR_TYPES.A, via(edited));
     assert.equal(r.verdict, 'BOGUS');
     assert.equal(r.reason?.edeName, 'DNSSEC_BOGUS');
     assert.match(r.reason!.text, /does not verify/);
@@ -79,7 +79,7 @@ describe('spoofed answers for a signed zone', () => {
   });
 
   it('still calls an edited record BOGUS in a zone whose NSEC3 uses too many iterations to walk', async () => {
-    const r = await checkName('www.many.test.', RR_TYPES.A, via(editedMany));
+    const r = await queryValidated('www.many.test.', RR_TYPES.A, via(editedMany));
     assert.equal(r.verdict, 'BOGUS');
     assert.equal(await delvVia(editedMany, 'www.many.test'), 'BOGUS');
   });
@@ -90,10 +90,10 @@ describe('spoofed answers for a signed zone', () => {
     const childOnly = await startSpoofProxy(real, (m) => (isDsOfChild(m) ? { ...m, rcode: 2, answers: [], authorities: [] } : m));
     try {
       const zones = [{ zone: 'test.', server: { host: real.host, port: real.port } }, { zone: 'ec.test.', server: { host: childOnly.host, port: childOnly.port } }];
-      const r = await checkName('www.ec.test.', RR_TYPES.A, { servers: { default: null, zones }, anchors: anchors(), query: { timeoutMs: 5000 } });
+      const r = await queryValidated('www.ec.test.', RR_TYPES.A, { servers: { default: null, zones }, anchors: anchors(), query: { timeoutMs: 5000 } });
       assert.equal(r.verdict, 'SECURE', r.reason?.text);
       const spoofedChild = [zones[0]!, { zone: 'ec.test.', server: { host: edited.host, port: edited.port } }];
-      const s = await checkName('www.ec.test.', RR_TYPES.A, { servers: { default: null, zones: spoofedChild }, anchors: anchors(), query: { timeoutMs: 5000 } });
+      const s = await queryValidated('www.ec.test.', RR_TYPES.A, { servers: { default: null, zones: spoofedChild }, anchors: anchors(), query: { timeoutMs: 5000 } });
       assert.equal(s.verdict, 'BOGUS');
     } finally {
       await childOnly.stop();
@@ -101,12 +101,12 @@ describe('spoofed answers for a signed zone', () => {
   });
 
   it('leaves untouched names of the relayed zone SECURE (the attack is targeted)', async () => {
-    const r = await checkName('other.ec.test.', RR_TYPES.A, via(edited));
+    const r = await queryValidated('other.ec.test.', RR_TYPES.A, via(edited));
     assert.equal(r.verdict, 'SECURE');
   });
 
   it('calls a copy of the zones re-signed with attacker keys BOGUS at the anchor, as delv does', async () => {
-    const r = await checkName('www.ec.test.', RR_TYPES.A, via(attacker));
+    const r = await queryValidated('www.ec.test.', RR_TYPES.A, via(attacker));
     assert.equal(r.verdict, 'BOGUS');
     assert.match(r.reason!.text, /no DNSKEY of test\. matches the trust anchor/);
     assert.equal(await delvVia(attacker, 'www.ec.test'), 'BOGUS');

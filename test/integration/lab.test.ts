@@ -125,6 +125,7 @@ test('`mitmguard lab up` runs the lab in the background, `status` lists it, `dow
     assert.equal(status.code, 0, status.stderr);
     const s = JSON.parse(status.stdout) as { running: boolean; endpoints: Array<{ listening: boolean }> };
     assert.equal(s.running, true);
+    assert.equal(s.endpoints.length, lab.endpoints.length, 'status lists every endpoint');
     assert.ok(s.endpoints.every((e) => e.listening), 'every endpoint answers');
     // The lab root, written beside the state file, serves as a private CA for `scan --ca`.
     const modern = started.endpoints.find((e) => e.name === 'modern')!;

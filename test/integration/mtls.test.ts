@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:tls';
 import { join } from 'node:path';
 import { probeMtls, type MtlsObservation } from '../../src/posture/index.js';
 import { CheckRegistry } from '../../src/checks/registry.js';
-import { mtlsChecks } from '../../src/posture/mtls-checks.js';
+import { mtlsChecks } from '../../src/checks/mtls.js';
 import { freePort, killGroup, spawnDaemon, startNginx, tempDir, waitForPort, writeTlsFiles, type Daemon, type TlsFiles } from '../helpers/daemons.js';
 import { readFileSync, rmSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';

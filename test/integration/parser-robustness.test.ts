@@ -28,7 +28,7 @@ import { parseSslv2ServerHello } from '../../src/tls/wire/sslv2.js';
 import { parseClientHello } from '../../src/tls/wire/client-hello-parse.js';
 import { CIPHER_SUITES } from '../../src/tls/wire/suites.js';
 import { NAMED_GROUPS, SIGNATURE_SCHEMES } from '../../src/tls/wire/registry.js';
-import { parseCertificateRequest } from '../../src/posture/certificate-request.js';
+import { parseCertificateRequest } from '../../src/tls/wire/certificate-request.js';
 import { parseFirstAnswer } from '../../src/posture/postgres-plain.js';
 import { parseHsts } from '../../src/posture/hsts.js';
 import { parseSetCookie } from '../../src/posture/cookies.js';
@@ -50,83 +50,13 @@ import { parseRespCommand } from '../../src/audit/protocols/redis.js';
 import { createAuthority, issueLeaf } from '../../src/pki/index.js';
 import { buildCrl } from '../../src/pki/crl.js';
 import { dhParamsPem, startNodeTlsServer, type TestServer } from '../helpers/tls-servers.js';
+import { hex, mutate, pick, prng } from '../fuzz/mutate.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Mutated inputs per parser; enough to reach deep branches, small enough to run in seconds. */
 const ROUNDS = 2500;
 
-// ---------------------------------------------------------------------------------------------------------------
-// A seeded generator and the mutation operators.
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
-}
-
-type Mutator = (b: Uint8Array, rnd: () => number, other: Uint8Array) => Uint8Array;
-const pick = (rnd: () => number, n: number) => Math.floor(rnd() * n);
-
-const MUTATORS: Record<string, Mutator> = {
-  flipBit: (b, rnd) => {
-    const c = Uint8Array.from(b);
-    if (c.length) c[pick(rnd, c.length)]! ^= 1 << pick(rnd, 8);
-    return c;
-  },
-  interestingByte: (b, rnd) => {
-    const c = Uint8Array.from(b);
-    if (c.length) c[pick(rnd, c.length)] = [0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe][pick(rnd, 6)]!;
-    return c;
-  },
-  truncate: (b, rnd) => b.slice(0, pick(rnd, b.length + 1)),
-  dropHead: (b, rnd) => b.slice(pick(rnd, Math.min(b.length, 16) + 1)),
-  insert: (b, rnd) => {
-    const at = pick(rnd, b.length + 1);
-    const extra = Uint8Array.from({ length: 1 + pick(rnd, 8) }, () => pick(rnd, 256));
-    return Uint8Array.from([...b.subarray(0, at), ...extra, ...b.subarray(at)]);
-  },
-  repeatSlice: (b, rnd) => {
-    if (b.length < 2) return b;
-    const from = pick(rnd, b.length - 1);
-    const len = 1 + pick(rnd, Math.min(64, b.length - from));
-    const at = pick(rnd, b.length + 1);
-    return Uint8Array.from([...b.subarray(0, at), ...b.subarray(from, from + len), ...b.subarray(at)]);
-  },
-  inflateLength: (b, rnd) => {
-    // Length fields are 1–3 bytes in TLS, DER, DNS: write a huge or off-by-one value over two bytes.
-    const c = Uint8Array.from(b);
-    if (c.length < 2) return c;
-    const at = pick(rnd, c.length - 1);
-    const v = [0xffff, 0x8000, 0x7fff, ((c[at]! << 8) | c[at + 1]!) + 1, 0][pick(rnd, 5)]! & 0xffff;
-    c[at] = v >> 8;
-    c[at + 1] = v & 0xff;
-    return c;
-  },
-  derLongLength: (b, rnd) => {
-    // DER: turn a short length into a long form claiming gigabytes.
-    const c = Uint8Array.from(b);
-    if (c.length < 2) return c;
-    const at = 1 + pick(rnd, c.length - 1);
-    return Uint8Array.from([...c.subarray(0, at), 0x84, 0x7f, 0xff, 0xff, 0xff, ...c.subarray(at + 1)]);
-  },
-  splice: (b, rnd, other) => Uint8Array.from([...b.subarray(0, pick(rnd, b.length + 1)), ...other.subarray(pick(rnd, other.length + 1))]),
-};
-const MUTATOR_LIST = Object.values(MUTATORS);
-
-function mutate(seed: Uint8Array, rnd: () => number, other: Uint8Array): Uint8Array {
-  let out = seed;
-  const steps = 1 + pick(rnd, 3);
-  for (let i = 0; i < steps; i++) out = MUTATOR_LIST[pick(rnd, MUTATOR_LIST.length)]!(out, rnd, other);
-  return out;
-}
-
-const hex = (b: Uint8Array) => Buffer.from(b.subarray(0, 96)).toString('hex') + (b.length > 96 ? `… (${b.length} bytes)` : '');
+// The seeded generator and the mutation operators are shared with the coverage-guided fuzzer (test/fuzz/).
 
 /**
  * Feed `rounds` mutants of the seeds to `parse`; collect every exception that is not a MitmError. Returns how many

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labInventory, startLab, type Lab } from '../../src/lab/index.js';
 import { inventoryScanner, withBeyondHandshake } from '../../src/inventory/scan-one.js';
-import { loadPolicy } from '../../src/policy/load.js';
+import { loadPolicy } from '../../src/policy/file.js';
 import { spkiPin } from '../../src/policy/facts.js';
 import { buildReport, type ReportDocument } from '../../src/report/index.js';
 import { scanTarget } from '../../src/scan/index.js';

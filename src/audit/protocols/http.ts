@@ -11,7 +11,11 @@ import { out, text, type ProtocolSession, type SessionEvent, type SessionFactory
 export const MAX_HTTP_HEAD_BYTES = 16 * 1024;
 
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
-const REQUEST_LINE = /^([A-Z]{1,20}) (\S{1,8192}) (HTTP\/\d\.\d)$/;
+/** RFC 9112 §3: method SP request-target SP HTTP-version; the target is visible ASCII only (no ESC, no BEL). */
+const REQUEST_LINE = /^([A-Z]{1,20}) ([\x21-\x7e]{1,8192}) (HTTP\/\d\.\d)$/;
+/** RFC 9110 §5.5: a field value holds no control character but HTAB. */
+// eslint-disable-next-line no-control-regex
+const FIELD_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 export interface HttpRequestHead {
   method: string;
@@ -29,6 +33,7 @@ export function parseRequestHead(head: string): HttpRequestHead {
   for (const line of headerLines) {
     const colon = line.indexOf(':');
     if (colon <= 0) throw new MitmError('MG_ERR_MALFORMED', 'HTTP header line without a name');
+    if (FIELD_CONTROL.test(line)) throw new MitmError('MG_ERR_MALFORMED', 'HTTP header line with a control character');
     headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
   }
   return { method: m[1]!, target: m[2]!, version: m[3]!, headers };

@@ -12,8 +12,8 @@ import { redisSession } from './redis.js';
 import { smtpSession } from './smtp.js';
 import type { SessionFactory } from './types.js';
 
-export const APP_PROTOCOLS = ['https', 'smtp', 'smtps', 'imap', 'imaps', 'pop3', 'pop3s', 'ftp', 'ftps', 'postgres', 'redis', 'tls'] as const;
-export type AppProtocol = (typeof APP_PROTOCOLS)[number];
+import { APP_PROTOCOLS, type AppProtocol } from '../types.js';
+export { APP_PROTOCOLS, type AppProtocol } from '../types.js';
 
 export interface ProtocolSpec {
   /** implicit: TLS from the first byte; upgrade: plaintext first, TLS after STARTTLS / AUTH TLS / SSLRequest. */

@@ -3,7 +3,7 @@
  * continuation lines (SASL, AUTH LOGIN, SMTP DATA) handled by a one-shot `next` step.
  */
 import { toMitmError } from '../../errors.js';
-import { LineBuffer, splitCommand } from './lines.js';
+import { clientLines, splitCommand } from './lines.js';
 import { out, text, type ProtocolSession, type SessionEvent, type SessionOutput, type SessionPolicy } from './types.js';
 
 export interface LineStep {
@@ -27,7 +27,7 @@ const crlf = (r: string | string[]): string => (Array.isArray(r) ? r : [r]).map(
 /** A `ProtocolSession` from a dialect table. */
 export function lineSession(dialect: LineDialect, initial: SessionPolicy): ProtocolSession {
   const policy: SessionPolicy = { ...initial };
-  let lines = new LineBuffer();
+  let lines = clientLines();
   let next: ((line: string) => LineStep) | undefined;
 
   const toOutput = (step: LineStep): SessionOutput =>
@@ -60,7 +60,7 @@ export function lineSession(dialect: LineDialect, initial: SessionPolicy): Proto
         if (o.close) return { ...result, close: true };
         if (o.upgrade) {
           // RFC 3207 §4.1 / RFC 2595 §3.1: anything pipelined after STARTTLS is discarded, never honoured.
-          lines = new LineBuffer();
+          lines = clientLines();
           return { ...result, upgrade: true };
         }
       }

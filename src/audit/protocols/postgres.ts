@@ -6,16 +6,14 @@
 import { MitmError } from '../../errors.js';
 import { ByteReader, ByteWriter } from '../../bytes.js';
 import { merge, out, text, type ProtocolSession, type SessionEvent, type SessionFactory, type SessionOutput } from './types.js';
+import { POSTGRES_REQUEST_CODES } from '../../starttls/postgres.js';
 
 /** Startup packets are small; libpq caps them at 10000 bytes (MAX_STARTUP_PACKET_LENGTH in the server). */
 export const MAX_STARTUP_BYTES = 10_000;
 /** Regular messages: a query or password larger than this is not worth reading further. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
-const SSL_REQUEST = 80877103;
-const GSSENC_REQUEST = 80877104;
-const CANCEL_REQUEST = 80877102;
-const PROTOCOL_3_0 = 196608;
+const { ssl: SSL_REQUEST, gssenc: GSSENC_REQUEST, cancel: CANCEL_REQUEST, protocol30: PROTOCOL_3_0 } = POSTGRES_REQUEST_CODES;
 
 function typed(type: string, body: Uint8Array = new Uint8Array()): Uint8Array {
   const w = new ByteWriter();

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { ftpSession } from './ftp.js';
 import { MAX_HTTP_HEAD_BYTES, httpSession, parseRequestHead } from './http.js';
 import { imapSession } from './imap.js';
-import { LineBuffer, MAX_LINE_BYTES } from './lines.js';
+import { LineFramer } from '../../bytes.js';
+import { MAX_LINE_BYTES } from './lines.js';
 import { pop3Session } from './pop3.js';
 import { MAX_STARTUP_BYTES, postgresSession } from './postgres.js';
 import { MAX_RESP_ARGS, parseRespCommand, redisSession } from './redis.js';
@@ -84,7 +85,7 @@ test('line protocols reject an over-long line with MG_ERR_TOO_LARGE instead of b
   const o = s.receive(new Uint8Array(MAX_LINE_BYTES + 10).fill(0x41));
   assert.equal(o.close, true);
   assert.ok(isMitmError(o.error, 'MG_ERR_TOO_LARGE'));
-  assert.throws(() => new LineBuffer(4).push(b('12345\r\n')), (e) => isMitmError(e, 'MG_ERR_TOO_LARGE'));
+  assert.throws(() => new LineFramer({ context: 'client', maxLine: 4, encoding: 'latin1' }).push(b('12345\r\n')), (e) => isMitmError(e, 'MG_ERR_TOO_LARGE'));
 });
 
 const pgPacket = (code: number, body = Buffer.alloc(0)) => {
@@ -148,4 +149,11 @@ test('HTTP: garbage and over-long heads are refused with MitmError codes', () =>
   const garbage = httpSession(plain).receive(b('NOT HTTP AT ALL\r\n\r\n'));
   assert.ok(isMitmError(garbage.error, 'MG_ERR_MALFORMED'));
   assert.match(sent(garbage), /^HTTP\/1\.1 400/);
+});
+
+test('HTTP: terminal controls in the request line or a header are refused (RFC 9112 §3, RFC 9110 §5.5)', () => {
+  for (const head of ['GET /\x1b[2J\x1b[H HTTP/1.1', 'GET /ok\x07 HTTP/1.1', 'GET / HTTP/1.1\r\nUser-Agent: x\x1b]0;owned\x07', 'GET / HTTP/1.1\r\nAuthorization: \x1b[2JBasic eA==']) {
+    assert.throws(() => parseRequestHead(head), (e) => isMitmError(e, 'MG_ERR_MALFORMED'), JSON.stringify(head));
+  }
+  assert.equal(parseRequestHead('GET /ok HTTP/1.1\r\nUser-Agent: a\tb').headers[0]![1], 'a\tb', 'HTAB is allowed in a field value');
 });

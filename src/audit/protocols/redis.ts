@@ -1,6 +1,7 @@
 /**
  * Redis RESP as a hostile server plays it (RESP2 specification, "Sending commands to a Redis server"): arrays of bulk
- * strings or inline commands; AUTH and HELLO … AUTH are credentials, every other command is application data.
+ * strings or inline commands; AUTH and HELLO … AUTH are credentials, every other command is application data — PING
+ * and COMMAND included: a client that sends any command after the TLS handshake has accepted the connection.
  */
 import { MitmError } from '../../errors.js';
 import { out, text, type ProtocolSession, type SessionEvent, type SessionFactory, type SessionOutput } from './types.js';
@@ -63,9 +64,9 @@ function commandOutput(args: Buffer[]): SessionOutput {
     // Answer as a RESP2-only server: clients then fall back to RESP2 commands.
     return out({ send: [text('-NOPROTO unsupported protocol version\r\n')], events });
   }
-  if (name === 'PING') return out({ send: [text('+PONG\r\n')], events: [{ kind: 'negotiation', summary: 'PING', significant: false }] });
+  if (name === 'PING') return out({ send: [text('+PONG\r\n')], events: [{ kind: 'command', summary: 'PING', significant: true }] });
   if (name === 'QUIT') return out({ send: [text('+OK\r\n')], close: true });
-  if (name === 'COMMAND') return out({ send: [text('*0\r\n')], events: [{ kind: 'negotiation', summary: 'COMMAND', significant: false }] });
+  if (name === 'COMMAND') return out({ send: [text('*0\r\n')], events: [{ kind: 'command', summary: `COMMAND (${args.length - 1} arguments)`, significant: true }] });
   return out({
     send: [text('$-1\r\n')],
     events: [{ kind: 'command', summary: `${name.slice(0, 32) || '(empty)'} (${args.length - 1} arguments)`, significant: true, secret: rest }],

@@ -4,8 +4,8 @@
  * Keys of the authorities are fresh per run; leaf keys are reused across scenarios, as a minting attacker would.
  */
 import { createAuthority, generateKeyPair, cachedKeyPair, type Authority, type KeyPair } from '../../pki/index.js';
-import { createHash } from 'node:crypto';
 import type { UpstreamTemplate } from './upstream.js';
+import { spkiSha256OfDer } from '../../x509/pin.js';
 
 export interface AuditLab {
   /** The name certificates are issued for: what the client connects to. */
@@ -48,7 +48,7 @@ export function createAuditLab(host: string, options: { upstream?: UpstreamTempl
   };
 }
 
-/** RFC 7469 §2.4 pin of a key: base64 SHA-256 of its SubjectPublicKeyInfo (what `curl --pinnedpubkey sha256//…` takes). */
-export function spkiPin(key: KeyPair): string {
-  return createHash('sha256').update(key.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+/** RFC 7469 §2.4 pin-sha256 of a key, bare base64: the `{pin}` placeholder (`curl --pinnedpubkey sha256//{pin}`). */
+export function keyPinSha256(key: KeyPair): string {
+  return spkiSha256OfDer(key.publicKey.export({ type: 'spki', format: 'der' }));
 }

@@ -3,12 +3,13 @@
  * call src/audit, print.
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { MitmError } from '../../errors.js';
-import { APP_PROTOCOLS, isAppProtocol, runExecAudit, SCENARIOS, startAudit, type AuditOptions, type AuditReport } from '../../audit/index.js';
+import { APP_PROTOCOLS, bindsBeyondLoopback, isAppProtocol, runExecAudit, SCENARIOS, startAudit, type AuditOptions, type AuditReport } from '../../audit/index.js';
 import { renderAddresses, renderAuditText } from '../../audit/report.js';
 import { findingsToSarif } from '../../report/sarif.js';
-import { collect, colors, EXIT, parseFormat, parsePositiveInt, printJson } from '../output.js';
+import { atLeast, type Severity } from '../../model/index.js';
+import { collect, EXIT, numberOption, parseFormat, parsePositiveInt, parseSeverity, printJson, STYLE } from '../output.js';
 
 interface AuditCliOptions {
   exec?: string;
@@ -17,6 +18,7 @@ interface AuditCliOptions {
   protocol: string;
   host?: string;
   bind?: string;
+  client?: string;
   scenario?: string;
   exclude?: string;
   pin?: boolean;
@@ -27,6 +29,7 @@ interface AuditCliOptions {
   env: string[];
   format: string;
   list?: boolean;
+  failOn: string;
 }
 
 const ids = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -49,12 +52,12 @@ function readMimic(path: string): Uint8Array {
   }
 }
 
-function printReport(report: AuditReport, format: string): void {
+function printReport(report: AuditReport, format: string, failOn: Severity): void {
   if (format === 'json') printJson(report);
   else if (format === 'sarif') printJson(findingsToSarif(report.findings, { toolName: 'mitmguard', version: report.version }));
-  else process.stdout.write(renderAuditText(report, colors));
+  else process.stdout.write(renderAuditText(report, STYLE));
   const baseline = report.results.find((r) => r.scenario === 'baseline');
-  if (report.summary.forgedAccepted > 0) process.exitCode = EXIT.FINDINGS;
+  if (report.findings.some((f) => atLeast(f.severity, failOn))) process.exitCode = EXIT.FINDINGS;
   else if (baseline && baseline.verdict !== 'accepted') {
     // Nothing forged was accepted, but the client did not accept the valid baseline either: the run proves nothing,
     // and a CI job must not pass on it.
@@ -88,18 +91,23 @@ export function register(program: Command): void {
     .option('--protocol <name>', `application protocol: ${APP_PROTOCOLS.join(', ')}`, 'https')
     .option('--host <name>', 'host name the certificates are issued for and clients connect to', 'localhost')
     .option('--bind <address>', 'address to listen on (loopback by default)', '127.0.0.1')
+    .option('--client <address>', "whose connections count: the audited client's IP address, 'first' (default beyond loopback: the first address to connect) or 'any'")
     .option('--scenario <ids>', 'comma-separated scenario ids to run (the baseline is always added)')
     .option('--exclude <ids>', 'comma-separated scenario ids to leave out')
     .option('--pin', 'the client pins the baseline key ({pin}): also run the pin-mismatch scenario')
     .option('--mimic <cert.pem>', 'the real server certificate for mimic-upstream to copy (subject, issuer name, names, validity, serial)')
-    .option('--timeout <ms>', 'per-scenario client timeout in --exec mode', '15000')
-    .option('--concurrency <n>', 'scenarios run at once in --exec mode', '4')
-    .option('--duration <seconds>', 'how long --listen / --proxy wait without --exec', '300')
+    // Per scenario, not per connection: each scenario starts the whole client process (a JVM takes seconds), so the
+    // 5000 ms of the connection commands would turn slow starts into false "inconclusive" verdicts.
+    .addOption(numberOption('-t, --timeout <ms>', 'per-scenario client timeout in --exec mode', 15000))
+    .addOption(numberOption('--concurrency <n>', 'scenarios run at once in --exec mode', 4))
+    .addOption(numberOption('--duration <seconds>', 'how long --listen / --proxy wait without --exec', 300))
     .option('--env <NAME=VALUE>', 'add a variable to the client environment (repeatable)', collect, [])
-    .option('--format <format>', 'text, json or sarif', 'text')
+    .option('-f, --format <format>', 'text, json or sarif', 'text')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when an accepted forgery is at or above this severity').default('info', 'info: every accepted forgery fails'))
     .option('--list', 'list the scenario catalogue and exit')
     .action(async (opts: AuditCliOptions) => {
       const format = parseFormat(opts.format, ['text', 'json', 'sarif']);
+      const failOn = parseSeverity(opts.failOn);
       if (opts.list) {
         if (format === 'json') printJson(SCENARIOS.map((s) => ({ id: s.id, title: s.title, transport: s.transport, protocols: s.protocols ?? 'all', severity: s.severity })));
         else process.stdout.write(SCENARIOS.map((s) => `${s.id.padEnd(34)} ${s.title}\n`).join(''));
@@ -109,10 +117,18 @@ export function register(program: Command): void {
       if (opts.proxy && opts.protocol !== 'https' && opts.protocol !== 'tls') throw new MitmError('MG_ERR_USAGE', '--proxy tunnels https or tls only');
       if (!opts.exec && !opts.listen && !opts.proxy) throw new MitmError('MG_ERR_USAGE', 'choose a mode: --exec <command>, --listen or --proxy');
       if (opts.exec && opts.listen) throw new MitmError('MG_ERR_USAGE', '--exec and --listen exclude each other');
+      const bind = opts.bind ?? '127.0.0.1';
+      if (bindsBeyondLoopback(bind)) {
+        // Every host that can reach this address can now talk to a server holding forged certificates — and, unless
+        // told whose connections count, could make a client look careless (or careful).
+        const who = opts.client === 'any' ? 'connections from ANY host are counted' : opts.client && opts.client !== 'first' ? `only connections from ${opts.client} are counted` : 'only connections from the first address to connect are counted (pass --client <address> to name it)';
+        process.stderr.write(`warning: --bind ${bind} serves the hostile endpoint beyond this machine; ${who}\n`);
+      }
       const base: AuditOptions = {
         protocol: opts.protocol,
         host: opts.host ?? 'localhost',
-        bind: opts.bind ?? '127.0.0.1',
+        bind,
+        ...(opts.client ? { clientAddress: opts.client } : {}),
         ...(ids(opts.scenario) ? { only: ids(opts.scenario)! } : {}),
         ...(ids(opts.exclude) ? { exclude: ids(opts.exclude)! } : {}),
         pin: opts.pin ?? false,
@@ -131,7 +147,7 @@ export function register(program: Command): void {
           },
         });
         if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-        return printReport(report, format);
+        return printReport(report, format, failOn);
       }
       const duration = parsePositiveInt('--duration', opts.duration, 24 * 3600);
       const session = await startAudit(base);
@@ -141,7 +157,7 @@ export function register(program: Command): void {
         (format === 'text' ? process.stdout : process.stderr).write(where);
         process.stderr.write(`Waiting ${duration} s for clients (Ctrl-C to finish early)…\n`);
         await waitForEnd(duration);
-        printReport(await session.finish({ mode: opts.proxy ? 'proxy' : 'listen' }), format);
+        printReport(await session.finish({ mode: opts.proxy ? 'proxy' : 'listen' }), format, failOn);
       } finally {
         await session.stop();
       }

@@ -210,13 +210,11 @@ export function register(program: Command): void {
       const failOn = parseSeverity(opts.failOn);
       const lib = await import('../../ca/index.js');
       const { observeCa } = await import('../../ca/inventory.js');
-      const { CA_CHECKS } = await import('../../checks/ca.js');
-      const { CheckRegistry } = await import('../../checks/registry.js');
+      const { checksFor } = await import('../../checks/areas.js');
       const { SEVERITIES } = await import('../../model/index.js');
       const c = lib.openCa(opts.dir);
       const obs = observeCa(c, new Date());
-      const registry = new CheckRegistry(CA_CHECKS);
-      const findings = registry.run('ca', obs, `ca:${opts.dir}`);
+      const findings = (await checksFor('ca')).run('ca', obs, `ca:${opts.dir}`);
       if (format === 'json') printJson({ ca: obs, findings });
       else {
         const out = obs.certificates.map((x) => `${x.serial}  ${x.status.padEnd(8)} ${x.profile.padEnd(6)} until ${x.notAfter}  ${x.names.join(', ')}`);

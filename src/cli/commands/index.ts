@@ -18,6 +18,11 @@ export const commands: readonly CommandEntry[] = [
   { name: 'lab', load: () => import('./lab.js') },
   { name: 'report', load: () => import('./report.js') },
   { name: 'audit-client', load: () => import('./audit-client.js') },
+  { name: 'bgp', load: () => import('./bgp.js') },
+  { name: 'capture', load: () => import('./capture.js') },
+  { name: 'watch', load: () => import('./watch.js') },
   { name: 'ca', load: () => import('./ca.js') },
   { name: 'tunnel', load: () => import('./tunnel.js') },
+  { name: 'wifi', load: () => import('./wifi.js') },
+  { name: 'vpn', load: () => import('./vpn.js') },
 ];

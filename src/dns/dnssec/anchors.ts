@@ -5,10 +5,8 @@
  *   .        IN DS 20326 8 2 E06D44B8...
  *   example. 3600 IN DNSKEY 257 3 13 base64...
  */
-import { readFileSync } from 'node:fs';
 import { fromHex } from '../../bytes.js';
 import { MitmError } from '../../errors.js';
-import { DNS_LIMITS } from '../limits.js';
 import { normalizeName } from '../name.js';
 import { keyTag } from './keytag.js';
 
@@ -89,26 +87,12 @@ export function parseAnchors(text: string, source: string): TrustAnchor[] {
       const rdata = dnskeyRdata(flags, protocol, algorithm, publicKey);
       rec = { kind: 'DNSKEY', flags, protocol, algorithm, publicKey, rdata, keyTag: keyTag(rdata) };
     } else {
-      throw new MitmError('MG_ERR_CONFIG', `trust anchor line is not a DS or DNSKEY record: ${JSON.stringify(line.slice(0, 80))}`);
+      throw new MitmError('MG_ERR_CONFIG', `${source}: not an anchor file (a line is not a DS or DNSKEY record: ${JSON.stringify(line.slice(0, 60))})`);
     }
     const entry = byZone.get(owner) ?? { zone: owner, records: [], source };
     entry.records.push(rec);
     byZone.set(owner, entry);
   }
-  if (byZone.size === 0) throw new MitmError('MG_ERR_CONFIG', `${source} holds no DS or DNSKEY records`);
+  if (byZone.size === 0) throw new MitmError('MG_ERR_CONFIG', `${source}: not an anchor file (no DS or DNSKEY record in it)`);
   return [...byZone.values()];
-}
-
-/** Read an anchor file (bounded in size). */
-export function loadAnchorFile(path: string): TrustAnchor[] {
-  let text: string;
-  try {
-    const buf = readFileSync(path);
-    if (buf.length > DNS_LIMITS.maxAnchorFileBytes) throw new MitmError('MG_ERR_TOO_LARGE', `anchor file ${path} is over ${DNS_LIMITS.maxAnchorFileBytes} bytes`);
-    text = buf.toString('utf8');
-  } catch (err) {
-    if (err instanceof MitmError) throw err;
-    throw new MitmError('MG_ERR_IO', `cannot read anchor file ${path}`, { cause: err });
-  }
-  return parseAnchors(text, path);
 }

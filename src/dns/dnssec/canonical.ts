@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { concatBytes } from '../../bytes.js';
 import type { DnsRecord } from '../message.js';
-import { wireOf } from '../message.js';
+import { wireOf } from '../name.js';
 import { nameLabels } from '../name.js';
 import type { RrsigRdata } from '../rdata.js';
 

@@ -2,8 +2,8 @@
  * Why a validation ended as it did, in words a person understands, each tied to the closest Extended DNS Error code
  * (RFC 8914 §4) as unbound and BIND report them.
  */
-export const VERDICTS = ['SECURE', 'INSECURE', 'BOGUS', 'INDETERMINATE'] as const;
-export type Verdict = (typeof VERDICTS)[number];
+export const DNSSEC_VERDICTS = ['SECURE', 'INSECURE', 'BOGUS', 'INDETERMINATE'] as const;
+export type DnssecVerdict = (typeof DNSSEC_VERDICTS)[number];
 
 export const EDE = {
   UNSUPPORTED_DNSKEY_ALGORITHM: 1,

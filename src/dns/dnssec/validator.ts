@@ -21,7 +21,7 @@ import { dsDigest } from './canonical.js';
 import { keyTag } from './keytag.js';
 import { nsecEntries, nsecProveNodata, nsecProveNxdomain, nsecProveWildcardAnswer, type NsecProof } from './nsec.js';
 import { nsec3Entries, nsec3ProveNodata, nsec3ProveNxdomain, nsec3ProveWildcardAnswer, type Nsec3Proof } from './nsec3.js';
-import { reason, type Reason, type Verdict } from './reasons.js';
+import { reason, type Reason, type DnssecVerdict } from './reasons.js';
 import { rrsigsFor, verifyRrset, type VerifyBudget, type ZoneKey } from './rrsig.js';
 
 /** One zone of the checked chain, as the JSON output shows it. */
@@ -41,10 +41,10 @@ export interface AnswerRecord {
   data: string;
 }
 
-export interface ValidationResult {
+export interface DnssecResult {
   name: string;
   type: string;
-  verdict: Verdict;
+  verdict: DnssecVerdict;
   reason: Reason | null;
   rcode: string;
   answers: AnswerRecord[];
@@ -69,7 +69,7 @@ export interface ValidatorOptions {
 }
 
 class Stop extends Error {
-  constructor(readonly verdict: Verdict, readonly why: Reason) {
+  constructor(readonly verdict: DnssecVerdict, readonly why: Reason) {
     super(why.text);
   }
 }
@@ -137,9 +137,9 @@ export class Validator {
    * const r = await new Validator({ anchors, ask }).validate('www.example.', RR_TYPES.A);
    * r.verdict; // 'SECURE'
    */
-  async validate(name: string, type: number): Promise<ValidationResult> {
+  async validate(name: string, type: number): Promise<DnssecResult> {
     const qname = normalizeName(name);
-    const result: ValidationResult = {
+    const result: DnssecResult = {
       name: qname, type: typeName(type), verdict: 'INDETERMINATE', reason: null, rcode: 'NOERROR', answers: [], rdata: [], chain: [], cnames: [], queries: 0, anomalies: [], notes: [],
     };
     try {
@@ -163,7 +163,7 @@ export class Validator {
   }
 
   /** One name (no CNAME following): returns the CNAME target to follow, or null when done. Sets the verdict. */
-  private async validateOne(qname: string, qtype: number, result: ValidationResult): Promise<string | null> {
+  private async validateOne(qname: string, qtype: number, result: DnssecResult): Promise<string | null> {
     const anchor = [...this.anchors].filter((a) => isSubdomain(qname, a.zone)).sort((a, b) => nameLabels(b.zone).length - nameLabels(a.zone).length)[0];
     if (!anchor) throw new Stop('INDETERMINATE', reason('DNSSEC_INDETERMINATE', `no trust anchor covers ${qname}`));
     // A DS record lives in the parent zone (RFC 4035 §3.1.4.1), so its answer is checked with the parent's keys.
@@ -195,7 +195,7 @@ export class Validator {
   }
 
   /** The final question, asked in the deepest zone whose keys we trust. */
-  private async answerInZone(qname: string, qtype: number, zone: string, keys: ZoneKey[], result: ValidationResult): Promise<string | null> {
+  private async answerInZone(qname: string, qtype: number, zone: string, keys: ZoneKey[], result: DnssecResult): Promise<string | null> {
     const m = await this.ask(qname, qtype);
     result.rcode = RCODES[m.rcode] ?? String(m.rcode);
     const wanted = group(m.answers, qname, qtype);
@@ -248,7 +248,7 @@ export class Validator {
   }
 
   /** A CNAME chain is only as strong as its weakest link: once INSECURE, it never becomes SECURE again. */
-  private settle(result: ValidationResult, verdict: Verdict, why: Reason | null): void {
+  private settle(result: DnssecResult, verdict: DnssecVerdict, why: Reason | null): void {
     if (result.verdict === 'INSECURE' && verdict === 'SECURE' && result.cnames.length > 0) return;
     result.verdict = verdict;
     result.reason = why;
@@ -424,7 +424,7 @@ function dsView(d: DsRdata): ChainLink['ds'][number] {
 }
 
 /** Convenience: validate one name with a fresh validator. */
-export async function validateName(name: string, type: number, options: ValidatorOptions): Promise<ValidationResult> {
+export async function validateName(name: string, type: number, options: ValidatorOptions): Promise<DnssecResult> {
   if (options.anchors.length === 0) throw new MitmError('MG_ERR_CONFIG', 'no trust anchors configured');
   return new Validator(options).validate(name, type);
 }

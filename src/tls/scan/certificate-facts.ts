@@ -68,7 +68,19 @@ export function signatureAlgorithmOf(der: Uint8Array): string {
 }
 
 /** Node prints `CN=a\nO=b`; a report wants one line. */
-const oneLine = (dn: string) => dn.split('\n').filter(Boolean).join(', ');
+/**
+ * A distinguished name in RFC 4514 form, the one `mitmguard cert` prints (src/x509/name.ts): the RDNs from last to
+ * first (§2.1), joined by ',' with no space, special characters of a value escaped (§2.4). Node gives one RDN per line
+ * in certificate order. One format everywhere, so a DN in `scan` output can be pasted into `cert` output searches.
+ */
+const oneLine = (dn: string) => dn.split('\n').filter(Boolean).reverse().map(escapeAva).join(',');
+
+function escapeAva(ava: string): string {
+  const eq = ava.indexOf('=');
+  if (eq < 0) return ava;
+  const value = ava.slice(eq + 1).replace(/[\\,+"<>;]/g, (c) => `\\${c}`).replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+  return `${ava.slice(0, eq)}=${value}`;
+}
 
 /** RFC 5280 §4.2.1.6 names, as node prints them (`DNS:a, IP Address:1.2.3.4`), reduced to their values. */
 function sansOf(cert: X509Certificate): string[] {

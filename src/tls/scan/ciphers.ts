@@ -30,7 +30,8 @@ export interface VersionResult {
 
 /** Does this answer accept `version`? TLS 1.3 via supported_versions (RFC 8446 §4.2.1), older via legacy_version. */
 function accepts(answer: ProbeAnswer, version: VersionName): HelloAnswer | null {
-  return answer.kind === 'hello' && answer.hello.version === VERSIONS[version] ? answer : null;
+  // RFC 8446 §4.1.4: a HelloRetryRequest is a question, not an acceptance.
+  return answer.kind === 'hello' && !answer.hello.helloRetryRequest && answer.hello.version === VERSIONS[version] ? answer : null;
 }
 
 /**

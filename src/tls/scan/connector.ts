@@ -20,35 +20,41 @@ export interface ConnectOptions {
 }
 
 /**
+ * Open a TCP connection with a deadline: the one connect of every probe (the TLS probes, posture, mTLS, FTP). Rejects
+ * with MG_ERR_CONNECT, MG_ERR_TIMEOUT or MG_ERR_ABORTED; the socket is destroyed on failure.
+ */
+export function connectTcp(host: string, port: number, options: ConnectOptions): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) return reject(new MitmError('MG_ERR_ABORTED', 'probe aborted'));
+    const socket = connect({ host, port, noDelay: true });
+    const timer = setTimeout(() => done(new MitmError('MG_ERR_TIMEOUT', `connect to ${host}:${port} timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+    const onAbort = () => done(new MitmError('MG_ERR_ABORTED', 'probe aborted'));
+    const done = (err: MitmError | null) => {
+      clearTimeout(timer);
+      socket.off('connect', onConnect);
+      socket.off('error', onError);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        socket.destroy();
+        reject(err);
+      } else resolve(socket);
+    };
+    const onConnect = () => done(null);
+    const onError = (e: Error) => done(toMitmError(e, 'MG_ERR_CONNECT'));
+    socket.once('connect', onConnect);
+    socket.once('error', onError);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
  * Open a TCP connection to `endpoint` and, for STARTTLS targets, upgrade it. Resolves with a socket ready for a
  * ClientHello; rejects with a MitmError (MG_ERR_CONNECT, MG_ERR_TIMEOUT, MG_ERR_STARTTLS, MG_ERR_ABORTED, …).
  * The socket is destroyed on failure.
  */
 export async function openConnection(endpoint: Endpoint, options: ConnectOptions): Promise<Socket> {
-  if (options.signal?.aborted) throw new MitmError('MG_ERR_ABORTED', 'scan aborted');
-  const socket = connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
+  const socket = await connectTcp(endpoint.host, endpoint.port, options);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new MitmError('MG_ERR_TIMEOUT', `connect to ${endpoint.host}:${endpoint.port} timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
-      const onAbort = () => reject(new MitmError('MG_ERR_ABORTED', 'scan aborted'));
-      const cleanup = () => {
-        clearTimeout(timer);
-        socket.off('connect', onConnect);
-        socket.off('error', onError);
-        options.signal?.removeEventListener('abort', onAbort);
-      };
-      const onConnect = () => {
-        cleanup();
-        resolve();
-      };
-      const onError = (err: Error) => {
-        cleanup();
-        reject(toMitmError(err, 'MG_ERR_CONNECT'));
-      };
-      socket.once('connect', onConnect);
-      socket.once('error', onError);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-    });
     if (endpoint.starttls) {
       await upgradeToTls(socket, endpoint.starttls, {
         host: endpoint.name ?? endpoint.host,

@@ -3,7 +3,10 @@
  * the list of probe failures (each recorded with its MitmError code, never thrown past the scan).
  */
 import { toMitmError, type MitmErrorCode } from '../../errors.js';
+import { randomBytes } from 'node:crypto';
 import { encodeClientHello, encodeSslv2ClientHello, SSLV2_CIPHER_KINDS } from '../wire/client-hello.js';
+import type { DowngradeSignal } from '../wire/hello-rules.js';
+import { keyShareFor, probeKeyShareFor } from '../wire/key-shares.js';
 import type { VersionName } from '../wire/registry.js';
 import { openConnection, type Endpoint } from './connector.js';
 import { exchangeHello, exchangeSslv2, type ProbeAnswer, type Sslv2Answer, type StopRule } from './exchange.js';
@@ -32,6 +35,8 @@ export class ProbeContext {
   /** Connections opened so far. */
   probes = 0;
   readonly errors: ProbeError[] = [];
+  /** Downgrade sentinels seen (RFC 8446 §4.1.3), one per probe that met one. */
+  readonly downgrades: Array<DowngradeSignal & { probe: VersionName }> = [];
 
   constructor(readonly settings: ProbeSettings) {}
 
@@ -48,8 +53,14 @@ export class ProbeContext {
     return Limiter.run(s.limiters, async () => {
       this.probes++;
       const socket = await openConnection(s.endpoint, { timeoutMs: s.timeoutMs, ...(s.signal ? { signal: s.signal } : {}) });
-      const bytes = encodeClientHello(helloOptions(version, { ...template, sni: s.sni }));
-      return exchangeHello(socket, bytes, stop, s.timeoutMs, s.signal, decryptTls13);
+      // RFC 8446 §4.1.2: a second ClientHello after a HelloRetryRequest keeps the random, so it is fixed here.
+      const options = { ...helloOptions(version, { ...template, sni: s.sni }), random: randomBytes(32) };
+      const bytes = encodeClientHello(options);
+      // A retried hello that only reads the ServerHello needs a well-formed share, not one we hold the secret of.
+      const share = decryptTls13 ? keyShareFor : probeKeyShareFor;
+      const answer = await exchangeHello(socket, bytes, stop, s.timeoutMs, s.signal, decryptTls13, { options, share });
+      if (answer.kind === 'hello' && answer.downgrade) this.downgrades.push({ probe: version, ...answer.downgrade });
+      return answer;
     });
   }
 

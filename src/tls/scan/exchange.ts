@@ -5,8 +5,12 @@
 import type { Socket } from 'node:net';
 import { MitmError, toMitmError } from '../../errors.js';
 import type { Alert } from '../wire/alert.js';
+import { encodeClientHello, type ClientHelloOptions } from '../wire/client-hello.js';
 import { ServerFlightReader, type FlightEvent } from '../wire/flight.js';
+import { checkServerHello, detectDowngrade, retryClientHello, type DowngradeSignal, type KeyShareSource } from '../wire/hello-rules.js';
+import { parseServerKeyExchange } from '../wire/server-key-exchange.js';
 import type { ServerHello } from '../wire/server-hello.js';
+import { suiteByCode } from '../wire/suites.js';
 import { parseSslv2ServerHello, sslv2RecordLength, type Sslv2ServerHello } from '../wire/sslv2.js';
 import { LIMITS } from '../wire/limits.js';
 
@@ -24,6 +28,19 @@ export interface HelloAnswer {
   encryptedAlpn: string | null;
   /** TLS 1.3: the server's Finished arrived, so everything above is the whole flight. */
   serverFinished: boolean;
+  /** The ServerHello's random carried a downgrade sentinel for what we offered (RFC 8446 §4.1.3); reading stopped there. */
+  downgrade: DowngradeSignal | null;
+  /** The ServerHello answered our second ClientHello, after a HelloRetryRequest. */
+  retried: boolean;
+}
+
+/**
+ * The offer behind a probe's ClientHello bytes: with it, the answer is checked as a client must (./hello-rules.ts) and
+ * a HelloRetryRequest gets its one retry on the same connection, with key shares from `share`.
+ */
+export interface HelloOffer {
+  options: ClientHelloOptions;
+  share: KeyShareSource;
 }
 
 /** The server declined: a fatal alert, or it closed the connection without a word. */
@@ -93,20 +110,60 @@ function converse<T>(socket: Socket, payload: Uint8Array, waiter: Waiter<T>, tim
  * Send a TLS ClientHello and read the answer until `stop` says enough (or ServerHelloDone / TLS 1.3 hello). With
  * `decryptTls13`, a TLS 1.3 server's encrypted flight is read up to its Finished (src/tls/wire/tls13.ts).
  */
-export function exchangeHello(socket: Socket, clientHello: Uint8Array, stop: StopRule, timeoutMs: number, signal?: AbortSignal, decryptTls13 = false): Promise<ProbeAnswer> {
+export function exchangeHello(
+  socket: Socket,
+  clientHello: Uint8Array,
+  stop: StopRule,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  decryptTls13 = false,
+  offer?: HelloOffer,
+): Promise<ProbeAnswer> {
   const reader = new ServerFlightReader(LIMITS.MAX_FLIGHT_BYTES, decryptTls13 ? { tls13ClientHello: clientHello } : {});
   let answer: HelloAnswer | null = null;
   let bytes = 0;
+  let current = offer?.options;
+  let retried = false;
+  /** RFC 8446 §4.1.4: answer a HelloRetryRequest with the second ClientHello; returns the events already buffered. */
+  const retry = (hrr: ServerHello): FlightEvent[] => {
+    current = retryClientHello(current!, hrr, offer!.share);
+    retried = true;
+    socket.write(encodeClientHello(current));
+    return reader.resume();
+  };
   const apply = (e: FlightEvent): ProbeAnswer | undefined => {
     if (e.type === 'alert') return answer ?? { kind: 'refused', alert: e.alert };
     if (e.type === 'serverHello') {
+      if (current) checkServerHello(current, e.hello);
       answer = {
         kind: 'hello', hello: e.hello, chain: null, serverKeyExchange: null, certificateStatus: null, certificateRequested: false,
-        certificateRequest: null, encryptedAlpn: null, serverFinished: false,
+        certificateRequest: null, encryptedAlpn: null, serverFinished: false, downgrade: current ? detectDowngrade(current, e.hello) : null, retried,
       };
+      // A downgrade is the finding; the rest of a flight someone has tampered with tells us nothing we would report.
+      if (answer.downgrade) return answer;
+      if (e.hello.helloRetryRequest && current && !decryptTls13) {
+        answer = null;
+        for (const next of retry(e.hello)) {
+          const out = apply(next);
+          if (out) return out;
+        }
+        return undefined;
+      }
     } else if (answer) {
       if (e.type === 'certificate') answer.chain = e.chain;
-      else if (e.type === 'serverKeyExchange') answer.serverKeyExchange = e.body;
+      else if (e.type === 'serverKeyExchange') {
+        // Parsed on arrival, so a ServerKeyExchange whose inner lengths lie is refused now (decode_error), not later.
+        const kx = suiteByCode(answer.hello.cipherSuite)?.kx;
+        if (kx === 'DHE' || kx === 'ECDHE') {
+          try {
+            parseServerKeyExchange(e.body, kx);
+          } catch (err) {
+            // Explicit curves are unsupported, not hostile; the probes that need the group report it themselves.
+            if (!(err instanceof MitmError && err.code === 'MG_ERR_UNSUPPORTED')) throw err;
+          }
+        }
+        answer.serverKeyExchange = e.body;
+      }
       else if (e.type === 'certificateStatus') answer.certificateStatus = e.body;
       else if (e.type === 'certificateRequest') {
         answer.certificateRequested = true;

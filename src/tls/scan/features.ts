@@ -1,8 +1,8 @@
 /** Single-question probes: TLS_FALLBACK_SCSV (RFC 7507) and ALPN (RFC 7301). */
 import { TLS_FALLBACK_SCSV } from '../wire/suites.js';
-import type { VersionName } from '../wire/registry.js';
+import { VERSIONS, type VersionName } from '../wire/registry.js';
 import type { ProbeContext } from './context.js';
-import { legacySuitesFor } from './hellos.js';
+import { legacySuitesFor, TLS13_SUITES } from './hellos.js';
 
 const ORDER: VersionName[] = ['SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 /** RFC 7507 §2: the alert a server sends to a fallback hello below its best version. */
@@ -42,4 +42,24 @@ export async function probeAlpn(ctx: ProbeContext, version: VersionName): Promis
     }),
   );
   return results.filter((p): p is (typeof ALPN_PROTOCOLS)[number] => p !== null);
+}
+
+/**
+ * The hello a current browser sends — TLS 1.3 and 1.2 in supported_versions, suites of both — so that a ServerHello
+ * below TLS 1.3 can carry the RFC 8446 §4.1.3 downgrade sentinel (recorded by the context, `ctx.downgrades`). Our
+ * per-version probes cannot see it: the TLS 1.3 probe offers TLS 1.3 suites only, so no honest TLS 1.2 answer exists.
+ */
+export async function probeDowngrade(ctx: ProbeContext): Promise<void> {
+  try {
+    await ctx.hello(
+      'TLSv1.3',
+      {
+        suites: [...TLS13_SUITES, ...legacySuitesFor('TLSv1.2')],
+        supportedVersions: [VERSIONS['TLSv1.3'], VERSIONS['TLSv1.2'], VERSIONS['TLSv1.1'], VERSIONS['TLSv1.0']],
+      },
+      () => true,
+    );
+  } catch (err) {
+    ctx.fail('downgrade', err);
+  }
 }

@@ -16,7 +16,8 @@ export async function enumerateTls13Groups(ctx: ProbeContext): Promise<string[]>
   try {
     for (let step = 0; step <= NAMED_GROUPS.length && remaining.length > 0; step++) {
       const answer = await ctx.hello('TLSv1.3', { suites: TLS13_SUITES, groups: remaining, keyShareGroups: [] }, () => true);
-      if (answer.kind !== 'hello' || answer.hello.version !== VERSIONS['TLSv1.3']) break;
+      // Counted only when a real ServerHello (after our retry with a share for it) selects the group, never an HRR.
+      if (answer.kind !== 'hello' || answer.hello.helloRetryRequest || answer.hello.version !== VERSIONS['TLSv1.3']) break;
       const g = answer.hello.keyShareGroup;
       const at = g === null ? -1 : remaining.indexOf(g);
       if (at < 0) break;

@@ -3,16 +3,18 @@
  * travel encrypted, RFC 8446 §4.3). Used only when the server speaks no TLS ≤ 1.2. The socket comes from the same
  * connector as every probe, so STARTTLS targets work too.
  */
-import { connect as tlsConnect, type ConnectionOptions, type PeerCertificate, type DetailedPeerCertificate } from 'node:tls';
+// Only types at the top: node:tls costs ~15 ms to load on Node 24 and is needed only for this fallback, so it is
+// imported where it is used (a `scan --tls-only` of a server whose flight we can read never loads it).
+import type { ConnectionOptions } from 'node:tls';
 import { MitmError, toMitmError } from '../../errors.js';
-import { LIMITS } from '../wire/limits.js';
 import { openConnection } from './connector.js';
 import type { ProbeContext } from './context.js';
 import { STOP_AT_DONE } from './exchange.js';
 import { TLS13_SUITES } from './hellos.js';
 import { Limiter } from './limiter.js';
+import { peerChainOf } from './peer-chain.js';
 
-export interface HandshakeFacts {
+export interface ServerHandshakeFacts {
   /** DER certificates, leaf first, as presented. */
   chain: Uint8Array[];
   ocspStapled: boolean;
@@ -25,20 +27,6 @@ export interface HandshakeFacts {
   via?: 'flight' | 'node:tls';
 }
 
-/** Walk node's issuer links (built from the presented chain) until a self-issued certificate or the limit. */
-function chainOf(leaf: DetailedPeerCertificate): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let cert: PeerCertificate | undefined = leaf;
-  const seen = new Set<string>();
-  while (cert && cert.raw && out.length < LIMITS.MAX_CHAIN_LENGTH) {
-    const fp = cert.fingerprint256;
-    if (seen.has(fp)) break;
-    seen.add(fp);
-    out.push(Uint8Array.from(cert.raw));
-    cert = (cert as DetailedPeerCertificate).issuerCertificate;
-  }
-  return out;
-}
 
 /**
  * The TLS 1.3 facts of one server flight: a ClientHello with real key shares, the server's encrypted flight read up to
@@ -46,10 +34,14 @@ function chainOf(leaf: DetailedPeerCertificate): Uint8Array[] {
  * and no handshake completed. When the flight cannot be read that way (the server asks for a key share we did not
  * send, or anything else goes wrong), a real node:tls handshake (`tls13Handshake`) answers instead.
  */
-export async function tls13Facts(ctx: ProbeContext, alpn: readonly string[]): Promise<HandshakeFacts> {
+export async function tls13Facts(ctx: ProbeContext, alpn: readonly string[]): Promise<ServerHandshakeFacts> {
   const answer = await ctx
     .hello('TLSv1.3', { suites: TLS13_SUITES, ...(alpn.length ? { alpn } : {}), statusRequest: true }, STOP_AT_DONE, true)
-    .catch(() => null);
+    .catch((err: unknown) => {
+      // Recorded, not swallowed: the node:tls handshake below still answers, and the JSON says why it had to.
+      ctx.fail(`tls13 flight${alpn.length ? ` ${alpn.join(',')}` : ''}`, err);
+      return null;
+    });
   if (answer?.kind === 'hello' && answer.serverFinished && answer.chain?.length) {
     return {
       chain: answer.chain,
@@ -70,12 +62,15 @@ export async function tls13Facts(ctx: ProbeContext, alpn: readonly string[]): Pr
  * One TLS 1.3 handshake offering `alpn` (none when empty); resolves with the chain, OCSP staple and the selected
  * protocol, or `refusedAlpn` when the server answered no_application_protocol.
  */
-export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Promise<HandshakeFacts> {
+export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Promise<ServerHandshakeFacts> {
   const s = ctx.settings;
   return Limiter.run(s.limiters, async () => {
     ctx.probes++;
-    const socket = await openConnection(s.endpoint, { timeoutMs: s.timeoutMs, ...(s.signal ? { signal: s.signal } : {}) });
-    return new Promise<HandshakeFacts>((resolve, reject) => {
+    const [{ connect: tlsConnect }, socket] = await Promise.all([
+      import('node:tls'),
+      openConnection(s.endpoint, { timeoutMs: s.timeoutMs, ...(s.signal ? { signal: s.signal } : {}) }),
+    ]);
+    return new Promise<ServerHandshakeFacts>((resolve, reject) => {
       let ocsp = false;
       const options: ConnectionOptions = {
         socket,
@@ -89,7 +84,7 @@ export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Prom
       Object.assign(options, { requestOCSP: true });
       const tls = tlsConnect(options);
       const timer = setTimeout(() => done(new MitmError('MG_ERR_TIMEOUT', `TLS 1.3 handshake took longer than ${s.timeoutMs} ms`)), s.timeoutMs);
-      const done = (err: unknown, value?: HandshakeFacts) => {
+      const done = (err: unknown, value?: ServerHandshakeFacts) => {
         clearTimeout(timer);
         tls.destroy();
         socket.destroy();
@@ -102,7 +97,7 @@ export function tls13Handshake(ctx: ProbeContext, alpn: readonly string[]): Prom
       });
       tls.once('secureConnect', () => {
         const peer = tls.getPeerCertificate(true);
-        done(null, { chain: peer && peer.raw ? chainOf(peer) : [], ocspStapled: ocsp, alpn: tls.alpnProtocol || null, via: 'node:tls' });
+        done(null, { chain: peer && peer.raw ? peerChainOf(peer) : [], ocspStapled: ocsp, alpn: tls.alpnProtocol || null, via: 'node:tls' });
       });
       tls.once('error', (err: NodeJS.ErrnoException) => {
         // RFC 7301 §3.2: no_application_protocol (120) answers "not this protocol"; that is a result, not a failure.

@@ -30,6 +30,8 @@ export interface HelloTemplateOptions {
   alpn?: readonly string[];
   statusRequest?: boolean;
   compression?: boolean;
+  /** TLS 1.3 template: the supported_versions list (default TLS 1.3 alone); a browser-like hello lists 1.2 too. */
+  supportedVersions?: readonly number[];
 }
 
 /** The ClientHello options for probing `version`. */
@@ -40,7 +42,7 @@ export function helloOptions(version: VersionName, o: HelloTemplateOptions): Cli
     const shares = (o.keyShareGroups ?? [0x001d, 0x0017]).map(keyShareFor).filter((k) => k !== null);
     return {
       version: VERSIONS['TLSv1.2'],
-      supportedVersions: [VERSIONS['TLSv1.3']],
+      supportedVersions: o.supportedVersions ?? [VERSIONS['TLSv1.3']],
       cipherSuites: o.suites,
       groups: o.groups ?? DEFAULT_TLS13_GROUPS,
       keyShares: shares,

@@ -33,3 +33,26 @@ export class Limiter {
     }
   }
 }
+
+/**
+ * The one worker pool: run `work` for every item, at most `concurrency` at once, items taken in order. Once
+ * `stopped()` says so no new item is started (those in flight finish). `work` must not throw: a pool over many
+ * targets never dies because one misbehaves.
+ *
+ * @example await runPool(targets, 8, async (t, i) => { reports[i] = await scanTarget(t); });
+ */
+export async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+  stopped: () => boolean = () => false,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !stopped()) {
+      const i = next++;
+      await work(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(items.length, 1)) }, worker));
+}

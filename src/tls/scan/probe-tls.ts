@@ -10,14 +10,16 @@ import type { VersionName } from '../wire/registry.js';
 import { certificateFacts } from './certificate-facts.js';
 import { enumerateVersion, type VersionResult } from './ciphers.js';
 import type { ProbeContext } from './context.js';
-import { probeAlpn, probeFallbackScsv } from './features.js';
+import { probeAlpn, probeDowngrade, probeFallbackScsv } from './features.js';
 import { enumerateEcdheGroups, enumerateTls13Groups } from './groups.js';
-import { tls13Facts, type HandshakeFacts } from './handshake.js';
+import { tls13Facts, type ServerHandshakeFacts } from './handshake.js';
+import { confirmCriticalSuites } from './confirm.js';
 import { STOP_AT_DONE, type HelloAnswer } from './exchange.js';
 import { legacySuitesFor } from './hellos.js';
 import { suiteByCode } from '../wire/suites.js';
 
 const LEGACY_ORDER: VersionName[] = ['TLSv1.2', 'TLSv1.1', 'TLSv1.0', 'SSLv3'];
+const PREFERRED_ERRORS = ['TLSv1.3', ...LEGACY_ORDER].map((v) => `ciphers ${v}`);
 
 /** One TLS ≤ 1.2 hello with authenticated suites only, read to ServerHelloDone for the chain and the OCSP staple. */
 async function probeCertificate(ctx: ProbeContext, version: VersionName): Promise<HelloAnswer | null> {
@@ -64,7 +66,8 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
   const supported = new Set([...known].filter(([, s]) => s).map(([v]) => v));
   if (supported.size === 0) {
     await Promise.all(chains);
-    const first = ctx.errors[0];
+    // The newest version's failure says most about the server (an HRR loop, a bogus TLS 1.3 answer), then the rest.
+    const first = PREFERRED_ERRORS.map((p) => ctx.errors.find((e) => e.probe === p)).find((e) => e !== undefined) ?? ctx.errors[0];
     if (first) throw new MitmError(first.code, first.message, { details: { probe: first.probe } });
     throw new MitmError('MG_ERR_HANDSHAKE', 'the server accepted none of the SSL/TLS versions offered');
   }
@@ -73,10 +76,12 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
   const tls13 = supported.has('TLSv1.3');
   const groupsTask = tls13 ? enumerateTls13Groups(ctx) : legacy && legacy !== 'SSLv3' ? enumerateEcdheGroups(ctx, legacy) : Promise.resolve([]);
   const fallbackTask = probeFallbackScsv(ctx, supported);
+  // A server that speaks TLS 1.x but not 1.3 to us may be a TLS 1.3 server behind something that rewrites hellos.
+  const downgradeTask = !tls13 && legacy && legacy !== 'SSLv3' ? probeDowngrade(ctx) : Promise.resolve();
   const alpnTask = legacy && legacy !== 'SSLv3' ? probeAlpn(ctx, legacy) : Promise.resolve(null);
   // TLS 1.3-only: the certificate, OCSP staple and ALPN are encrypted, so read the encrypted flight (one per ALPN
   // protocol), or make real handshakes where that cannot be done.
-  const handshakeTask: Promise<Array<HandshakeFacts | null>> = legacy
+  const handshakeTask: Promise<Array<ServerHandshakeFacts | null>> = legacy
     ? Promise.resolve([])
     : Promise.all(
         (['h2', 'http/1.1'] as const).map((p) =>
@@ -93,6 +98,7 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
     fallbackTask,
     alpnTask,
     handshakeTask,
+    downgradeTask,
   ]);
   const byVersion = new Map<ProtocolName, VersionResult>(results.map((r) => [r.version, r]));
   let first = legacy ? byVersion.get(legacy)!.first : null;
@@ -111,6 +117,7 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
     serverPreference[r.version] = r.serverPreference;
   }
   const dh = results.map((r) => r.dhBits).filter((b): b is number => b !== null);
+  const suiteConfirmation = await confirmCriticalSuites(ctx, cipherSuites);
   let hs = handshakes.find((h) => h !== null && h.chain.length > 0) ?? null;
   if (!legacy && !hs) {
     // Both ALPN handshakes were refused (a server without ALPN may do that): one more without ALPN for the chain.
@@ -137,5 +144,7 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
     clientCertificateRequested: first ? first.certificateRequested : hs?.certificateRequested ?? null,
     probeErrors: ctx.errors,
     probes: ctx.probes,
+    downgrades: [...ctx.downgrades],
+    suiteConfirmation,
   };
 }

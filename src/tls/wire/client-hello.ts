@@ -45,6 +45,8 @@ export interface ClientHelloOptions {
   noExtensions?: boolean;
   random?: Uint8Array;
   sessionId?: Uint8Array;
+  /** The cookie a HelloRetryRequest carried, echoed in the second ClientHello (RFC 8446 §4.2.2). */
+  cookie?: Uint8Array;
 }
 
 function extension(w: ByteWriter, type: number, body: (w: ByteWriter) => void): void {
@@ -112,6 +114,10 @@ const EXTENSION_WRITERS: ReadonlyArray<(w: ByteWriter, o: ClientHelloOptions) =>
     if (o.alpn?.length) {
       extension(w, EXTENSION_TYPE.alpn, (e) => e.vector(2, (l) => o.alpn!.forEach((p) => l.vector(1, (x) => x.bytes(encoder.encode(p))))));
     }
+  },
+  (w, o) => {
+    // RFC 8446 §4.2.2: opaque cookie<1..2^16-1>.
+    if (o.cookie) extension(w, EXTENSION_TYPE.cookie, (e) => e.vector(2, (c) => c.bytes(o.cookie!)));
   },
 ];
 

@@ -16,7 +16,7 @@ import { parseAlert, type Alert } from './alert.js';
 import { parseCertificateList } from './certificate.js';
 import { sharedSecretFor } from './key-shares.js';
 import { LIMITS } from './limits.js';
-import { RecordSplitter } from './record.js';
+import { RecordSplitter, type TlsRecord } from './record.js';
 import { CONTENT_TYPE, EXTENSION_TYPE, HANDSHAKE_TYPE, VERSIONS } from './registry.js';
 import { parseServerHello, type ServerHello } from './server-hello.js';
 import {
@@ -104,6 +104,10 @@ export class ServerFlightReader {
   private sawHello = false;
   private warnings = 0;
   private tls13: Tls13State | null = null;
+  /** A HelloRetryRequest came; records that followed it wait for `resume()`. */
+  private awaitingRetry = false;
+  private retried = false;
+  private pending: TlsRecord[] = [];
   /**
    * True once nothing more can be learned: an alert, ServerHelloDone, a TLS 1.3 ServerHello (or, when reading the
    * encrypted flight, the server's Finished), a HelloRetryRequest.
@@ -118,10 +122,39 @@ export class ServerFlightReader {
   }
 
   push(chunk: Uint8Array): FlightEvent[] {
+    if (this.finished && !this.awaitingRetry) return [];
+    const records = this.records.push(chunk);
+    if (this.awaitingRetry) {
+      this.pending.push(...records);
+      return [];
+    }
+    return this.consume(records);
+  }
+
+  /**
+   * After a HelloRetryRequest, once the second ClientHello is sent (RFC 8446 §4.1.4): read its answer, starting with
+   * any records that arrived in between. Only for readers that do not decrypt (the transcript after a retry is not
+   * kept). A second HelloRetryRequest is refused with MG_ERR_PROTOCOL.
+   */
+  resume(): FlightEvent[] {
+    if (!this.awaitingRetry || this.options.tls13ClientHello) throw new MitmError('MG_ERR_INTERNAL', 'resume() without a HelloRetryRequest to answer');
+    if (this.handshake.length > 0) throw new MitmError('MG_ERR_PROTOCOL', 'handshake data after a HelloRetryRequest, before the second ClientHello');
+    this.awaitingRetry = false;
+    this.finished = false;
+    this.sawHello = false;
+    this.retried = true;
+    const records = this.pending;
+    this.pending = [];
+    return this.consume(records);
+  }
+
+  private consume(records: readonly TlsRecord[]): FlightEvent[] {
     const events: FlightEvent[] = [];
-    if (this.finished) return events;
-    for (const record of this.records.push(chunk)) {
-      if (this.finished) break;
+    for (const [i, record] of records.entries()) {
+      if (this.finished) {
+        if (this.awaitingRetry) this.pending.push(...records.slice(i));
+        break;
+      }
       if (record.type === CONTENT_TYPE.alert) {
         const alert = parseAlert(record.fragment);
         // RFC 5246 §7.2.2: warnings do not end the handshake, except close_notify; a flood of them is hostile.
@@ -141,6 +174,8 @@ export class ServerFlightReader {
       }
       if (record.type !== CONTENT_TYPE.handshake) {
         if (this.sawHello) continue; // ChangeCipherSpec / encrypted records after the hello: not ours to read.
+        // RFC 8446 §D.4: a middlebox-compatible server sends ChangeCipherSpec right after its HelloRetryRequest.
+        if (this.retried && record.type === CONTENT_TYPE.changeCipherSpec) continue;
         throw new MitmError('MG_ERR_PROTOCOL', `unexpected record type ${record.type} before ServerHello`);
       }
       this.handshake = append(this.handshake, record.fragment);
@@ -186,10 +221,17 @@ export class ServerFlightReader {
         throw new MitmError('MG_ERR_PROTOCOL', `expected ServerHello, got handshake message ${type}`);
       }
       const hello = parseServerHello(body);
+      // RFC 8446 §4.1.4: a client that receives a second HelloRetryRequest in the same connection aborts.
+      if (hello.helloRetryRequest && this.retried) {
+        throw new MitmError('MG_ERR_PROTOCOL', 'unexpected_message: a second HelloRetryRequest in one connection (RFC 8446 §4.1.4)', { details: { alert: 'unexpected_message' } });
+      }
       this.sawHello = true;
       events.push({ type: 'serverHello', hello });
       // RFC 8446 §2: everything after the ServerHello of TLS 1.3 is encrypted; an HRR waits for a second ClientHello.
-      if (hello.helloRetryRequest) this.finished = true;
+      if (hello.helloRetryRequest) {
+        this.finished = true;
+        this.awaitingRetry = !this.options.tls13ClientHello;
+      }
       else if (hello.version === VERSIONS['TLSv1.3']) {
         if (!this.options.tls13ClientHello) this.finished = true;
         else {

@@ -3,9 +3,10 @@
  * with node:crypto once per process. Most probes stop at the ServerHello and never use the private half; the TLS 1.3
  * flight reader (./tls13.ts) does, to compute the shared secret and read the server's encrypted handshake.
  */
-import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createECDH, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, randomInt, type KeyObject } from 'node:crypto';
 import { MitmError } from '../../errors.js';
 import type { KeyShareEntry } from './client-hello.js';
+import { groupByCode } from './registry.js';
 
 interface GroupCodec {
   generate(): { privateKey: KeyObject; publicKey: KeyObject };
@@ -105,4 +106,75 @@ export function sharedSecretFor(group: number, peerShare: Uint8Array): Uint8Arra
     if (err instanceof MitmError) throw err;
     throw new MitmError('MG_ERR_PROTOCOL', `key agreement with the server's share failed: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** OpenSSL curve names for the Weierstrass groups we cannot compute a secret for but can still send a real point of. */
+const PROBE_CURVES: Record<number, string> = {
+  0x0013: 'prime192v1', 0x0015: 'secp224r1', 0x0016: 'secp256k1', 0x0019: 'secp521r1',
+  0x001a: 'brainpoolP256r1', 0x001b: 'brainpoolP384r1', 0x001c: 'brainpoolP512r1',
+  0x001f: 'brainpoolP256r1', 0x0020: 'brainpoolP384r1', 0x0021: 'brainpoolP512r1',
+};
+
+/**
+ * The key share of each post-quantum group: ML-KEM's k (2, 3, 4 for 512, 768, 1024), the ECDH group of a hybrid and
+ * which half comes first — draft-ietf-tls-ecdhe-mlkem §3: X25519MLKEM768 puts the ML-KEM key first, the NIST-curve
+ * hybrids their ECDH point first; X25519Kyber768Draft00 (draft-tls-westerbaan-xyber768d00) X25519 first.
+ */
+const PQ_SHARE_LAYOUT: Record<number, { k: 2 | 3 | 4; ecdh?: number; ecdhFirst?: boolean }> = {
+  0x0200: { k: 2 },
+  0x0201: { k: 3 },
+  0x0202: { k: 4 },
+  0x11eb: { k: 3, ecdh: 0x0017, ecdhFirst: true },
+  0x11ec: { k: 3, ecdh: 0x001d },
+  0x11ed: { k: 4, ecdh: 0x0018, ecdhFirst: true },
+  0x6399: { k: 3, ecdh: 0x001d, ecdhFirst: true },
+};
+
+/** FIPS 203 §4.2.1 ByteEncode12 of `count` coefficients below q = 3329: a well-formed ML-KEM vector. */
+function mlkemVector(count: number): Uint8Array {
+  const out = new Uint8Array((count * 12) / 8);
+  for (let i = 0; i < count; i += 2) {
+    const a = randomInt(3329);
+    const b = randomInt(3329);
+    const o = (i / 2) * 3;
+    out[o] = a & 0xff;
+    out[o + 1] = (a >> 8) | ((b & 0x0f) << 4);
+    out[o + 2] = b >> 4;
+  }
+  return out;
+}
+
+/**
+ * A key share that a server will accept as well formed for `group`, for probes that only read which group the
+ * ServerHello selects (after a HelloRetryRequest, RFC 8446 §4.1.4) and never derive a secret: our real key pair where
+ * one exists, otherwise a real point (Weierstrass curves), the subgroup element 4 (FFDHE, RFC 7919 §5.1), or an
+ * ML-KEM-768 encapsulation key of in-range
+ * coefficients followed by an X25519 key (X25519MLKEM768). Null for groups outside the registry.
+ */
+export function probeKeyShareFor(group: number): KeyShareEntry | null {
+  const real = keyShareFor(group);
+  if (real) return real;
+  const curve = PROBE_CURVES[group];
+  if (curve) {
+    const ecdh = createECDH(curve);
+    return { group, keyExchange: Uint8Array.from(ecdh.generateKeys()) };
+  }
+  const info = groupByCode(group);
+  if (!info) return null;
+  if (info.kind === 'ffdhe') {
+    // RFC 7919 §5.1: the peer checks 1 < Y < p-1, and OpenSSL also that Y lies in the prime-order subgroup (Y^q = 1).
+    // 4 = 2² is a square, hence in that subgroup, for every FFDHE group; its discrete log is known, which does not
+    // matter for a share whose secret is never derived.
+    const y = new Uint8Array(info.keyShareLength);
+    y[y.length - 1] = 4;
+    return { group, keyExchange: y };
+  }
+  const layout = PQ_SHARE_LAYOUT[group];
+  if (layout) {
+    // An ML-KEM encapsulation key: k polynomials of 256 coefficients, then the 32-byte seed rho (FIPS 203 §7.1).
+    const ek = Buffer.concat([mlkemVector(layout.k * 256), randomBytes(32)]);
+    const ecdh = layout.ecdh === undefined ? Buffer.alloc(0) : Buffer.from(probeKeyShareFor(layout.ecdh)!.keyExchange);
+    return { group, keyExchange: Uint8Array.from(layout.ecdhFirst ? Buffer.concat([ecdh, ek]) : Buffer.concat([ek, ecdh])) };
+  }
+  return null;
 }

@@ -45,7 +45,7 @@ export interface NamedGroup {
   code: number;
   /** IANA name (RFC 8446 §4.2.7, RFC 8422 §5.1.1, RFC 7919 §2). */
   name: string;
-  kind: 'ec' | 'ecx' | 'ffdhe' | 'hybrid';
+  kind: 'ec' | 'ecx' | 'ffdhe' | 'hybrid' | 'kem';
   /** Security strength in bits, for judging weak groups. */
   bits: number;
   /** Key share length in bytes when we can build one (RFC 8446 §4.2.8.2). */
@@ -73,10 +73,27 @@ export const NAMED_GROUPS: readonly NamedGroup[] = [
   { code: 0x0102, name: 'ffdhe4096', kind: 'ffdhe', bits: 150, keyShareLength: 512 },
   { code: 0x0103, name: 'ffdhe6144', kind: 'ffdhe', bits: 175, keyShareLength: 768 },
   { code: 0x0104, name: 'ffdhe8192', kind: 'ffdhe', bits: 192, keyShareLength: 1024 },
+  // Post-quantum key agreement: ML-KEM (FIPS 203) alone and hybrid with ECDH (draft-ietf-tls-mlkem,
+  // draft-ietf-tls-ecdhe-mlkem; IANA "TLS Supported Groups" 0x0200–0x0202, 0x11eb–0x11ed), and the pre-standard
+  // X25519Kyber768Draft00 (0x6399) early Chrome and Cloudflare deployments used. `bits`: the classical strength of
+  // the hybrid's ECDH half (what a judge of weak groups needs); the key share is the ECDH share plus the ML-KEM key.
+  { code: 0x0200, name: 'MLKEM512', kind: 'kem', bits: 128, keyShareLength: 800 },
+  { code: 0x0201, name: 'MLKEM768', kind: 'kem', bits: 192, keyShareLength: 1184 },
+  { code: 0x0202, name: 'MLKEM1024', kind: 'kem', bits: 256, keyShareLength: 1568 },
+  { code: 0x11eb, name: 'SecP256r1MLKEM768', kind: 'hybrid', bits: 128, keyShareLength: 1249 },
   { code: 0x11ec, name: 'X25519MLKEM768', kind: 'hybrid', bits: 192, keyShareLength: 1216 },
+  { code: 0x11ed, name: 'SecP384r1MLKEM1024', kind: 'hybrid', bits: 192, keyShareLength: 1665 },
+  { code: 0x6399, name: 'X25519Kyber768Draft00', kind: 'hybrid', bits: 128, keyShareLength: 1216 },
 ];
 
+/** Groups whose key agreement resists a quantum computer (ML-KEM alone or in a hybrid): "harvest now, decrypt later". */
+export const isPostQuantumGroup = (nameOrCode: string | number): boolean => {
+  const g = typeof nameOrCode === 'number' ? GROUP_BY_CODE.get(nameOrCode) : GROUP_BY_NAME.get(nameOrCode.toLowerCase());
+  return g !== undefined && (g.kind === 'hybrid' || g.kind === 'kem');
+};
+
 const GROUP_BY_CODE = new Map(NAMED_GROUPS.map((g) => [g.code, g]));
+const GROUP_BY_NAME = new Map(NAMED_GROUPS.map((g) => [g.name.toLowerCase(), g]));
 export const groupByCode = (code: number): NamedGroup | undefined => GROUP_BY_CODE.get(code);
 export const groupName = (code: number): string => GROUP_BY_CODE.get(code)?.name ?? `0x${code.toString(16).padStart(4, '0')}`;
 

@@ -54,8 +54,8 @@ describe('ServerHello parser', () => {
     assert.throws(() => parseServerHello(Uint8Array.from([...body, 0])), (e) => isMitmError(e, 'MG_ERR_MALFORMED'));
   });
 
-  it('rejects a session id longer than 32 bytes with MG_ERR_TOO_LARGE', () => {
+  it('rejects a session id longer than 32 bytes with MG_ERR_MALFORMED (decode_error)', () => {
     const w = new ByteWriter().u16(0x0303).bytes(new Uint8Array(32)).vector(1, (s) => s.bytes(new Uint8Array(33))).u16(0x1301).u8(0);
-    assert.throws(() => parseServerHello(w.finish()), (e) => isMitmError(e, 'MG_ERR_TOO_LARGE'));
+    assert.throws(() => parseServerHello(w.finish()), (e) => isMitmError(e, 'MG_ERR_MALFORMED'));
   });
 });

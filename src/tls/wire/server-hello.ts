@@ -3,10 +3,29 @@ import { ByteReader } from '../../bytes.js';
 import { MitmError } from '../../errors.js';
 import { EXTENSION_TYPE } from './registry.js';
 
+const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** RFC 8446 §4.1.3: a HelloRetryRequest is a ServerHello whose random is SHA-256("HelloRetryRequest"). */
 export const HRR_RANDOM = Uint8Array.from(
   Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex'),
 );
+
+/** RFC 8446 §4.1.3: the last 8 bytes of a TLS 1.3 server's random when it negotiates TLS 1.2 (…01) or below (…00). */
+export const DOWNGRADE_SENTINELS = {
+  tls12: Uint8Array.from(Buffer.from('444f574e47524401', 'hex')),
+  tls11: Uint8Array.from(Buffer.from('444f574e47524400', 'hex')),
+} as const;
+
+export type DowngradeSentinel = keyof typeof DOWNGRADE_SENTINELS;
+
+/** Which downgrade sentinel ends `random`, if any. */
+export function downgradeSentinel(random: Uint8Array): DowngradeSentinel | null {
+  const tail = random.subarray(24, 32);
+  for (const [name, bytes] of Object.entries(DOWNGRADE_SENTINELS) as Array<[DowngradeSentinel, Uint8Array]>) {
+    if (equalBytes(tail, bytes)) return name;
+  }
+  return null;
+}
 
 export interface ServerHello {
   /** legacy_version as sent. */
@@ -30,14 +49,15 @@ export interface ServerHello {
   extendedMasterSecret: boolean;
 }
 
-const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-
 /** Parse a ServerHello body (after the 4-byte handshake header). */
 export function parseServerHello(body: Uint8Array): ServerHello {
   const r = new ByteReader(body, 'ServerHello');
   const legacyVersion = r.u16('legacy_version');
   const random = r.take(32, 'random');
-  const sessionId = r.vector(1, 'legacy_session_id', 32).rest();
+  // RFC 8446 §4.1.3 / RFC 5246 §7.4.1.3: legacy_session_id<0..32>; more is a decode_error, not a size limit of ours.
+  const sessionIdLength = r.u8('legacy_session_id');
+  if (sessionIdLength > 32) throw new MitmError('MG_ERR_MALFORMED', `ServerHello: legacy_session_id of ${sessionIdLength} bytes (at most 32)`);
+  const sessionId = r.take(sessionIdLength, 'legacy_session_id');
   const cipherSuite = r.u16('cipher_suite');
   const compressionMethod = r.u8('compression_method');
   const extensions = new Map<number, Uint8Array>();

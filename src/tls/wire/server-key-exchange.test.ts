@@ -17,8 +17,16 @@ describe('ServerKeyExchange parameters', () => {
     assert.deepEqual(parseServerKeyExchange(body, 'ECDHE'), { kind: 'ecdh', group: 0x0017 });
   });
 
-  it('refuses explicit curves with MG_ERR_UNSUPPORTED and short input with MG_ERR_TRUNCATED', () => {
+  it('refuses explicit curves with MG_ERR_UNSUPPORTED and a length past the message end with MG_ERR_MALFORMED', () => {
     assert.throws(() => parseServerKeyExchange(Uint8Array.of(1, 0, 0), 'ECDHE'), (e) => isMitmError(e, 'MG_ERR_UNSUPPORTED'));
-    assert.throws(() => parseServerKeyExchange(Uint8Array.of(0, 200, 1), 'DHE'), (e) => isMitmError(e, 'MG_ERR_TRUNCATED'));
+    // The body is a complete handshake message, so a lying inner length is a decode_error, not a truncation.
+    assert.throws(() => parseServerKeyExchange(Uint8Array.of(0, 200, 1), 'DHE'), (e) => isMitmError(e, 'MG_ERR_MALFORMED'));
+  });
+
+  it('refuses an ECDHE point whose length lies or does not fit the named curve', () => {
+    const lying = new ByteWriter().u8(3).u16(0x0017).u8(200).bytes(new Uint8Array(65)).finish();
+    assert.throws(() => parseServerKeyExchange(lying, 'ECDHE'), (e) => isMitmError(e, 'MG_ERR_MALFORMED'));
+    const short = new ByteWriter().u8(3).u16(0x0017).vector(1, (w) => w.bytes(new Uint8Array(33))).finish();
+    assert.throws(() => parseServerKeyExchange(short, 'ECDHE'), (e) => isMitmError(e, 'MG_ERR_MALFORMED'));
   });
 });

@@ -4,6 +4,7 @@
  */
 import { ByteReader } from '../../bytes.js';
 import { MitmError } from '../../errors.js';
+import { groupByCode } from './registry.js';
 
 export type KeyExchangeParams =
   | { kind: 'dh'; primeBits: number; generator: number }
@@ -18,8 +19,23 @@ function bitLength(bytes: Uint8Array): number {
   return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]!));
 }
 
-/** Parse the parameters for a suite whose key exchange is `kx` (`DHE`, `ECDHE`, …; from the suite registry). */
+/**
+ * Parse the parameters for a suite whose key exchange is `kx` (`DHE`, `ECDHE`, …; from the suite registry). The body
+ * is a whole handshake message, so a length inside it that points past its end is a decode_error (MG_ERR_MALFORMED),
+ * not a truncation; so is an ECDHE point whose length is not the named curve's (RFC 8422 §5.4: uncompressed only).
+ */
 export function parseServerKeyExchange(body: Uint8Array, kx: string): KeyExchangeParams {
+  try {
+    return readParams(body, kx);
+  } catch (err) {
+    if (err instanceof MitmError && err.code === 'MG_ERR_TRUNCATED') {
+      throw new MitmError('MG_ERR_MALFORMED', `decode_error: ${err.message} (inside a complete ServerKeyExchange)`, { cause: err, details: { alert: 'decode_error' } });
+    }
+    throw err;
+  }
+}
+
+function readParams(body: Uint8Array, kx: string): KeyExchangeParams {
   const r = new ByteReader(body, 'ServerKeyExchange');
   if (kx === 'DHE') {
     const p = r.vector(2, 'dh_p').rest();
@@ -34,7 +50,13 @@ export function parseServerKeyExchange(body: Uint8Array, kx: string): KeyExchang
     // RFC 8422 §5.4: only named_curve (3) is allowed; explicit curves were deprecated.
     if (curveType !== 3) throw new MitmError('MG_ERR_UNSUPPORTED', `ServerKeyExchange: curve_type ${curveType} is not named_curve`);
     const group = r.u16('namedcurve');
-    r.vector(1, 'point');
+    const point = r.vector(1, 'point').rest();
+    const expected = groupByCode(group)?.keyShareLength;
+    if (point.length === 0 || (expected !== undefined && point.length !== expected)) {
+      throw new MitmError('MG_ERR_MALFORMED', `decode_error: ServerKeyExchange point of ${point.length} bytes for group 0x${group.toString(16).padStart(4, '0')}${expected === undefined ? '' : ` (expected ${expected})`}`, {
+        details: { alert: 'decode_error', group, length: point.length },
+      });
+    }
     return { kind: 'ecdh', group };
   }
   return { kind: 'other' };

@@ -1,0 +1,7 @@
+/** The report formats, in one list: every command that renders a report takes these (no renderer is loaded here). */
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export function isReportFormat(value: string): value is ReportFormat {
+  return (REPORT_FORMATS as readonly string[]).includes(value);
+}
