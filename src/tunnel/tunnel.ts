@@ -12,9 +12,12 @@
  */
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer, Server as TlsServer, type TLSSocket } from 'node:tls';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { MitmError, toMitmError } from '../errors.js';
-import { parseCertificate } from '../x509/certificate.js';
+import { parseCertificate, parseCertificates, type Certificate } from '../x509/certificate.js';
+import { OcspChecker, type OcspCheckerOptions } from './ocsp-check.js';
+import { renewCertificate } from '../ca/renew.js';
+import type { CertificateAuthority } from '../ca/store.js';
 import { checkIdentity, describePeer, peerIdentity, type IdentityPolicy, type PeerIdentity } from './identity.js';
 import { loadMaterial, watchMaterial, type LoadedMaterial, type MaterialFiles, type TlsPreset } from './material.js';
 import { renderPrometheus, TunnelMetrics } from './metrics.js';
@@ -39,6 +42,13 @@ export interface TunnelOptions {
   targetTls?: { ca?: string; servername?: string };
   /** Client mode: the server name to send and check; default the target host. */
   serverName?: string;
+  /**
+   * Renew our own certificate from this CA (same names, fresh key) once less than a third of its lifetime is left,
+   * checked at start and every `checkEveryMs` (default 60 s); the files are replaced atomically and reloaded.
+   */
+  renew?: { ca: CertificateAuthority; checkEveryMs?: number };
+  /** Server mode: also check each client certificate with OCSP (fail closed unless softFail). */
+  ocsp?: OcspCheckerOptions;
   /** Server mode: send a PROXY protocol v2 header with the client's address and identity to the backend. */
   proxyProtocol?: boolean;
   status?: Endpoint;
@@ -106,6 +116,7 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
     ? { ...(options.targetTls.ca ? { ca: loadCa(options.targetTls.ca) } : {}), ...(options.targetTls.servername ? { servername: options.targetTls.servername } : {}) }
     : undefined;
   const open = new Set<Socket>();
+  const ocsp = options.ocsp ? new OcspChecker(options.ocsp) : undefined;
 
   const track = (s: Socket) => {
     open.add(s);
@@ -168,11 +179,16 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
     });
     server.on('secureConnection', (s: TLSSocket) => {
       metrics.handshakesTotal++;
-      const raw = s.getPeerX509Certificate()?.raw;
+      // getPeerCertificate(true) first: after getPeerX509Certificate() node:tls no longer links the issuer (Node 20).
+      const detailed = s.getPeerCertificate(true);
+      const raw = detailed?.raw;
+      const issuerRaw = detailed?.issuerCertificate?.raw;
       let peer: PeerIdentity;
+      let leaf: Certificate;
       try {
         if (!raw) throw new MitmError('MG_ERR_HANDSHAKE', 'no peer certificate after a verified handshake');
-        peer = peerIdentity(parseCertificate(new Uint8Array(raw)));
+        leaf = parseCertificate(new Uint8Array(raw));
+        peer = peerIdentity(leaf);
       } catch (err) {
         metrics.fail('bad-certificate');
         log({ event: 'refused', remote: remoteOf(s), reason: 'bad-certificate', detail: toMitmError(err).message });
@@ -186,7 +202,32 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
         s.destroy();
         return;
       }
+      const matched = verdict.matched;
       s.pause();
+      if (ocsp) {
+        let issuer: Certificate | undefined;
+        try {
+          issuer = issuerRaw ? parseCertificate(new Uint8Array(issuerRaw)) : undefined;
+        } catch {
+          issuer = undefined;
+        }
+        if (!issuer || issuer.fingerprint === leaf.fingerprint) {
+          metrics.fail('bad-certificate');
+          log({ event: 'refused', remote: remoteOf(s), peer: describePeer(peer), serial: peer.serial, reason: 'bad-certificate', detail: 'no issuer certificate to check OCSP against' });
+          s.destroy();
+          return;
+        }
+        void ocsp.check(leaf, issuer).then((outcome) => {
+          if (outcome.ok) return forward();
+          const reason = outcome.status === 'revoked' ? 'revoked' : 'bad-certificate';
+          metrics.fail(reason);
+          log({ event: 'refused', remote: remoteOf(s), peer: describePeer(peer), serial: peer.serial, reason, detail: outcome.detail });
+          s.destroy();
+        });
+        return;
+      }
+      forward();
+      function forward(): void {
       void relayTo(s, async () => {
         const b = await dialBackend(options.target, connectTimeout, backendTls);
         if (options.proxyProtocol) {
@@ -197,8 +238,9 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
             identity: describePeer(peer),
           }));
         }
-        return { socket: b, peer, matched: verdict.matched, ...(s.getProtocol() ? { protocol: s.getProtocol()! } : {}) };
+        return { socket: b, peer, matched, ...(s.getProtocol() ? { protocol: s.getProtocol()! } : {}) };
       });
+      }
     });
     listener = server;
   } else {
@@ -280,6 +322,34 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
   }
   const unwatch = options.watch === false ? () => undefined : watchMaterial(options.files, () => void reload());
 
+  /** Renew from the CA when less than a third of our certificate's lifetime is left (see TunnelOptions.renew). */
+  function renewIfDue(): void {
+    if (!options.renew) return;
+    try {
+      const pem = readFileSync(options.files.cert, 'utf8');
+      const [leaf] = parseCertificates(pem);
+      if (!leaf) throw new MitmError('MG_ERR_PEM', `${options.files.cert} holds no certificate`);
+      const life = leaf.notAfter.getTime() - leaf.notBefore.getTime();
+      if (leaf.notAfter.getTime() - Date.now() > life / 3) return;
+      const next = renewCertificate(options.renew.ca, pem, { rekey: true });
+      // Key first, then certificate, each written aside and renamed over: the watcher never sees a mismatched pair
+      // for long, and a failed reload keeps the old material anyway.
+      writeFileSync(`${options.files.key}.next`, next.keyPem!, { mode: 0o600 });
+      chmodSync(`${options.files.key}.next`, 0o600);
+      writeFileSync(`${options.files.cert}.next`, next.chainPem);
+      renameSync(`${options.files.key}.next`, options.files.key);
+      renameSync(`${options.files.cert}.next`, options.files.cert);
+      log({ event: 'renewed', serial: next.serial, detail: `${leaf.serialHex} → ${next.serial} until ${next.record.notAfter}` });
+      reload();
+    } catch (err) {
+      const e = toMitmError(err);
+      log({ event: 'renew-failed', detail: `${e.code}: ${e.message}` });
+    }
+  }
+  renewIfDue();
+  const renewTimer = options.renew ? setInterval(renewIfDue, options.renew.checkEveryMs ?? 60_000) : undefined;
+  renewTimer?.unref();
+
   const status = options.status
     ? await serveStatus(options.status.host, options.status.port, () => ({
         mode: options.mode, listen: address, target: options.target, preset,
@@ -291,6 +361,7 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
 
   async function close(): Promise<void> {
     unwatch();
+    if (renewTimer) clearInterval(renewTimer);
     log({ event: 'closing', detail: `${open.size} connection(s) open` });
     const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
     const deadline = Date.now() + (options.drainMs ?? TUNNEL_DEFAULTS.drainMs);

@@ -20,6 +20,10 @@ import { dhParamsPem, startNodeTlsServer, type TestServer } from '../helpers/tls
 import { DOWNGRD, record, serverHello } from '../helpers/hostile-tls-server.js';
 import { HRR_RANDOM } from '../../src/tls/wire/server-hello.js';
 import { SEED_FRAMES, SEED_PCAP } from '../../src/wifi/testdata/frames.js';
+import { generateKeyPairSync as caKeyPair, sign as caSign } from 'node:crypto';
+import { buildOcspResponse, encodeOcspRequest, parseOcspRequest } from '../../src/ca/ocsp.js';
+import { chainRecord, type AuditRecord } from '../../src/ca/audit-log.js';
+import { encodeName } from '../../src/ca/leaf-der.js';
 
 /** The Wi-Fi and VPN seeds: the decoder's seed frames and the sample configurations the integration tests run. */
 export function wifiVpnSeeds(): Record<string, Uint8Array[]> {
@@ -207,5 +211,37 @@ export async function makeSeeds(): Promise<Record<string, Uint8Array[]>> {
     'scan-document': [utf8(JSON.stringify({ tool: 'mitmguard', version: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', targets: [{ target: 'a.test:443', host: 'a.test', port: 443, ok: false, error: { code: 'MG_ERR_CONNECT', message: 'refused' }, tls: null, findings: [], durationMs: 3 }] }))],
     target: ['https://a.test:8443', 'smtp://[2001:db8::1]:25', 'b.test', 'postgres://db.test:5432'].map(utf8),
     ...wifiVpnSeeds(),
+    ...caSeeds(),
+  };
+}
+
+/** The private CA's parsers (src/ca): an OCSP request and response as OpenSSL and our responder write them, an ACME
+ * JWS (ES256) and a three-line audit log. Made in process, deterministic in shape. */
+export function caSeeds(): Record<string, Uint8Array[]> {
+  const issuerName = encodeName([['CN', 'Fuzz Issuer'], ['O', 'mitmguard']]);
+  const issuerBits = new Uint8Array(65).fill(4);
+  const request = encodeOcspRequest(issuerName, issuerBits, Uint8Array.of(0x12, 0x34), new Uint8Array(16).fill(7));
+  const { privateKey } = caKeyPair('ec', { namedCurve: 'prime256v1' });
+  const response = buildOcspResponse(parseOcspRequest(request), {
+    issuerNameDer: issuerName, issuerPublicKeyBits: issuerBits, responderCertDer: Uint8Array.of(0x30, 0x00), responderKey: privateKey,
+    responderKeyHash: new Uint8Array(20).fill(9), validityMs: 3_600_000,
+  }, () => ({ status: 'revoked', revokedAt: new Date('2026-01-01T00:00:00Z'), reason: 'keyCompromise' }), new Date('2026-01-01T01:00:00Z'));
+  const jwk = caKeyPair('ec', { namedCurve: 'prime256v1' });
+  const pub = jwk.publicKey.export({ format: 'jwk' });
+  const protectedB64 = Buffer.from(JSON.stringify({ alg: 'ES256', nonce: 'bm9uY2U', url: 'http://127.0.0.1/new-account', jwk: pub })).toString('base64url');
+  const payloadB64 = Buffer.from(JSON.stringify({ termsOfServiceAgreed: true, contact: ['mailto:ops@example.test'] })).toString('base64url');
+  const signature = caSign('sha256', Buffer.from(`${protectedB64}.${payloadB64}`), { key: jwk.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  const t = new Date('2026-01-01T00:00:00Z');
+  const records: AuditRecord[] = [];
+  for (const e of [
+    { type: 'init' as const, root: 'r', intermediate: 'i', responder: 'o' },
+    { type: 'issue' as const, serial: '01', profile: 'client' as const, subject: '', names: ['spiffe://td/a'], notBefore: t.toISOString(), notAfter: t.toISOString(), fingerprint: 'f', keyAlgorithm: 'ec-prime256v1' },
+    { type: 'revoke' as const, serial: '01', reason: 'keyCompromise' as const },
+  ]) records.push(chainRecord(records.at(-1), e, t, 'fuzz'));
+  return {
+    'ocsp-request': [request],
+    'ocsp-response': [response],
+    'acme-jws': [utf8(JSON.stringify({ protected: protectedB64, payload: payloadB64, signature }))],
+    'ca-audit-log': [utf8(records.map((r) => JSON.stringify(r)).join('\n') + '\n')],
   };
 }

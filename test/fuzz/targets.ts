@@ -34,6 +34,9 @@ import { CaptureFileDecoder } from '../../src/capture/file-format.js';
 import { parseWifiConfig } from '../../src/wifi/config/detect-format.js';
 import { parseAirBaseline } from '../../src/wifi/baseline.js';
 import { auditVpnText } from '../../src/vpn/read.js';
+import { parseOcspRequest, parseOcspResponse } from '../../src/ca/ocsp.js';
+import { keyFromJwk, parseJws, verifyJws } from '../../src/ca/acme/jws.js';
+import { verifyChain } from '../../src/ca/audit-log.js';
 
 export interface FuzzTarget {
   /** What the target reads, for the report. */
@@ -73,6 +76,17 @@ export function readFlight(b: Uint8Array, options: FlightReaderOptions = {}): un
 export const LIVE = { tls13ClientHello: null as Uint8Array | null };
 
 export const TARGETS: Record<string, FuzzTarget> = {
+  'ocsp-request': { what: 'OCSP request (RFC 6960 §4.1), what the CA\'s responder reads', run: parseOcspRequest },
+  'ocsp-response': { what: 'OCSP response (RFC 6960 §4.2), what the tunnel reads', run: parseOcspResponse },
+  'acme-jws': {
+    what: 'ACME request body: flattened JWS, header and ES256/RS256 signature (RFC 8555 §6.2)',
+    run: (b) => {
+      const jws = parseJws(Buffer.from(b));
+      if (jws.header.jwk) verifyJws(jws, keyFromJwk(jws.header.jwk));
+      return jws;
+    },
+  },
+  'ca-audit-log': { what: 'CA audit log (hash-chained JSON lines): a verdict, never a throw', total: true, run: (b) => verifyChain(text(b)) },
   'tls-flight': { what: 'TLS server flight reader (records, handshake reassembly, HRR retry)', run: (b) => readFlight(b) },
   'tls13-flight-decrypt': { what: 'TLS 1.3 decrypted server flight (EncryptedExtensions … Finished)', live: true, run: (b) => readFlight(b, { tls13ClientHello: LIVE.tls13ClientHello! }) },
   'tls-server-hello': { what: 'ServerHello / HelloRetryRequest', run: parseServerHello },

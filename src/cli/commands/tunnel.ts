@@ -3,7 +3,7 @@
  * itself (docs/tunnel.md). Thin: parse, start src/tunnel, print one JSON line with the addresses, write access-log
  * lines (JSON) to stderr or --access-log, reload on SIGHUP, drain on SIGINT/SIGTERM.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MitmError } from '../../errors.js';
 import { collect, parsePositiveInt } from '../output.js';
@@ -28,7 +28,13 @@ interface TunnelCliOptions {
   targetName?: string;
   serverName?: string;
   proxyProtocol?: boolean;
+  ocsp?: boolean;
+  ocspUrl?: string;
+  ocspSoftFail?: boolean;
   status?: string;
+  renewCa?: string;
+  passphraseFile?: string;
+  passphraseEnv?: string;
   accessLog?: string;
   watch: boolean;
   drainMs: string;
@@ -60,6 +66,9 @@ function common(c: Command): Command {
     .option('--tls12', 'also allow TLS 1.2 (ECDHE + AEAD suites only); default TLS 1.3 only')
     .option('--status <host:port>', 'serve /status (JSON) and /metrics (Prometheus) here, e.g. 127.0.0.1:9901')
     .option('--access-log <file>', 'append access-log JSON lines here instead of stderr')
+    .option('--renew-ca <dir>', 'renew our certificate from this mitmguard CA (fresh key) when a third of its lifetime is left')
+    .option('--passphrase-file <file>', 'passphrase of the --renew-ca keys (first line)')
+    .option('--passphrase-env <name>', 'environment variable holding the --renew-ca passphrase')
     .option('--no-watch', 'do not reload on file changes (SIGHUP still reloads)')
     .option('--drain-ms <ms>', 'on SIGINT/SIGTERM, wait this long for open connections', '10000');
 }
@@ -72,6 +81,14 @@ async function run(mode: 'server' | 'client', opts: TunnelCliOptions): Promise<v
     ...(opts.allowIssuer ? { issuers: opts.allowIssuer } : {}), ...(opts.pin ? { spkiPins: opts.pin } : {}),
   };
   for (const p of opts.pin ?? []) if (!/^sha256\/\/[A-Za-z0-9+/]{43}=$/.test(p)) throw new MitmError('MG_ERR_USAGE', `--pin ${JSON.stringify(p)} is not sha256//<base64 of 32 bytes>`);
+  let renew;
+  if (opts.renewCa) {
+    const { openCa } = await import('../../ca/store.js');
+    let pass: string | undefined;
+    if (opts.passphraseFile) pass = readFileSync(opts.passphraseFile, 'utf8').split(/\r?\n/)[0]!;
+    else if (opts.passphraseEnv) pass = process.env[opts.passphraseEnv];
+    renew = { ca: openCa(opts.renewCa, pass) };
+  }
   const write = opts.accessLog ? (line: string) => appendFileSync(opts.accessLog!, line) : (line: string) => process.stderr.write(line);
   const tunnel = await startTunnel({
     mode,
@@ -83,6 +100,8 @@ async function run(mode: 'server' | 'client', opts: TunnelCliOptions): Promise<v
     ...(mode === 'server' && (opts.targetTls || opts.targetCa) ? { targetTls: { ...(opts.targetCa ? { ca: opts.targetCa } : {}), ...(opts.targetName ? { servername: opts.targetName } : {}) } } : {}),
     ...(opts.serverName ? { serverName: opts.serverName } : {}),
     ...(opts.proxyProtocol ? { proxyProtocol: true } : {}),
+    ...(renew ? { renew } : {}),
+    ...(mode === 'server' && (opts.ocsp || opts.ocspUrl) ? { ocsp: { ...(opts.ocspUrl ? { url: opts.ocspUrl } : {}), ...(opts.ocspSoftFail ? { softFail: true } : {}) } } : {}),
     ...(opts.status ? { status: endpoint('--status', opts.status) } : {}),
     watch: opts.watch,
     drainMs: parsePositiveInt('--drain-ms', opts.drainMs, 3_600_000),
@@ -103,6 +122,9 @@ export function register(program: Command): void {
     .option('--target-tls', 'speak TLS to the backend (trusting --target-ca, or the system store)')
     .option('--target-ca <file>', 'CA bundle for the backend\'s certificate (implies --target-tls)')
     .option('--target-name <name>', 'server name to send to and check on the backend')
+    .option('--ocsp', 'also check each client certificate with OCSP (its AIA responder, or --ocsp-url); fail closed')
+    .option('--ocsp-url <url>', 'OCSP responder to ask instead of the certificate\'s AIA URL (implies --ocsp)')
+    .option('--ocsp-soft-fail', 'let a client through when the OCSP responder cannot be asked (revoked is still refused)')
     .option('--proxy-protocol', 'send a PROXY protocol v2 header with the client address and verified identity to the backend')
     .action((opts: TunnelCliOptions) => run('server', opts));
   common(tunnel.command('client').description('Plain TCP in, mutual TLS out with our certificate; the server identity checked by the policy or host name'))
