@@ -7,7 +7,7 @@ import { toMitmError } from '../errors.js';
 import type { CapturedFrame, Detector, Finding } from '../model/index.js';
 import { sortFindings } from '../model/index.js';
 import { EMPTY_BASELINE, type Baseline } from './baseline.js';
-import { LdapBindDecoder, PostgresPasswordDecoder, type PlainDialogue } from './decode/binary-auth.js';
+import { LdapBindDecoder, PostgresPasswordDecoder, TelnetLoginDecoder, type PlainDialogue } from './decode/binary-auth.js';
 import { decodeDhcp, decodeDhcpv6 } from './decode/dhcp.js';
 import { decodeNameMessage, NAME_PORTS, type NameMessage } from './decode/names.js';
 import { ENCRYPTED_PORTS, looksLikeHttpRequest, PLAINTEXT_PORTS, PlaintextDecoder, snmpCommunity, type Credential, type PlaintextCallbacks } from './decode/plaintext.js';
@@ -384,6 +384,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 const BINARY_DIALOGUES: Readonly<Record<string, new (salt: string, on: PlaintextCallbacks) => PlainDialogue>> = {
   ldap: LdapBindDecoder,
   postgresql: PostgresPasswordDecoder,
+  telnet: TelnetLoginDecoder,
 };
 
 /** One TCP flow's application decoding: chooses TLS, SSH or a plain-text dialogue from the first bytes and the port. */

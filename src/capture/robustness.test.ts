@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { isMitmError } from '../errors.js';
 import { CaptureAnalyser } from './analyse.js';
-import { LdapBindDecoder, PostgresPasswordDecoder } from './decode/binary-auth.js';
+import { LdapBindDecoder, PostgresPasswordDecoder, TelnetLoginDecoder } from './decode/binary-auth.js';
 import { decodeDhcp, decodeDhcpv6 } from './decode/dhcp.js';
 import { decodeNameMessage } from './decode/names.js';
 import { PlaintextDecoder } from './decode/plaintext.js';
@@ -132,6 +132,9 @@ describe('capture parsers under mutation', () => {
       const pg = new PostgresPasswordDecoder('s', cb);
       pg.client(mutate(Uint8Array.from([0, 0, 0, 23, 0, 3, 0, 0, ...Buffer.from('user\0app\0'), 0, 0x70, 0, 0, 0, 8, 0x61, 0x62, 0x63, 0]), r), 1, 1);
       pg.server(mutate(Uint8Array.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3]), r));
+      const tn = new TelnetLoginDecoder('s', cb);
+      tn.server(mutate(Uint8Array.from([255, 253, 24, ...Buffer.from('login: ')]), r));
+      tn.client(mutate(Uint8Array.from([255, 250, 24, 0, 65, 255, 240, ...Buffer.from('root\r\n')]), r), 1, 1);
       const p = new PlaintextDecoder('imap', 's', cb);
       p.client(mutate(text('a1 LOGIN "x" "y"\r\nAUTHENTICATE PLAIN\r\nAGEAYg==\r\nGET / HTTP/1.1\r\nAuthorization: Basic YTpi\r\nContent-Length: 99999\r\n\r\npassword=1'), r), 1, 1);
     }

@@ -98,6 +98,7 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
       }
     };
     refused(['ldapsearch', '-x', '-H', 'ldap://127.0.0.1:389', '-D', 'cn=admin,dc=example,dc=org', '-w', 'Ld4pSecret', '-b', 'dc=example,dc=org']);
+    lan.run('switch', [PYTHON, join(scripts, 'telnet_pair.py'), '23', 'netops', 'T3lnetPw'], { timeoutMs: 30_000 });
     refused(['env', 'PGPASSWORD=pgSecret9', 'PGCONNECT_TIMEOUT=5', 'psql', '-h', '127.0.0.1', '-p', '5432', '-U', 'app_rw', '-d', 'app', '-c', 'select 1']);
     lan.run('switch', [PYTHON, join(scripts, 'dns_client.py'), '127.0.0.1', '53', 'intranet.example', 'mail.example', 'a.b.example']);
     await sleep(1000);
@@ -183,12 +184,13 @@ describe('capture against tshark on the same files', { skip: !canCreateNamespace
     for (const t of new Set(theirs)) assert.ok(found.includes(t), `dsniff found ${t}, we did not: ${found}`);
   });
 
-  it('finds the LDAP simple bind of ldapsearch and the PostgreSQL cleartext password of psql, redacted', () => {
+  it('finds the LDAP simple bind of ldapsearch, the PostgreSQL cleartext password of psql and a Telnet login, redacted', () => {
     const o = ours(pcap);
     const creds = o.findings.filter((f) => f.id === 'capture.plaintext.credentials').map((f) => f.evidence);
     assert.ok(creds.some((e) => /^ldap password from 127\.0\.0\.1 to 127\.0\.0\.1:389, user "cn=admin,dc=example,dc=org" \(redacted, 10 bytes/.test(e)), creds.join('\n'));
     assert.ok(creds.some((e) => /^postgresql password from 127\.0\.0\.1 to 127\.0\.0\.1:5432, user "app_rw" \(redacted, 9 bytes/.test(e)), creds.join('\n'));
-    assert.ok(!JSON.stringify(o).includes('Ld4pSecret') && !JSON.stringify(o).includes('pgSecret9'));
+    assert.ok(creds.some((e) => /^telnet password from 127\.0\.0\.1 to 127\.0\.0\.1:23, user "netops" \(redacted, 8 bytes/.test(e)), creds.join('\n'));
+    assert.ok(!JSON.stringify(o).includes('Ld4pSecret') && !JSON.stringify(o).includes('pgSecret9') && !JSON.stringify(o).includes('T3lnetPw'));
   });
 
   it('finds the three Basic-auth logins (redacted) and judges the self-signed TLS 1.2 chain', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { redact } from '../redact.js';
-import { LdapBindDecoder, PostgresPasswordDecoder } from './binary-auth.js';
+import { LdapBindDecoder, PostgresPasswordDecoder, TelnetLoginDecoder } from './binary-auth.js';
 import type { Credential } from './plaintext.js';
 
 const SALT = 'salt';
@@ -60,5 +60,18 @@ describe('PostgreSQL password message', () => {
     d.server(Uint8Array.from([0x52, ...int32(12), ...int32(5), 1, 2, 3, 4]));
     d.client(Uint8Array.from(password(`md5${'a'.repeat(32)}`)), 2, 2);
     assert.equal(creds[0]!.kind, 'password-md5');
+  });
+});
+
+describe('Telnet login', () => {
+  it('reads the user and password typed one character per segment after the prompts, option negotiation stripped', () => {
+    const { creds, on } = collect();
+    const d = new TelnetLoginDecoder(SALT, on);
+    d.server(Uint8Array.from([255, 253, 24, 255, 251, 1, ...str('\r\nDebian GNU/Linux\r\nrouter login: ')]));
+    d.client(Uint8Array.from([255, 252, 1, 255, 250, 24, 0, ...str('xterm'), 255, 240]), 1, 1);
+    for (const c of 'opx\x7fs\r\n') d.client(Uint8Array.from(str(c)), 2, 2);
+    d.server(Uint8Array.from(str('Password: ')));
+    for (const c of 'T3ln3t!\r\0') d.client(Uint8Array.from(str(c)), 3, 3);
+    assert.deepEqual(creds, [{ protocol: 'telnet', kind: 'password', user: 'ops', secret: redact('T3ln3t!', SALT) }]);
   });
 });

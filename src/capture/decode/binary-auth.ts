@@ -176,3 +176,73 @@ export class PostgresPasswordDecoder implements PlainDialogue {
     }
   }
 }
+
+/**
+ * Telnet logins (RFC 854): the server prompts `login:` and `Password:`, the client types a line after each, often one
+ * character per segment. Option negotiation (IAC commands, RFC 854 §"TELNET COMMAND STRUCTURE"; subnegotiation
+ * RFC 855) is stripped from both directions before reading.
+ */
+export class TelnetLoginDecoder implements PlainDialogue {
+  protocolName = 'telnet';
+  upgradeRequested = false;
+  private prompt: 'user' | 'password' | null = null;
+  private line = '';
+  private user: string | null = null;
+  private seen = 0;
+  private inSub = [false, false];
+  private iac = [0, 0];
+
+  constructor(
+    private readonly salt: string,
+    private readonly on: PlaintextCallbacks,
+  ) {}
+
+  /** Data bytes with IAC sequences removed; state kept per direction across segments. */
+  private strip(dir: 0 | 1, bytes: Uint8Array): string {
+    let out = '';
+    for (const b of bytes) {
+      if (this.iac[dir] === 1) {
+        // After IAC: 255 is an escaped data byte; SB starts, SE ends a subnegotiation; WILL/WONT/DO/DONT take an option.
+        if (b === 255 && !this.inSub[dir]) out += '\xff';
+        if (b === 250) this.inSub[dir] = true;
+        if (b === 240) this.inSub[dir] = false;
+        this.iac[dir] = b >= 251 && b <= 254 ? 2 : 0;
+        continue;
+      }
+      if (this.iac[dir] === 2) {
+        this.iac[dir] = 0;
+        continue;
+      }
+      if (b === 255) {
+        this.iac[dir] = 1;
+        continue;
+      }
+      if (!this.inSub[dir]) out += String.fromCharCode(b);
+    }
+    return out;
+  }
+
+  server(bytes: Uint8Array): void {
+    const text = this.strip(1, bytes);
+    if (/(login|username|user name)\s*:\s*$/i.test(text)) this.prompt = 'user';
+    else if (/password\s*:\s*$/i.test(text)) this.prompt = 'password';
+  }
+
+  client(bytes: Uint8Array, frame: number, ts: number): void {
+    this.seen += bytes.length;
+    if (this.seen > MAX_BINARY_DIALOGUE_BYTES) return;
+    for (const ch of this.strip(0, bytes)) {
+      if (ch === '\r' || ch === '\n' || ch === '\0') {
+        if (this.line.length) this.entered(this.line, frame, ts);
+        this.line = '';
+      } else if (ch === '\x7f' || ch === '\b') this.line = this.line.slice(0, -1);
+      else if (this.line.length < 256) this.line += ch;
+    }
+  }
+
+  private entered(line: string, frame: number, ts: number): void {
+    if (this.prompt === 'user') this.user = line;
+    else if (this.prompt === 'password') this.on.credential({ protocol: 'telnet', kind: 'password', user: this.user, secret: redact(line, this.salt) }, frame, ts);
+    this.prompt = null;
+  }
+}
