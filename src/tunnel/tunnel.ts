@@ -85,7 +85,7 @@ function dialBackend(target: Endpoint, timeoutMs: number, tlsOptions?: { ca?: Bu
   return new Promise((resolve, reject) => {
     const sock = tlsOptions
       ? tlsConnect({ host: target.host, port: target.port, ...(tlsOptions.ca ? { ca: tlsOptions.ca } : {}), ...(tlsOptions.servername ? { servername: tlsOptions.servername } : {}) })
-      : netConnect({ host: target.host, port: target.port });
+      : netConnect({ host: target.host, port: target.port, noDelay: true });
     const timer = setTimeout(() => {
       sock.destroy();
       reject(new MitmError('MG_ERR_TIMEOUT', `backend ${target.host}:${target.port} did not answer in ${timeoutMs} ms`));
@@ -161,7 +161,8 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
 
   let listener: TlsServer | NetServer;
   if (options.mode === 'server') {
-    const server = createTlsServer({ ...material.options, requestCert: true, rejectUnauthorized: true, handshakeTimeout });
+    // noDelay: the handshake is a few small flights each way; Nagle plus delayed ACKs would stall each by ~40 ms.
+    const server = createTlsServer({ ...material.options, requestCert: true, rejectUnauthorized: true, handshakeTimeout, noDelay: true });
     server.on('connection', (s: Socket) => {
       // Read the peer address now: net.Socket caches it on first read, and a refused handshake destroys the handle.
       void s.remoteAddress;
@@ -245,7 +246,7 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
     listener = server;
   } else {
     const serverName = options.serverName ?? options.target.host;
-    listener = createNetServer((client) => {
+    listener = createNetServer({ noDelay: true }, (client) => {
       metrics.connectionsTotal++;
       track(client);
       client.pause();
