@@ -208,7 +208,7 @@ export async function makeSeeds(): Promise<Record<string, Uint8Array[]>> {
     'http-set-cookie': [utf8('sid=abc; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=3600')],
     policy: [utf8(example), utf8('version: 1\nextends: modern\n')],
     inventory: [utf8('version: 1\ndefaults:\n  owner: web team\ntargets:\n  - target: https://a.test\n    tags: [web, prod]\n    expect: { mtls: true }\n  - target: smtp://mail.test:25\n    sni: mail.test\n')],
-    'scan-document': [utf8(JSON.stringify({ tool: 'mitmguard', version: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', targets: [{ target: 'a.test:443', ok: false, error: { code: 'MG_ERR_CONNECT', message: 'refused' }, tls: null, findings: [], durationMs: 3 }] }))],
+    'scan-document': [utf8(JSON.stringify({ tool: 'mitmguard', version: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', targets: [{ target: 'a.test:443', host: 'a.test', port: 443, ok: false, error: { code: 'MG_ERR_CONNECT', message: 'refused' }, tls: null, findings: [], durationMs: 3 }] }))],
     target: ['https://a.test:8443', 'smtp://[2001:db8::1]:25', 'b.test', 'postgres://db.test:5432'].map(utf8),
     ...wifiVpnSeeds(),
     ...caSeeds(),

@@ -146,10 +146,10 @@ describe('case 6: bad documents and bad output paths', () => {
 
 describe('case 7: usage errors are exit 2 with a message', () => {
   it('an unknown command, even with --help', async () => {
-    const r = await mg(['bgp', '--help']);
+    const r = await mg(['frobnicate', '--help']);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '', 'not the general help on stdout');
-    assert.match(r.stderr, /^error: unknown command 'bgp'\n/);
+    assert.match(r.stderr, /^error: unknown command 'frobnicate'\n/);
     assert.match(r.stderr, /Commands:\n {2}cert/, 'the command list follows the error');
   });
 

@@ -325,7 +325,7 @@ describe('every parser refuses mangled input with a MitmError, never a crash', (
     hammer('parseMtaStsPolicy', [utf8('version: STSv1\nmode: enforce\nmx: mail.example.test\nmx: *.example.test\nmax_age: 86400\n')], (b) => parseMtaStsPolicy(asText(b)), ROUNDS, 26);
     const doc = utf8(JSON.stringify({
       tool: 'mitmguard', version: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z',
-      targets: [{ target: 'a.test:443', ok: false, error: { code: 'MG_ERR_CONNECT', message: 'refused' }, tls: null, findings: [], durationMs: 3 }],
+      targets: [{ target: 'a.test:443', host: 'a.test', port: 443, ok: false, error: { code: 'MG_ERR_CONNECT', message: 'refused' }, tls: null, findings: [], durationMs: 3 }],
     }));
     hammer('parseScanDocument', [doc], (b) => parseScanDocument(asText(b), 'scan.json'), ROUNDS, 27);
     hammer('parseTarget', ['https://a.test:8443', 'smtp://[2001:db8::1]:25', 'b.test'].map(utf8), (b) => parseTarget(asText(b)), ROUNDS, 28);

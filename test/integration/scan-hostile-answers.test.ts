@@ -115,6 +115,13 @@ describe('scan of servers that lie in their answers', () => {
     assert.deepEqual(r.tls!.probeErrors, []);
   });
 
+  it('records why a TLS 1.3 group list ended when the server fails the retried hello (internal_error)', async () => {
+    const r = await scan('failOnRetry');
+    assert.equal(r.tls?.protocols['TLSv1.3'], true);
+    assert.deepEqual(r.tls!.groups, [], 'the HRR for secp256r1 alone does not count');
+    assert.ok(r.tls!.probeErrors!.some((e) => e.probe === 'groups TLSv1.3' && e.code === 'MG_ERR_TLS_ALERT' && /alert 80 after 0 group/.test(e.message)), JSON.stringify(r.tls!.probeErrors));
+  });
+
   it('raises no TLS 1.x finding on an SSLv2-only server', async () => {
     const r = await scanTarget(sslv2Only.target, OPTIONS);
     assert.equal(r.tls?.protocols.SSLv2, true);

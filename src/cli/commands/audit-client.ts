@@ -90,7 +90,7 @@ export function register(program: Command): void {
     .option('--proxy', 'serve every scenario as an explicit HTTP proxy ({proxy}) that mints certificates per requested host')
     .option('--protocol <name>', `application protocol: ${APP_PROTOCOLS.join(', ')}`, 'https')
     .option('--host <name>', 'host name the certificates are issued for and clients connect to', 'localhost')
-    .option('--bind <address>', 'address to listen on (loopback by default)', '127.0.0.1')
+    .option('--bind <address>', 'address to listen on', '127.0.0.1')
     .option('--client <address>', "whose connections count: the audited client's IP address, 'first' (default beyond loopback: the first address to connect) or 'any'")
     .option('--scenario <ids>', 'comma-separated scenario ids to run (the baseline is always added)')
     .option('--exclude <ids>', 'comma-separated scenario ids to leave out')
