@@ -47,7 +47,7 @@ export interface TunnelOptions {
    * checked at start and every `checkEveryMs` (default 60 s); the files are replaced atomically and reloaded.
    */
   renew?: { ca: CertificateAuthority; checkEveryMs?: number };
-  /** Server mode: also check each client certificate with OCSP (fail closed unless softFail). */
+  /** Check the peer's certificate with OCSP — each client's in server mode, the server's in client mode (fail closed unless softFail). */
   ocsp?: OcspCheckerOptions;
   /** Server mode: send a PROXY protocol v2 header with the client's address and identity to the backend. */
   proxyProtocol?: boolean;
@@ -270,10 +270,14 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
           sock.once('secureConnect', () => {
             clearTimeout(timer);
             metrics.handshakesTotal++;
-            const raw = sock.getPeerX509Certificate()?.raw;
+            const detailed = sock.getPeerCertificate(true);
             let peer: PeerIdentity | undefined;
+            let leaf: Certificate | undefined;
+            let issuer: Certificate | undefined;
             try {
-              if (raw) peer = peerIdentity(parseCertificate(new Uint8Array(raw)));
+              if (detailed?.raw) leaf = parseCertificate(new Uint8Array(detailed.raw));
+              if (leaf) peer = peerIdentity(leaf);
+              if (detailed?.issuerCertificate?.raw) issuer = parseCertificate(new Uint8Array(detailed.issuerCertificate.raw));
             } catch {
               peer = undefined;
             }
@@ -284,7 +288,21 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
               reject(new MitmError('MG_ERR_FORBIDDEN', verdict.reason));
               return;
             }
-            resolve({ socket: sock, peer: peer!, matched: verdict.matched, ...(sock.getProtocol() ? { protocol: sock.getProtocol()! } : {}) });
+            const accept = () => resolve({ socket: sock, peer: peer!, matched: verdict.matched, ...(sock.getProtocol() ? { protocol: sock.getProtocol()! } : {}) });
+            if (!ocsp) return accept();
+            // Client mode with --ocsp: the server's certificate is checked the same way as clients' are in server mode.
+            if (!issuer || issuer.fingerprint === leaf!.fingerprint) {
+              metrics.fail('bad-certificate');
+              sock.destroy();
+              reject(new MitmError('MG_ERR_HANDSHAKE', 'bad certificate: no issuer certificate to check OCSP against'));
+              return;
+            }
+            void ocsp.check(leaf!, issuer).then((outcome) => {
+              if (outcome.ok) return accept();
+              metrics.fail(outcome.status === 'revoked' ? 'revoked' : 'bad-certificate');
+              sock.destroy();
+              reject(new MitmError('MG_ERR_HANDSHAKE', `${outcome.status === 'revoked' ? 'certificate revoked' : 'bad certificate'}: ${outcome.detail}`));
+            });
           });
           sock.once('error', (err) => {
             clearTimeout(timer);
