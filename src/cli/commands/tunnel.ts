@@ -117,6 +117,7 @@ async function run(mode: 'server' | 'client', opts: TunnelCliOptions): Promise<v
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  forceExitLater();
 }
 
 export function register(program: Command): void {
@@ -130,4 +131,10 @@ export function register(program: Command): void {
   common(tunnel.command('client').description('Plain TCP in, mutual TLS out with our certificate; the server identity checked by the policy or host name'))
     .option('--server-name <name>', 'server name to send (SNI) and check when no --allow-* is given; default the target host')
     .action((opts: TunnelCliOptions) => run('client', opts));
+}
+
+/** After a graceful stop, a socket still open elsewhere (an outbound validation, a slow peer) must not keep the
+ * process alive: exit after 5 s. Unref'd, so a clean stop exits at once. */
+function forceExitLater(): void {
+  setTimeout(() => process.exit(process.exitCode ?? 0), 5000).unref();
 }
