@@ -47,7 +47,7 @@ export interface TunnelOptions {
    * checked at start and every `checkEveryMs` (default 60 s); the files are replaced atomically and reloaded.
    */
   renew?: { ca: CertificateAuthority; checkEveryMs?: number };
-  /** Server mode: also check each client certificate with OCSP (fail closed unless softFail). */
+  /** Check the peer's certificate with OCSP — each client's in server mode, the server's in client mode (fail closed unless softFail). */
   ocsp?: OcspCheckerOptions;
   /** Server mode: send a PROXY protocol v2 header with the client's address and identity to the backend. */
   proxyProtocol?: boolean;
@@ -85,7 +85,7 @@ function dialBackend(target: Endpoint, timeoutMs: number, tlsOptions?: { ca?: Bu
   return new Promise((resolve, reject) => {
     const sock = tlsOptions
       ? tlsConnect({ host: target.host, port: target.port, ...(tlsOptions.ca ? { ca: tlsOptions.ca } : {}), ...(tlsOptions.servername ? { servername: tlsOptions.servername } : {}) })
-      : netConnect({ host: target.host, port: target.port });
+      : netConnect({ host: target.host, port: target.port, noDelay: true });
     const timer = setTimeout(() => {
       sock.destroy();
       reject(new MitmError('MG_ERR_TIMEOUT', `backend ${target.host}:${target.port} did not answer in ${timeoutMs} ms`));
@@ -161,7 +161,8 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
 
   let listener: TlsServer | NetServer;
   if (options.mode === 'server') {
-    const server = createTlsServer({ ...material.options, requestCert: true, rejectUnauthorized: true, handshakeTimeout });
+    // noDelay: the handshake is a few small flights each way; Nagle plus delayed ACKs would stall each by ~40 ms.
+    const server = createTlsServer({ ...material.options, requestCert: true, rejectUnauthorized: true, handshakeTimeout, noDelay: true });
     server.on('connection', (s: Socket) => {
       // Read the peer address now: net.Socket caches it on first read, and a refused handshake destroys the handle.
       void s.remoteAddress;
@@ -245,7 +246,7 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
     listener = server;
   } else {
     const serverName = options.serverName ?? options.target.host;
-    listener = createNetServer((client) => {
+    listener = createNetServer({ noDelay: true }, (client) => {
       metrics.connectionsTotal++;
       track(client);
       client.pause();
@@ -269,10 +270,14 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
           sock.once('secureConnect', () => {
             clearTimeout(timer);
             metrics.handshakesTotal++;
-            const raw = sock.getPeerX509Certificate()?.raw;
+            const detailed = sock.getPeerCertificate(true);
             let peer: PeerIdentity | undefined;
+            let leaf: Certificate | undefined;
+            let issuer: Certificate | undefined;
             try {
-              if (raw) peer = peerIdentity(parseCertificate(new Uint8Array(raw)));
+              if (detailed?.raw) leaf = parseCertificate(new Uint8Array(detailed.raw));
+              if (leaf) peer = peerIdentity(leaf);
+              if (detailed?.issuerCertificate?.raw) issuer = parseCertificate(new Uint8Array(detailed.issuerCertificate.raw));
             } catch {
               peer = undefined;
             }
@@ -283,7 +288,21 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
               reject(new MitmError('MG_ERR_FORBIDDEN', verdict.reason));
               return;
             }
-            resolve({ socket: sock, peer: peer!, matched: verdict.matched, ...(sock.getProtocol() ? { protocol: sock.getProtocol()! } : {}) });
+            const accept = () => resolve({ socket: sock, peer: peer!, matched: verdict.matched, ...(sock.getProtocol() ? { protocol: sock.getProtocol()! } : {}) });
+            if (!ocsp) return accept();
+            // Client mode with --ocsp: the server's certificate is checked the same way as clients' are in server mode.
+            if (!issuer || issuer.fingerprint === leaf!.fingerprint) {
+              metrics.fail('bad-certificate');
+              sock.destroy();
+              reject(new MitmError('MG_ERR_HANDSHAKE', 'bad certificate: no issuer certificate to check OCSP against'));
+              return;
+            }
+            void ocsp.check(leaf!, issuer).then((outcome) => {
+              if (outcome.ok) return accept();
+              metrics.fail(outcome.status === 'revoked' ? 'revoked' : 'bad-certificate');
+              sock.destroy();
+              reject(new MitmError('MG_ERR_HANDSHAKE', `${outcome.status === 'revoked' ? 'certificate revoked' : 'bad certificate'}: ${outcome.detail}`));
+            });
           });
           sock.once('error', (err) => {
             clearTimeout(timer);

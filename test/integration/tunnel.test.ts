@@ -189,6 +189,25 @@ test('--ocsp-url: the CA\'s OCSP responder decides; revoked is refused, a dead r
   assert.notEqual(stolen.code, 0);
   const refused = await waitFor('OCSP refusal', () => lines().find((l) => l.event === 'refused' && l.reason === 'revoked'));
   assert.match(String(refused.detail), /^OCSP: revoked .*\(keyCompromise\)/);
+  // Client mode checks the server's certificate the same way: good through the OCSP tunnel, refused for a revoked one.
+  issue('srv-revoked', 'peer', ['tunnel.svc.test', '127.0.0.1']);
+  ca.revoke([...ca.state().issued.values()].at(-1)!.serial, 'keyCompromise');
+  const badSrv = cli.spawn(['tunnel', 'server', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${backendPort}`, '--target-ca', join(ca.dir, 'chain.pem'),
+    '--cert', f('srv-revoked.crt'), '--key', f('srv-revoked.key'), '--ca', f('ca-bundle.pem'), '--access-log', '/dev/null']);
+  children.push(badSrv);
+  const badPort = await waitForJsonLine(badSrv, (d) => (typeof d.listening === 'string' ? Number(String(d.listening).split(':').pop()) : undefined));
+  const log5 = f('access-client-ocsp.jsonl');
+  const clientVia = async (target: number) => {
+    const c = cli.spawn(['tunnel', 'client', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${target}`, '--cert', f('frontend.crt'), '--key', f('frontend.key'), '--ca', f('ca-bundle.pem'), '--allow-dns', 'tunnel.svc.test', '--ocsp-url', ocspUrl, '--access-log', log5]);
+    children.push(c);
+    const p = await waitForJsonLine(c, (d) => (typeof d.listening === 'string' ? Number(String(d.listening).split(':').pop()) : undefined));
+    return run('curl', ['-sS', '--max-time', '15', `http://127.0.0.1:${p}/client-ocsp`]);
+  };
+  const okClient = await clientVia(port);
+  assert.equal(okClient.stdout, 'hello from backend /client-ocsp\n', okClient.stderr);
+  const badClient = await clientVia(badPort);
+  assert.notEqual(badClient.code, 0);
+  await waitFor('client-mode OCSP refusal', () => readFileSync(log5, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'refused' && l.reason === 'revoked' && /OCSP: revoked/.test(String(l.detail))));
   // The responder goes away: a certificate not seen before cannot be checked and is refused.
   serve.kill('SIGTERM');
   await new Promise((r) => serve.once('exit', r));

@@ -63,6 +63,9 @@ function common(c: Command): Command {
     .option('--allow-ou <ou>', 'allowed peer subject OU; repeatable', collect)
     .option('--allow-issuer <subject>', 'the peer must be issued by this CA subject (as cert show prints it); repeatable', collect)
     .option('--pin <sha256//base64>', 'the peer key must be one of these SPKI pins; repeatable', collect)
+    .option('--ocsp', 'also check the peer certificate with OCSP (its AIA responder, or --ocsp-url); fail closed')
+    .option('--ocsp-url <url>', 'OCSP responder to ask instead of the certificate\'s AIA URL (implies --ocsp)')
+    .option('--ocsp-soft-fail', 'let a peer through when the OCSP responder cannot be asked (revoked is still refused)')
     .option('--tls12', 'also allow TLS 1.2 (ECDHE + AEAD suites only); default TLS 1.3 only')
     .option('--status <host:port>', 'serve /status (JSON) and /metrics (Prometheus) here, e.g. 127.0.0.1:9901')
     .option('--access-log <file>', 'append access-log JSON lines here instead of stderr')
@@ -101,7 +104,7 @@ async function run(mode: 'server' | 'client', opts: TunnelCliOptions): Promise<v
     ...(opts.serverName ? { serverName: opts.serverName } : {}),
     ...(opts.proxyProtocol ? { proxyProtocol: true } : {}),
     ...(renew ? { renew } : {}),
-    ...(mode === 'server' && (opts.ocsp || opts.ocspUrl) ? { ocsp: { ...(opts.ocspUrl ? { url: opts.ocspUrl } : {}), ...(opts.ocspSoftFail ? { softFail: true } : {}) } } : {}),
+    ...(opts.ocsp || opts.ocspUrl ? { ocsp: { ...(opts.ocspUrl ? { url: opts.ocspUrl } : {}), ...(opts.ocspSoftFail ? { softFail: true } : {}) } } : {}),
     ...(opts.status ? { status: endpoint('--status', opts.status) } : {}),
     watch: opts.watch,
     drainMs: parsePositiveInt('--drain-ms', opts.drainMs, 3_600_000),
@@ -114,6 +117,7 @@ async function run(mode: 'server' | 'client', opts: TunnelCliOptions): Promise<v
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  forceExitLater();
 }
 
 export function register(program: Command): void {
@@ -122,12 +126,15 @@ export function register(program: Command): void {
     .option('--target-tls', 'speak TLS to the backend (trusting --target-ca, or the system store)')
     .option('--target-ca <file>', 'CA bundle for the backend\'s certificate (implies --target-tls)')
     .option('--target-name <name>', 'server name to send to and check on the backend')
-    .option('--ocsp', 'also check each client certificate with OCSP (its AIA responder, or --ocsp-url); fail closed')
-    .option('--ocsp-url <url>', 'OCSP responder to ask instead of the certificate\'s AIA URL (implies --ocsp)')
-    .option('--ocsp-soft-fail', 'let a client through when the OCSP responder cannot be asked (revoked is still refused)')
     .option('--proxy-protocol', 'send a PROXY protocol v2 header with the client address and verified identity to the backend')
     .action((opts: TunnelCliOptions) => run('server', opts));
   common(tunnel.command('client').description('Plain TCP in, mutual TLS out with our certificate; the server identity checked by the policy or host name'))
     .option('--server-name <name>', 'server name to send (SNI) and check when no --allow-* is given; default the target host')
     .action((opts: TunnelCliOptions) => run('client', opts));
+}
+
+/** After a graceful stop, a socket still open elsewhere (an outbound validation, a slow peer) must not keep the
+ * process alive: exit after 5 s. Unref'd, so a clean stop exits at once. */
+function forceExitLater(): void {
+  setTimeout(() => process.exit(process.exitCode ?? 0), 5000).unref();
 }
