@@ -37,6 +37,10 @@ import { auditVpnText } from '../../src/vpn/read.js';
 import { parseOcspRequest, parseOcspResponse } from '../../src/ca/ocsp.js';
 import { keyFromJwk, parseJws, verifyJws } from '../../src/ca/acme/jws.js';
 import { verifyChain } from '../../src/ca/audit-log.js';
+import { decodeMessage as decodeBgpMessage } from '../../src/bgp/message.js';
+import { decodeMrtRecord, MrtSplitter, type MrtContext } from '../../src/bgp/mrt.js';
+import { parseVrps } from '../../src/bgp/vrp.js';
+import { BmpSplitter, decodeBmpMessage } from '../../src/bgp/bmp.js';
 
 export interface FuzzTarget {
   /** What the target reads, for the report. */
@@ -58,6 +62,22 @@ function readPcap(b: Uint8Array): unknown {
   const frames = [...r.push(b.subarray(0, cut)), ...r.push(b.subarray(cut))];
   r.end();
   return frames;
+}
+
+/** An MRT file as the reader streams it: records split off the bytes in two pieces, each decoded with the file's peer index. */
+function readMrt(b: Uint8Array): unknown {
+  const s = new MrtSplitter();
+  const ctx: MrtContext = {};
+  const cut = b.length >> 1;
+  const out = [...s.push(b.subarray(0, cut)), ...s.push(b.subarray(cut))].map((r) => decodeMrtRecord(r, ctx));
+  s.end();
+  return out;
+}
+
+/** A BMP stream (RFC 7854) from a router: messages split off the bytes, each decoded. */
+function readBmp(b: Uint8Array): unknown {
+  const s = new BmpSplitter();
+  return s.push(b).map(decodeBmpMessage);
 }
 
 /** The flight reader, fed in two pieces as TCP may deliver it: reassembly is part of what is tested. */
@@ -122,5 +142,9 @@ export const TARGETS: Record<string, FuzzTarget> = {
   'wifi-config': { what: 'wpa_supplicant.conf, NetworkManager keyfile, hostapd.conf', run: (b) => parseWifiConfig(text(b), 'wifi.conf') },
   'wifi-iwd': { what: 'iwd network profile', run: (b) => parseWifiConfig(text(b), 'Net.8021x') },
   'wifi-baseline': { what: 'air baseline (YAML)', run: (b) => parseAirBaseline(text(b), 'air.yaml') },
+  'bgp-message': { what: 'BGP-4 message (OPEN, UPDATE with every attribute, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH), 4-byte AS', run: (b) => decodeBgpMessage(b, { as4: true }) },
+  'bgp-mrt': { what: 'MRT file (TABLE_DUMP_V2 with ADD-PATH, BGP4MP/_ET messages and state changes)', run: readMrt },
+  'bgp-bmp': { what: 'BMP stream (RFC 7854 route monitoring, peer up/down, statistics)', run: readBmp },
+  'bgp-vrp': { what: 'VRP file (rpki-client JSON/CSV, Routinator JSON)', run: (b) => parseVrps(text(b)) },
   'vpn-config': { what: 'OpenVPN, WireGuard (wg-quick) and strongSwan configurations', run: (b) => auditVpnText(text(b), 'vpn.conf') },
 };
