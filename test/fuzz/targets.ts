@@ -40,6 +40,8 @@ import { verifyChain } from '../../src/ca/audit-log.js';
 import { decodeMessage as decodeBgpMessage } from '../../src/bgp/message.js';
 import { decodeMrtRecord, MrtSplitter, type MrtContext } from '../../src/bgp/mrt.js';
 import { parseVrps } from '../../src/bgp/vrp.js';
+import { DIALOGUES } from '../../src/starttls/dialogues.js';
+import type { StartTlsProtocol } from '../../src/starttls/types.js';
 import { BmpSplitter, decodeBmpMessage } from '../../src/bgp/bmp.js';
 
 export interface FuzzTarget {
@@ -63,6 +65,19 @@ function readPcap(b: Uint8Array): unknown {
   r.end();
   return frames;
 }
+
+/**
+ * A STARTTLS dialogue (the client side, sans-IO) driven by a server's whole transcript, in two pieces as TCP may
+ * deliver it: greeting, capabilities, the go-ahead, whatever follows it.
+ */
+const dialogue = (protocol: StartTlsProtocol) => (b: Uint8Array): unknown => {
+  const d = DIALOGUES[protocol]({ host: 'mx.example.test' });
+  d.start();
+  const cut = b.length >> 1;
+  d.receive(b.subarray(0, cut));
+  d.receive(b.subarray(cut));
+  return d.observation();
+};
 
 /** An MRT file as the reader streams it: records split off the bytes in two pieces, each decoded with the file's peer index. */
 function readMrt(b: Uint8Array): unknown {
@@ -123,6 +138,10 @@ export const TARGETS: Record<string, FuzzTarget> = {
   'dns-message': { what: 'DNS message with DNSSEC records (RRSIG, DNSKEY, DS, NSEC, NSEC3…)', run: decodeMessage },
   'dnssec-anchors': { what: 'trust-anchor file (DS / DNSKEY, zone-file form)', run: (b) => parseAnchors(text(b), 'anchor') },
   'mta-sts-policy': { what: 'MTA-STS policy file', run: (b) => parseMtaStsPolicy(text(b)) },
+  'starttls-smtp': { what: 'SMTP server transcript before STARTTLS (RFC 5321, RFC 3207)', run: dialogue('smtp') },
+  'starttls-imap': { what: 'IMAP server transcript before STARTTLS (RFC 9051)', run: dialogue('imap') },
+  'starttls-pop3': { what: 'POP3 server transcript before STLS (RFC 2595)', run: dialogue('pop3') },
+  'starttls-ftp': { what: 'FTP server transcript before AUTH TLS (RFC 4217)', run: dialogue('ftp') },
   'starttls-mysql': { what: 'MySQL greeting (STARTTLS)', run: parseMysqlGreeting },
   'starttls-ldap': { what: 'LDAP ExtendedResponse (StartTLS)', run: parseExtendedResponse },
   'posture-postgres': { what: 'PostgreSQL first answer', run: parseFirstAnswer },
