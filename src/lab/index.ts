@@ -6,3 +6,5 @@ export * from './state.js';
 export * from './audit.js';
 export * from './dns-names.js';
 export * from './dns.js';
+export * from './wing-targets.js';
+export * from './wings.js';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Pillar } from '../../src/model/index.js';
 import { LAB_ENDPOINTS } from '../../src/lab/endpoints.js';
 import { LAB_CLIENTS } from '../../src/lab/audit.js';
+import { LAB_WING_TARGETS } from '../../src/lab/wing-targets.js';
 import { findingsToSarif, type ReportDocument } from '../../src/report/index.js';
 import { CLI_TIMEOUT_MS, ROOT } from '../e2e/helpers.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
@@ -37,16 +38,18 @@ test('the main job starts the lab, finds every lab flaw under its pillar, prints
   assert.match(r.stderr, /lab: every expected flaw was found under its pillar/);
 
   // The terminal report: summary first, then details.
-  // The lab endpoints and the audited lab clients (each a target; every client accepts the baseline, so is reachable).
-  const reachable = LAB_ENDPOINTS.filter((e) => !e.expected.scanError).length + LAB_CLIENTS.length;
-  assert.match(r.stdout, new RegExp(`policy intermediate — ${LAB_ENDPOINTS.length + LAB_CLIENTS.length} target\\(s\\), ${reachable} reachable`));
+  // The lab endpoints, the audited lab clients and the wing samples (each a target; every client accepts the baseline
+  // and every sample is analysed, so they are reachable).
+  const targets = LAB_ENDPOINTS.length + LAB_CLIENTS.length + LAB_WING_TARGETS.length;
+  const reachable = LAB_ENDPOINTS.filter((e) => !e.expected.scanError).length + LAB_CLIENTS.length + LAB_WING_TARGETS.length;
+  assert.match(r.stdout, new RegExp(`policy intermediate — ${targets} target\\(s\\), ${reachable} reachable`));
   assert.match(r.stdout, /Overall grade {2}T/);
   for (const title of ['Encryption everywhere', 'Certificate validation', 'Network security', 'Mutual authentication']) assert.match(r.stdout, new RegExp(title));
   assert.ok(r.stdout.indexOf('Overall grade') < r.stdout.indexOf('Details ('));
 
   // The JSON report: every expectation of every lab endpoint, checked here independently of the CLI's own check.
   const report = JSON.parse(readFileSync(join(cwd, 'mitmguard-report.json'), 'utf8')) as ReportDocument;
-  assert.equal(report.report.targets.length, LAB_ENDPOINTS.length + LAB_CLIENTS.length);
+  assert.equal(report.report.targets.length, targets);
   for (const e of LAB_ENDPOINTS) {
     const t = report.report.targets.find((x) => x.name === e.name);
     assert.ok(t, `${e.name} is in the report`);
@@ -85,6 +88,21 @@ test('the main job starts the lab, finds every lab flaw under its pillar, prints
   assert.ok(report.report.findings.some((f) => f.target === 'client:node-insecure' && f.id === 'audit.client.self-signed'), 'the estate findings carry the client');
   assert.match(r.stdout, /^ {2}node-insecure client:node-insecure +F /m);
   assert.match(r.stdout, /\[CRITICAL\] audit\.client\.self-signed {2}client:node-insecure {2}\(certificates\)/);
+
+  // The wing samples (802.11 capture, Wi-Fi and VPN profiles): every known flaw under network, graded there.
+  for (const w of LAB_WING_TARGETS) {
+    const t = report.report.targets.find((x) => x.target === w.target);
+    assert.ok(t, `${w.target} is a target of the report`);
+    assert.equal(t.ok, true, `${w.target}: ${JSON.stringify(t.error)}`);
+    for (const id of w.expected.findings) {
+      const f: { pillar: string } | undefined = t.findings.find((x) => x.id === id || x.relatedTo?.includes(id));
+      assert.ok(f, `${w.target}: ${id} found (got ${t.findings.map((x) => x.id).join(', ') || 'none'})`);
+      assert.equal(f.pillar, 'network', id);
+    }
+    assert.equal(t.grades.pillars.network.grade, 'F', `${w.target}: critical network findings grade it F`);
+    assert.match(r.stderr, new RegExp(`lab ${w.target}: [1-9]\\d* finding\\(s\\)`));
+  }
+  assert.match(r.stdout, /\[CRITICAL\] wifi\.ids\.evil-twin-weaker {2}wifi:lab-air {2}\(network\)/);
 
   // The same findings as SARIF validate against the official SARIF 2.1.0 schema and ours.
   assert.deepEqual(sarifErrors(findingsToSarif(report.report.findings)), []);

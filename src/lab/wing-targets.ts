@@ -1,0 +1,85 @@
+/**
+ * The lab's wing targets as data (issues 12–15): artefacts the lab ships or runs that are not TLS endpoints — an 802.11
+ * capture, Wi-Fi and VPN profiles with known flaws, the BGP lab — each a target of the main job's report
+ * (`wifi:lab-air`), its findings those the wing's library reports. `expected.findings` must all be found, under `pillar`;
+ * a miss fails the main job as an endpoint's does. Pure: no I/O here (the analyses are in src/lab/wings.ts).
+ */
+import type { ErrorInfo, Finding, Pillar, TargetReport } from '../model/index.js';
+import type { ReportDocument } from '../report/model.js';
+import type { ExpectationMiss } from './endpoints.js';
+
+export type LabWingKind = 'wifi-air' | 'wifi-profiles' | 'vpn-configs';
+
+export interface LabWingTarget {
+  name: string;
+  kind: LabWingKind;
+  title: string;
+  /** How it appears in the report. */
+  target: string;
+  pillar: Pillar;
+  /** The files it reads, relative to the lab's samples directory (src/lab/samples/). */
+  files: string[];
+  expected: { findings: string[] };
+}
+
+export const LAB_WING_TARGETS: LabWingTarget[] = [
+  {
+    name: 'lab-air',
+    kind: 'wifi-air',
+    title: '802.11 capture of the lab network LabCorp (WPA3-SAE): an open evil twin, a KARMA responder, a deauthentication flood',
+    target: 'wifi:lab-air',
+    pillar: 'network',
+    files: ['lab-air.pcap', 'lab-air.yaml'],
+    expected: { findings: ['wifi.ids.evil-twin-weaker', 'wifi.ids.karma', 'wifi.ids.deauth-flood'] },
+  },
+  {
+    name: 'lab-profiles',
+    kind: 'wifi-profiles',
+    title: 'Wi-Fi profiles of a lab laptop (wpa_supplicant, NetworkManager): EAP without a CA, WEP, a short PSK without PMF, open autoconnect',
+    target: 'wifi:lab-profiles',
+    pillar: 'network',
+    files: ['wifi/wpa_supplicant.conf', 'wifi/LabGuest.nmconnection'],
+    expected: { findings: ['wifi.config.eap-no-ca', 'wifi.config.wep', 'wifi.config.short-psk', 'wifi.config.psk-without-pmf', 'wifi.config.open-autoconnect'] },
+  },
+  {
+    name: 'lab-vpn',
+    kind: 'vpn-configs',
+    title: 'VPN profiles of a lab laptop (OpenVPN, WireGuard): no server verification, compression, TLS 1.0; an IPv4-only tunnel without DNS',
+    target: 'vpn:lab-configs',
+    pillar: 'network',
+    files: ['vpn/lab-client.ovpn', 'vpn/lab-wg.conf'],
+    expected: {
+      findings: ['vpn.openvpn.no-server-verification', 'vpn.openvpn.compression', 'vpn.openvpn.tls-below-1.2', 'vpn.wireguard.ipv6-leak', 'vpn.wireguard.no-dns'],
+    },
+  },
+];
+
+/**
+ * A wing's findings as a target of the scan document. Each finding names the lab target; what the wing named (a
+ * network `SSID (bssid)`, a file and line) leads its evidence, so nothing is lost. An analysis that failed is a failed
+ * target carrying its error.
+ */
+export function labWingTarget(spec: { target: string }, result: { findings: readonly Finding[]; durationMs: number } | { error: ErrorInfo; durationMs: number }): TargetReport {
+  const base = { target: spec.target, host: 'localhost', port: 0, tls: null, durationMs: result.durationMs };
+  if ('error' in result) return { ...base, ok: false, error: result.error, findings: [] };
+  return { ...base, ok: true, error: null, findings: result.findings.map((f) => ({ ...f, target: spec.target, evidence: f.evidence.includes(f.target) ? f.evidence : `${f.target}: ${f.evidence}` })) };
+}
+
+/** Every expected id must be found on its target, under its pillar; a missing target or a failed analysis is a miss. */
+export function checkLabWingExpectations(report: ReportDocument, specs: readonly Pick<LabWingTarget, 'name' | 'target' | 'pillar' | 'expected'>[]): ExpectationMiss[] {
+  const misses: ExpectationMiss[] = [];
+  for (const s of specs) {
+    const t = report.report.targets.find((x) => x.target === s.target);
+    if (!t) {
+      misses.push({ endpoint: s.name, what: 'not in the report' });
+      continue;
+    }
+    if (!t.ok) misses.push({ endpoint: s.name, what: `analysis failed: ${t.error?.code ?? 'MG_ERR_INTERNAL'} ${t.error?.message ?? ''}`.trim() });
+    for (const id of s.expected.findings) {
+      const f = t.findings.find((x) => x.id === id || x.relatedTo?.includes(id));
+      if (!f) misses.push({ endpoint: s.name, what: `missing finding ${id}` });
+      else if (f.pillar !== s.pillar) misses.push({ endpoint: s.name, what: `${id} under ${f.pillar}, expected ${s.pillar}` });
+    }
+  }
+  return misses;
+}
