@@ -8,3 +8,4 @@ export * from './dns-names.js';
 export * from './dns.js';
 export * from './wing-targets.js';
 export * from './wings.js';
+export * from './tunnel.js';

@@ -66,6 +66,9 @@ export function checkLabExpectations(report: ReportDocument, endpoints: readonly
     for (const id of e.spec.expected.findings) {
       if (!t.findings.some((f) => f.id === id || f.relatedTo?.includes(id))) misses.push({ endpoint: e.spec.name, what: `missing finding ${id}` });
     }
+    for (const id of e.spec.expected.absent ?? []) {
+      if (t.findings.some((f) => f.id === id || f.relatedTo?.includes(id))) misses.push({ endpoint: e.spec.name, what: `unexpected finding ${id}` });
+    }
     for (const [pillar, grade] of Object.entries(e.spec.expected.grades)) {
       const got = t.grades.pillars[pillar as Pillar].grade;
       if (got !== grade) misses.push({ endpoint: e.spec.name, what: `${pillar} grade ${got ?? 'n/a'}, expected ${grade}` });

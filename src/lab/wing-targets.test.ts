@@ -31,3 +31,8 @@ test('the wing targets have unique names and targets, each expecting findings un
   assert.equal(new Set(LAB_WING_TARGETS.map((w) => w.name)).size, LAB_WING_TARGETS.length);
   for (const w of LAB_WING_TARGETS) assert.ok(w.expected.findings.length > 0, w.name);
 });
+
+test('every finding id a wing target expects is in the check catalogue', async () => {
+  const { catalogue } = await import('../checks/catalogue.js');
+  for (const w of LAB_WING_TARGETS) for (const id of w.expected.findings) assert.ok(catalogue.get(id), `${w.name}: ${id}`);
+});

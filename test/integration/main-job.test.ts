@@ -60,11 +60,19 @@ test('the main job starts the lab, finds every lab flaw under its pillar, prints
       assert.ok(f, `${e.name}: ${id} found (got ${t.findings.map((x) => x.id).join(', ') || 'none'})`);
     }
     for (const [pillar, grade] of Object.entries(e.expected.grades)) assert.equal(t.grades.pillars[pillar as Pillar].grade, grade, `${e.name}: ${pillar} grade`);
+    // What a fix removes must be gone (the tunnelled twin of mtls-requested).
+    for (const id of e.expected.absent ?? []) assert.ok(!t.findings.some((x) => x.id === id || x.relatedTo?.includes(id)), `${e.name}: ${id} absent`);
     if (e.pillar && e.expected.findings.length) {
       assert.ok(t.findings.some((f) => f.pillar === e.pillar && e.expected.findings.includes(f.id)), `${e.name}: the flaw shows under ${e.pillar}`);
     }
     if (!e.pillar) assert.ok(!t.findings.some((f) => f.severity === 'critical' || f.severity === 'high'), `${e.name}: a good endpoint has no high finding`);
   }
+
+  // Issue 15, before and after: the mTLS-optional endpoint and its twin behind src/tunnel.
+  const byName = (n: string) => report.report.targets.find((x) => x.name === n)!;
+  assert.ok(byName('mtls-requested').findings.some((x) => x.id === 'policy.mtls.not-required'), 'before: not required');
+  assert.ok(byName('mtls-tunnelled').findings.some((x) => x.id === 'mtls.client-certificate-required'), 'after: required');
+  assert.equal(byName('mtls-tunnelled').grades.pillars['mutual-auth'].grade, 'A+');
 
   // The audited lab clients: the careless one's accepted forgeries are its findings under certificates, graded there;
   // the careful one has none.
