@@ -9,3 +9,5 @@ export * from './dns.js';
 export * from './wing-targets.js';
 export * from './wings.js';
 export * from './tunnel.js';
+export * from './bgp.js';
+export * from './bgp-speaker.js';

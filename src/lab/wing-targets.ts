@@ -8,7 +8,23 @@ import type { ErrorInfo, Finding, Pillar, TargetReport } from '../model/index.js
 import type { ReportDocument } from '../report/model.js';
 import type { ExpectationMiss } from './endpoints.js';
 
-export type LabWingKind = 'wifi-air' | 'wifi-profiles' | 'vpn-configs';
+export type LabWingKind = 'wifi-air' | 'wifi-profiles' | 'vpn-configs' | 'bgp-lab';
+
+/** What the lab's BGP run saw (src/lab/bgp.ts): sessions, announcements and the RPKI verdict of each (RFC 6811). */
+export interface LabBgpObservation {
+  collector: { asn: number; sessions: number; established: number };
+  speakers: Array<{ name: string; asn: number; established: boolean; announced: number; closed: string }>;
+  announcements: number;
+  expectedAnnouncements: number;
+  rpki: { valid: number; invalid: number; 'not-found': number };
+}
+
+declare module '../model/target.js' {
+  interface TargetObservations {
+    /** The `bgp:lab` target: the lab's collector and speakers. */
+    labBgp?: LabBgpObservation | null;
+  }
+}
 
 export interface LabWingTarget {
   name: string;
@@ -19,7 +35,11 @@ export interface LabWingTarget {
   pillar: Pillar;
   /** The files it reads, relative to the lab's samples directory (src/lab/samples/). */
   files: string[];
-  expected: { findings: string[] };
+  expected: {
+    findings: string[];
+    /** `bgp-lab`: how many announcements must get each RPKI verdict. */
+    rpki?: LabBgpObservation['rpki'];
+  };
 }
 
 export const LAB_WING_TARGETS: LabWingTarget[] = [
@@ -52,6 +72,19 @@ export const LAB_WING_TARGETS: LabWingTarget[] = [
       findings: ['vpn.openvpn.no-server-verification', 'vpn.openvpn.compression', 'vpn.openvpn.tls-below-1.2', 'vpn.wireguard.ipv6-leak', 'vpn.wireguard.no-dns'],
     },
   },
+  {
+    name: 'lab-bgp',
+    kind: 'bgp-lab',
+    title: 'BGP on loopback: a route collector, the origin AS65010 of 198.51.100.0/24 and 203.0.113.0/24, a hijacker AS65066 announcing 198.51.100.0/24 and 198.51.100.128/25',
+    target: 'bgp:lab',
+    pillar: 'network',
+    files: ['bgp/monitors.yml', 'bgp/vrps.json'],
+    expected: {
+      findings: ['bgp.hijack.exact-prefix', 'bgp.hijack.more-specific', 'bgp.hijack.moas', 'bgp.rpki.invalid', 'bgp.rpki.not-covered'],
+      // Valid: the origin's /24 (its ROA). Invalid: the hijacker's /24 and /25 (the ROA names AS65010). NotFound: 203.0.113.0/24 (no ROA).
+      rpki: { valid: 1, invalid: 2, 'not-found': 1 },
+    },
+  },
 ];
 
 /**
@@ -59,10 +92,10 @@ export const LAB_WING_TARGETS: LabWingTarget[] = [
  * network `SSID (bssid)`, a file and line) leads its evidence, so nothing is lost. An analysis that failed is a failed
  * target carrying its error.
  */
-export function labWingTarget(spec: { target: string }, result: { findings: readonly Finding[]; durationMs: number } | { error: ErrorInfo; durationMs: number }): TargetReport {
+export function labWingTarget(spec: { target: string }, result: { findings: readonly Finding[]; durationMs: number; observations?: Partial<TargetReport> } | { error: ErrorInfo; durationMs: number }): TargetReport {
   const base = { target: spec.target, host: 'localhost', port: 0, tls: null, durationMs: result.durationMs };
   if ('error' in result) return { ...base, ok: false, error: result.error, findings: [] };
-  return { ...base, ok: true, error: null, findings: result.findings.map((f) => ({ ...f, target: spec.target, evidence: f.evidence.includes(f.target) ? f.evidence : `${f.target}: ${f.evidence}` })) };
+  return { ...base, ...result.observations, ok: true, error: null, findings: result.findings.map((f) => ({ ...f, target: spec.target, evidence: f.evidence.includes(f.target) ? f.evidence : `${f.target}: ${f.evidence}` })) };
 }
 
 /** Every expected id must be found on its target, under its pillar; a missing target or a failed analysis is a miss. */
@@ -79,6 +112,14 @@ export function checkLabWingExpectations(report: ReportDocument, specs: readonly
       const f = t.findings.find((x) => x.id === id || x.relatedTo?.includes(id));
       if (!f) misses.push({ endpoint: s.name, what: `missing finding ${id}` });
       else if (f.pillar !== s.pillar) misses.push({ endpoint: s.name, what: `${id} under ${f.pillar}, expected ${s.pillar}` });
+    }
+    if (s.expected.rpki && t.ok) {
+      // The observation is in the scan document's target (the report section summarises findings and grades).
+      const got = report.targets.find((x) => x.target === s.target)?.labBgp?.rpki;
+      for (const [state, n] of Object.entries(s.expected.rpki)) {
+        const had = got?.[state as keyof LabBgpObservation['rpki']];
+        if (had !== n) misses.push({ endpoint: s.name, what: `${n} RPKI ${state} announcement(s) expected, ${had ?? 'none'} seen` });
+      }
     }
   }
   return misses;

@@ -13,6 +13,7 @@ import { parseAirBaseline } from '../wifi/baseline.js';
 import { readFrames } from '../wifi/read-frames.js';
 import { auditWifiConfigs } from '../wifi/config/read.js';
 import { auditVpnConfigs } from '../vpn/read.js';
+import { runLabBgp } from './bgp.js';
 import { LAB_WING_TARGETS, labWingTarget, type LabWingKind, type LabWingTarget } from './wing-targets.js';
 
 /** Directories walked up from this module to find the samples (src/lab/ when run from source, dist/ when bundled). */
@@ -28,7 +29,7 @@ export function labSamplesDir(): string {
   throw new MitmError('MG_ERR_IO', `the lab samples (src/lab/samples/lab-air.pcap) were not found above ${dirname(fileURLToPath(import.meta.url))}`);
 }
 
-type Analyse = (files: string[], signal?: AbortSignal) => Promise<Finding[]>;
+type Analyse = (files: string[], signal?: AbortSignal) => Promise<Finding[] | { findings: Finding[]; observations: Partial<TargetReport> }>;
 
 /** Each kind reads its files with the wing's reader; a file the wing could not read is an error, not a silent gap. */
 const ANALYSES: Record<LabWingKind, Analyse> = {
@@ -49,6 +50,10 @@ const ANALYSES: Record<LabWingKind, Analyse> = {
     if (a.errors.length) throw new MitmError(a.errors[0]!.code, a.errors[0]!.message);
     return a.findings;
   },
+  'bgp-lab': async ([monitors, vrps], signal) => {
+    const r = await runLabBgp(monitors!, vrps!, signal ? { signal } : {});
+    return { findings: r.findings, observations: { labBgp: r.observation } };
+  },
 };
 
 /** Analyse one wing target's samples; never throws (a failure is a failed target). */
@@ -56,11 +61,13 @@ export async function analyseLabWingTarget(spec: LabWingTarget, options: { sampl
   const started = performance.now();
   try {
     const dir = options.samplesDir ?? labSamplesDir();
-    const raw = await ANALYSES[spec.kind](spec.files.map((f) => join(dir, f)), options.signal);
+    const result = await ANALYSES[spec.kind](spec.files.map((f) => join(dir, f)), options.signal);
+    const raw = Array.isArray(result) ? result : result.findings;
+    const observations = Array.isArray(result) ? {} : result.observations;
     // The report names the samples as the checkout does (`src/lab/samples/vpn/lab-wg.conf`), not by this machine's path.
     const local = (s: string) => s.split(`${dir}/`).join('src/lab/samples/');
     const findings = raw.map((f) => ({ ...f, target: local(f.target), evidence: local(f.evidence) }));
-    return labWingTarget(spec, { findings, durationMs: Math.round(performance.now() - started) });
+    return labWingTarget(spec, { findings, observations, durationMs: Math.round(performance.now() - started) });
   } catch (err) {
     return labWingTarget(spec, { error: errorInfo(err), durationMs: Math.round(performance.now() - started) });
   }

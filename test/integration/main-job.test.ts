@@ -111,6 +111,13 @@ test('the main job starts the lab, finds every lab flaw under its pillar, prints
     assert.match(r.stderr, new RegExp(`lab ${w.target}: [1-9]\\d* finding\\(s\\)`));
   }
   assert.match(r.stdout, /\[CRITICAL\] wifi\.ids\.evil-twin-weaker {2}wifi:lab-air {2}\(network\)/);
+  // The BGP lab: the hijacker's routes as hijack alerts, each announcement with its RPKI verdict.
+  const bgp = report.targets.find((x) => x.target === 'bgp:lab');
+  assert.ok(bgp?.labBgp, 'the BGP lab observation is in the scan document');
+  assert.deepEqual(bgp.labBgp.rpki, LAB_WING_TARGETS.find((w) => w.target === 'bgp:lab')!.expected.rpki);
+  assert.deepEqual(bgp.labBgp.speakers.map((s) => [s.name, s.established, s.announced]), [['origin', true, 2], ['hijacker', true, 2]]);
+  assert.match(r.stderr, /lab bgp:lab: \d+ finding\(s\); 4 route\(s\) from 2 speaker\(s\), RPKI valid 1, invalid 2, not-found 1/);
+  assert.match(r.stdout, /\[CRITICAL\] bgp\.hijack\.exact-prefix {2}bgp:lab {2}\(network\)/);
 
   // The same findings as SARIF validate against the official SARIF 2.1.0 schema and ours.
   assert.deepEqual(sarifErrors(findingsToSarif(report.report.findings)), []);

@@ -269,7 +269,9 @@ function registerScan(lab: Command): void {
         for (const c of clients) process.stderr.write(`lab client ${c.client.name}: baseline ${c.report.results.find((r) => r.scenario === 'baseline')?.verdict ?? 'missing'}, ${c.report.summary.forgedAccepted} forged scenario(s) accepted of ${c.report.results.filter((r) => r.scenario !== 'baseline' && (r.verdict === 'accepted' || r.verdict === 'accepted-plaintext' || r.verdict === 'rejected')).length} judged\n`);
         for (const w of wings) {
           const t = report.report.targets.find((x) => x.target === w.target);
-          process.stderr.write(`lab ${w.target}: ${t?.ok ? `${t.findings.length} finding(s)` : `failed: ${t?.error?.message ?? 'not in the report'}`}\n`);
+          const bgp = report.targets.find((x) => x.target === w.target)?.labBgp;
+          const rpki = bgp ? `; ${bgp.announcements} route(s) from ${bgp.speakers.filter((x) => x.established).length} speaker(s), RPKI valid ${bgp.rpki.valid}, invalid ${bgp.rpki.invalid}, not-found ${bgp.rpki['not-found']}` : '';
+          process.stderr.write(`lab ${w.target}: ${t?.ok ? `${t.findings.length} finding(s)${rpki}` : `failed: ${t?.error?.message ?? 'not in the report'}`}\n`);
         }
         if (interrupted) throw new MitmError('MG_ERR_ABORTED', 'the lab scan was interrupted');
         if (misses.length) {
