@@ -11,3 +11,5 @@ export * from './wings.js';
 export * from './tunnel.js';
 export * from './bgp.js';
 export * from './bgp-speaker.js';
+export * from './capture.js';
+export * from './pcapng-writer.js';

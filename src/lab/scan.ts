@@ -19,7 +19,7 @@ import { LAB_CA_IDS } from './dns-names.js';
 import { LAB_HOST, startLab, type Lab, type RunningEndpoint, type StartLabOptions } from './server.js';
 import type { ExpectationMiss } from './endpoints.js';
 import { auditLabClients, checkLabClientExpectations, labClientTarget, type LabClientAudit } from './audit.js';
-import { checkLabWingExpectations, type LabWingTarget } from './wing-targets.js';
+import { checkLabWingExpectations, LAB_WING_TARGETS, type LabWingTarget } from './wing-targets.js';
 import { analyseLabWingTargets } from './wings.js';
 
 export interface LabScanOptions extends StartLabOptions {
@@ -91,9 +91,13 @@ export async function scanLab(opts: LabScanOptions): Promise<{ report: ReportDoc
   const clientAudits = opts.clients === false ? Promise.resolve([]) : auditLabClients();
   clientAudits.catch(() => undefined);
   // The wing samples are analysed meanwhile too (milliseconds: a few KB of frames and profiles).
-  const wingTargets = opts.wings === false ? Promise.resolve([]) : analyseLabWingTargets(opts.signal ? { signal: opts.signal } : {});
+  // (The recording of the lab's own traffic needs the lab running: it starts below.)
+  const early = LAB_WING_TARGETS.filter((w) => w.kind !== 'capture-lab');
+  const wingTargets = opts.wings === false ? Promise.resolve([]) : analyseLabWingTargets({ specs: early, ...(opts.signal ? { signal: opts.signal } : {}) });
   wingTargets.catch(() => undefined);
   const lab = await startLab(opts);
+  const recorded = opts.wings === false ? Promise.resolve([]) : analyseLabWingTargets({ specs: LAB_WING_TARGETS.filter((w) => w.kind === 'capture-lab'), lab, ...(opts.signal ? { signal: opts.signal } : {}) });
+  recorded.catch(() => undefined);
   try {
     const entries = labInventory(lab.endpoints);
     // The lab's own root is the trust anchor its endpoints chain to, as an organisation's private CA is (`--ca`).
@@ -109,15 +113,17 @@ export async function scanLab(opts: LabScanOptions): Promise<{ report: ReportDoc
       // Each wing sample is one too (`wifi:lab-air`), its findings the wing's.
       extraTargets: async () => [
         ...(await clientAudits).map((a) => ({ report: labClientTarget(a), name: a.client.name, owner: 'mitmguard lab', tags: ['client'] })),
-        ...(await wingTargets).map((w) => ({ report: w.report, name: w.spec.name, owner: 'mitmguard lab', tags: [w.spec.kind.split('-')[0]!] })),
+        ...[...(await wingTargets), ...(await recorded)].map((w) => ({ report: w.report, name: w.spec.name, owner: 'mitmguard lab', tags: [w.spec.kind.split('-')[0]!] })),
       ],
     });
     const { report } = run;
     const clients = await clientAudits;
-    const wings = (await wingTargets).map((w) => w.spec);
+    const wings = [...(await wingTargets), ...(await recorded)].map((w) => w.spec);
     const misses = run.interrupted ? [] : [...checkLabExpectations(report, lab.endpoints), ...checkLabClientExpectations(report, clients), ...checkLabWingExpectations(report, wings)];
     return { report, endpoints: lab.endpoints, clients, wings, misses, interrupted: run.interrupted };
   } finally {
+    // The recording talks to the lab's endpoints: it ends before they stop.
+    await recorded.catch(() => undefined);
     await lab.stop();
   }
 }

@@ -8,7 +8,16 @@ import type { ErrorInfo, Finding, Pillar, TargetReport } from '../model/index.js
 import type { ReportDocument } from '../report/model.js';
 import type { ExpectationMiss } from './endpoints.js';
 
-export type LabWingKind = 'wifi-air' | 'wifi-profiles' | 'vpn-configs' | 'bgp-lab';
+export type LabWingKind = 'wifi-air' | 'wifi-profiles' | 'vpn-configs' | 'bgp-lab' | 'capture-lab';
+
+/** What the lab's socket-level recording held (src/lab/capture.ts). */
+export interface LabCaptureObservation {
+  frames: number;
+  bytes: number;
+  /** The file's own statement of what it is (its pcapng section comment). */
+  comment: string;
+  exchanges: Array<{ what: string; ok: boolean; error?: string }>;
+}
 
 /** What the lab's BGP run saw (src/lab/bgp.ts): sessions, announcements and the RPKI verdict of each (RFC 6811). */
 export interface LabBgpObservation {
@@ -23,6 +32,8 @@ declare module '../model/target.js' {
   interface TargetObservations {
     /** The `bgp:lab` target: the lab's collector and speakers. */
     labBgp?: LabBgpObservation | null;
+    /** The `capture:lab-loopback` target: the lab's recording of its own login client. */
+    labCapture?: LabCaptureObservation | null;
   }
 }
 
@@ -84,6 +95,15 @@ export const LAB_WING_TARGETS: LabWingTarget[] = [
       // Valid: the origin's /24 (its ROA). Invalid: the hijacker's /24 and /25 (the ROA names AS65010). NotFound: 203.0.113.0/24 (no ROA).
       rpki: { valid: 1, invalid: 2, 'not-found': 1 },
     },
+  },
+  {
+    name: 'lab-capture',
+    kind: 'capture-lab',
+    title: 'The lab\'s own loopback traffic, recorded at the socket level: a careless client logging in over HTTP Basic and SMTP AUTH PLAIN, and over HTTPS',
+    target: 'capture:lab-loopback',
+    pillar: 'encryption',
+    files: [],
+    expected: { findings: ['capture.plaintext.credentials', 'capture.plaintext.protocol'] },
   },
 ];
 

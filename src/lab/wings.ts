@@ -14,6 +14,8 @@ import { readFrames } from '../wifi/read-frames.js';
 import { auditWifiConfigs } from '../wifi/config/read.js';
 import { auditVpnConfigs } from '../vpn/read.js';
 import { runLabBgp } from './bgp.js';
+import { analyseLabTraffic } from './capture.js';
+import type { RunningEndpoint } from './server.js';
 import { LAB_WING_TARGETS, labWingTarget, type LabWingKind, type LabWingTarget } from './wing-targets.js';
 
 /** Directories walked up from this module to find the samples (src/lab/ when run from source, dist/ when bundled). */
@@ -29,7 +31,13 @@ export function labSamplesDir(): string {
   throw new MitmError('MG_ERR_IO', `the lab samples (src/lab/samples/lab-air.pcap) were not found above ${dirname(fileURLToPath(import.meta.url))}`);
 }
 
-type Analyse = (files: string[], signal?: AbortSignal) => Promise<Finding[] | { findings: Finding[]; observations: Partial<TargetReport> }>;
+/** A running lab, for the analyses that record its traffic. */
+export interface LabContext {
+  endpoints: readonly RunningEndpoint[];
+  rootPem: string;
+}
+
+type Analyse = (files: string[], signal?: AbortSignal, lab?: LabContext) => Promise<Finding[] | { findings: Finding[]; observations: Partial<TargetReport> }>;
 
 /** Each kind reads its files with the wing's reader; a file the wing could not read is an error, not a silent gap. */
 const ANALYSES: Record<LabWingKind, Analyse> = {
@@ -50,6 +58,11 @@ const ANALYSES: Record<LabWingKind, Analyse> = {
     if (a.errors.length) throw new MitmError(a.errors[0]!.code, a.errors[0]!.message);
     return a.findings;
   },
+  'capture-lab': async (_files, signal, lab) => {
+    if (!lab) throw new MitmError('MG_ERR_USAGE', 'the lab capture records a running lab: start it first');
+    const r = await analyseLabTraffic(lab.endpoints, lab.rootPem, signal ? { signal } : {});
+    return { findings: r.findings, observations: { labCapture: { frames: r.recording.frames, bytes: r.recording.pcapng.length, comment: r.report.comments[0]?.text ?? '', exchanges: r.recording.exchanges } } };
+  },
   'bgp-lab': async ([monitors, vrps], signal) => {
     const r = await runLabBgp(monitors!, vrps!, signal ? { signal } : {});
     return { findings: r.findings, observations: { labBgp: r.observation } };
@@ -57,11 +70,11 @@ const ANALYSES: Record<LabWingKind, Analyse> = {
 };
 
 /** Analyse one wing target's samples; never throws (a failure is a failed target). */
-export async function analyseLabWingTarget(spec: LabWingTarget, options: { samplesDir?: string; signal?: AbortSignal } = {}): Promise<TargetReport> {
+export async function analyseLabWingTarget(spec: LabWingTarget, options: { samplesDir?: string; signal?: AbortSignal; lab?: LabContext } = {}): Promise<TargetReport> {
   const started = performance.now();
   try {
     const dir = options.samplesDir ?? labSamplesDir();
-    const result = await ANALYSES[spec.kind](spec.files.map((f) => join(dir, f)), options.signal);
+    const result = await ANALYSES[spec.kind](spec.files.map((f) => join(dir, f)), options.signal, options.lab);
     const raw = Array.isArray(result) ? result : result.findings;
     const observations = Array.isArray(result) ? {} : result.observations;
     // The report names the samples as the checkout does (`src/lab/samples/vpn/lab-wg.conf`), not by this machine's path.
@@ -74,6 +87,6 @@ export async function analyseLabWingTarget(spec: LabWingTarget, options: { sampl
 }
 
 /** Every wing target of the lab, analysed in parallel. */
-export function analyseLabWingTargets(options: { specs?: readonly LabWingTarget[]; samplesDir?: string; signal?: AbortSignal } = {}): Promise<Array<{ spec: LabWingTarget; report: TargetReport }>> {
+export function analyseLabWingTargets(options: { specs?: readonly LabWingTarget[]; samplesDir?: string; signal?: AbortSignal; lab?: LabContext } = {}): Promise<Array<{ spec: LabWingTarget; report: TargetReport }>> {
   return Promise.all((options.specs ?? LAB_WING_TARGETS).map(async (spec) => ({ spec, report: await analyseLabWingTarget(spec, options) })));
 }

@@ -270,8 +270,10 @@ function registerScan(lab: Command): void {
         for (const w of wings) {
           const t = report.report.targets.find((x) => x.target === w.target);
           const bgp = report.targets.find((x) => x.target === w.target)?.labBgp;
+          const cap = report.targets.find((x) => x.target === w.target)?.labCapture;
+          const recorded = cap ? `; recorded ${cap.frames} frame(s) of ${cap.exchanges.filter((x) => x.ok).length} lab exchange(s) at the socket level (no root)` : '';
           const rpki = bgp ? `; ${bgp.announcements} route(s) from ${bgp.speakers.filter((x) => x.established).length} speaker(s), RPKI valid ${bgp.rpki.valid}, invalid ${bgp.rpki.invalid}, not-found ${bgp.rpki['not-found']}` : '';
-          process.stderr.write(`lab ${w.target}: ${t?.ok ? `${t.findings.length} finding(s)${rpki}` : `failed: ${t?.error?.message ?? 'not in the report'}`}\n`);
+          process.stderr.write(`lab ${w.target}: ${t?.ok ? `${t.findings.length} finding(s)${rpki}${recorded}` : `failed: ${t?.error?.message ?? 'not in the report'}`}\n`);
         }
         if (interrupted) throw new MitmError('MG_ERR_ABORTED', 'the lab scan was interrupted');
         if (misses.length) {
