@@ -3,6 +3,7 @@
  * is split and decoded by the sans-IO receiver (bmp.ts); a malformed stream closes that connection with its code.
  */
 import { createServer, type Socket } from 'node:net';
+import { listenUntilAborted } from './collector.js';
 import { toMitmError } from '../errors.js';
 import { errorInfo, type ErrorInfo } from '../model/index.js';
 import { bmpEvents, BmpSplitter, decodeBmpMessage, type BmpMessage } from './bmp.js';
@@ -51,15 +52,7 @@ export async function listenBmp(host: string, port: number, options: BmpReceiver
     socket.on('error', (e) => { s.error ??= toMitmError(e, 'MG_ERR_CONNECTION_RESET').toJSON(); });
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(toMitmError(e, 'MG_ERR_IO')));
-    server.listen(port, host, () => resolve());
-  });
-  options.onListening?.((server.address() as { port: number }).port);
-  await new Promise<void>((resolve) => {
-    if (options.signal?.aborted) return resolve();
-    options.signal?.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await listenUntilAborted(server, host, port, options);
   for (const s of sockets) s.destroy();
   await new Promise<void>((r) => server.close(() => r()));
   return summaries;

@@ -5,7 +5,7 @@ import { isMitmError } from '../errors.js';
 import { bmpEvents, BmpSplitter, decodeBmpMessage } from './bmp.js';
 import { encodeOpen, encodeUpdate } from './message.js';
 import { formatPrefix, parsePrefix } from './prefix.js';
-import { hammer } from './testdata/mutate.js';
+import { hammer } from '../../test/fuzz/mutate.js';
 
 /** RFC 7854 §4.1 common header + §4.2 per-peer header (IPv4 peer 198.18.0.9, AS 64601, id 198.18.0.9, time 1796000000.5). */
 function bmp(type: number, body: Uint8Array, opts: { peerType?: number; flags?: number; perPeer?: boolean } = {}): Uint8Array {

@@ -3,7 +3,7 @@
  * connect to us (`--listen`), each driven by a BgpSession. UPDATEs become route events stamped with the time they
  * were received (as an MRT collector stamps them), for the same monitors that read MRT files.
  */
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { MitmError, toMitmError } from '../errors.js';
 import { updateEvents, type PeerRef, type RouteEvent } from './events.js';
 import { BgpSession, type SessionEvent, type SessionOptions } from './session.js';
@@ -83,13 +83,11 @@ export async function collectFromPeer(host: string, port: number, options: Colle
   return driveSession(socket, options);
 }
 
-/** Listen for routers (passive TCP, RFC 4271 §8.2.1); each connection is its own session. Resolves when aborted. */
-export async function listenForPeers(host: string, port: number, options: CollectorOptions & { onListening?: (port: number) => void; maxSessions?: number }): Promise<SessionSummary[]> {
-  const summaries: Promise<SessionSummary>[] = [];
-  const server = createServer((socket) => {
-    if (summaries.length >= (options.maxSessions ?? 64)) { socket.destroy(); return; }
-    summaries.push(driveSession(socket, options));
-  });
+/**
+ * Listen on host:port, say which port (`onListening`), and return when the signal aborts: the listening life of the
+ * collector and of the BMP station alike. MG_ERR_IO when the address cannot be bound.
+ */
+export async function listenUntilAborted(server: Server, host: string, port: number, options: { signal?: AbortSignal; onListening?: (port: number) => void }): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) => reject(toMitmError(e, 'MG_ERR_IO')));
     server.listen(port, host, () => resolve());
@@ -99,6 +97,16 @@ export async function listenForPeers(host: string, port: number, options: Collec
     if (options.signal?.aborted) return resolve();
     options.signal?.addEventListener('abort', () => resolve(), { once: true });
   });
+}
+
+/** Listen for routers (passive TCP, RFC 4271 §8.2.1); each connection is its own session. Resolves when aborted. */
+export async function listenForPeers(host: string, port: number, options: CollectorOptions & { onListening?: (port: number) => void; maxSessions?: number }): Promise<SessionSummary[]> {
+  const summaries: Promise<SessionSummary>[] = [];
+  const server = createServer((socket) => {
+    if (summaries.length >= (options.maxSessions ?? 64)) { socket.destroy(); return; }
+    summaries.push(driveSession(socket, options));
+  });
+  await listenUntilAborted(server, host, port, options);
   server.close();
   return Promise.all(summaries);
 }

@@ -9,7 +9,7 @@ import {
   type OpenMessage, type UpdateMessage,
 } from './message.js';
 import { formatPrefix, parsePrefix } from './prefix.js';
-import { hammer } from './testdata/mutate.js';
+import { hammer } from '../../test/fuzz/mutate.js';
 
 const MARKER = 'ffffffffffffffffffffffffffffffff';
 

@@ -184,7 +184,7 @@ test('a bad monitor file is refused with MG_ERR_CONFIG and where', () => {
 });
 
 test('2,500 mutated monitor files (both forms) load or fail with a MitmError', async () => {
-  const { hammer } = await import('./testdata/mutate.js');
+  const { hammer } = await import('../../test/fuzz/mutate.js');
   const ours = 'prefixes:\n  - prefix: 203.0.113.0/24\n    origins: [64500]\n    upstreams: [64510]\nasns:\n  - asn: 64500\n    downstreams: [64520]\nignore:\n  peers: [198.18.0.3]\nthresholds:\n  minPeers: 2\n';
   const r = hammer([BGPALERTER, ours].map((t) => new TextEncoder().encode(t)), (b) => parseMonitorConfig(new TextDecoder().decode(b), 'm.yml'), 2500, 71);
   assert.equal(r.crash, undefined, r.crash);

@@ -8,7 +8,7 @@ import { encodeUpdate } from './message.js';
 import { decodeMrtRecord, MrtSplitter, type MrtContext, type MrtRecord } from './mrt.js';
 import { encodeBgp4mpMessage, encodeBgp4mpStateChange, encodePeerIndexTable, encodeRibRecord } from './mrt-writer.js';
 import { formatPrefix, parsePrefix } from './prefix.js';
-import { hammer } from './testdata/mutate.js';
+import { hammer } from '../../test/fuzz/mutate.js';
 
 const c = (hi: number, lo: number) => hi * 65536 + lo;
 

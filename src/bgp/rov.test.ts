@@ -4,7 +4,7 @@ import { isMitmError } from '../errors.js';
 import { covers, parsePrefix, type Prefix } from './prefix.js';
 import { formatVrp, RovTable } from './rov.js';
 import { parseVrps, type Vrp } from './vrp.js';
-import { prng } from './testdata/mutate.js';
+import { prng } from '../../test/fuzz/mutate.js';
 
 const vrp = (p: string, maxLength: number, asn: number): Vrp => ({ prefix: parsePrefix(p), maxLength, asn });
 
@@ -89,7 +89,7 @@ test('bad VRP input is refused with MG_ERR_MALFORMED naming the entry', () => {
 });
 
 test('2,500 mutated VRP files (JSON and CSV) load or fail with a MitmError', async () => {
-  const { hammer } = await import('./testdata/mutate.js');
+  const { hammer } = await import('../../test/fuzz/mutate.js');
   const seeds = [
     JSON.stringify({ metadata: { buildtime: '2026-12-01T00:00:00Z' }, roas: [{ asn: 65001, prefix: '192.0.2.0/24', maxLength: 24, ta: 'test', expires: 1800000000 }, { asn: 'AS65002', prefix: '2001:db8::/32', maxLength: 48, ta: 't' }] }),
     JSON.stringify({ roas: [{ asn: 'AS65002', prefix: '198.51.100.0/24', maxLength: 24, source: [{ validity: { notAfter: '2026-12-10T00:00:00Z' } }] }] }),

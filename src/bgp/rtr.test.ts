@@ -4,7 +4,7 @@ import { concatBytes, fromHex } from '../bytes.js';
 import { isMitmError } from '../errors.js';
 import { formatVrp } from './rov.js';
 import { encodeResetQuery, RtrPduSplitter, RtrResetExchange } from './rtr.js';
-import { hammer } from './testdata/mutate.js';
+import { hammer } from '../../test/fuzz/mutate.js';
 
 // PDUs laid out after RFC 8210 §5: Cache Response (session 0x1234), IPv4 Prefix announce 192.0.2.0/24-25 AS64500,
 // IPv6 Prefix announce 2001:db8::/32-48 AS4200000001, IPv4 Prefix withdraw of the first, End of Data (serial 7,

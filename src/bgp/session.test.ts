@@ -4,7 +4,7 @@ import { concatBytes } from '../bytes.js';
 import { decodeMessage, encodeKeepalive, encodeOpen, encodeUpdate, type NotificationMessage, type OpenMessage } from './message.js';
 import { formatPrefix, parsePrefix } from './prefix.js';
 import { BgpSession, type SessionOutput } from './session.js';
-import { hammer } from './testdata/mutate.js';
+import { hammer } from '../../test/fuzz/mutate.js';
 
 const PEER_OPEN = encodeOpen({ asn: 4200000001, holdTime: 30, bgpId: '198.18.0.9', addPath: [{ afi: 1, safi: 1, sendReceive: 3 }] });
 const UPDATE = encodeUpdate({ attributes: { origin: 'IGP', asPath: [{ type: 'sequence', asns: [4200000001, 64500] }], nextHop: '198.18.0.9' }, nlri: [{ prefix: parsePrefix('192.0.2.0/24'), pathId: 1 }, { prefix: parsePrefix('192.0.2.0/24'), pathId: 2 }] }, { as4: true, addPath: () => true });

@@ -3,6 +3,7 @@
  * tlv/oid encoders. Sans-IO: values in, bytes out (X.690 §8, §10).
  */
 import { oid, tlv } from '../pki/mint-der.js';
+import { MitmError } from '../errors.js';
 
 export { oid, tlv };
 
@@ -44,7 +45,7 @@ export function x509Time(d: Date): Uint8Array {
 /** Signature AlgorithmIdentifier and node hash for a signing key (RFC 5758 §3.2, RFC 4055 §5, RFC 8410 §3). */
 export function signatureAlgorithmFor(keyType: string | undefined): { alg: Uint8Array; hash: string | null } {
   const row = SIGNATURE_ALGORITHMS[keyType ?? ''];
-  if (!row) throw new Error(`no signature algorithm for ${keyType} keys`);
+  if (!row) throw new MitmError('MG_ERR_UNSUPPORTED', `no signature algorithm for ${keyType} keys`);
   return row;
 }
 

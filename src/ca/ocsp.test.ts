@@ -70,3 +70,31 @@ test('malformed and oversized requests are MitmErrors (seeded mutation of a vali
   assert.ok(rejected > 1000);
   assert.throws(() => parseOcspRequest(new Uint8Array(OCSP_LIMITS.maxRequestBytes + 1)), (e) => isMitmError(e, 'MG_ERR_TOO_LARGE'));
 });
+
+test('a response we build parses back (status, reason, nonce), and mutated responses are MitmErrors', async () => {
+  const { parseOcspResponse } = await import('./ocsp.js');
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const responder: Responder = {
+    issuerNameDer: issuerName, issuerPublicKeyBits: issuerBits, responderCertDer: Uint8Array.from([0x30, 0x00]),
+    responderKey: privateKey, responderKeyHash: new Uint8Array(20).fill(9), validityMs: 3_600_000,
+  };
+  const req = parseOcspRequest(encodeOcspRequest(issuerName, issuerBits, Uint8Array.from([0x42]), nonce));
+  const der = buildOcspResponse(req, responder, () => ({ status: 'revoked', revokedAt: new Date('2026-01-02T03:04:05Z'), reason: 'superseded' }), new Date());
+  const r = parseOcspResponse(der);
+  assert.equal(r.responses[0]!.serialHex, '42');
+  assert.equal(r.responses[0]!.status, 'revoked');
+  assert.equal(r.responses[0]!.status === 'revoked' && r.responses[0]!.reason, 'superseded');
+  assert.deepEqual(Buffer.from(r.nonce!), Buffer.from(nonce));
+  assert.deepEqual(Buffer.from(r.responder.keyHash!), Buffer.alloc(20, 9));
+  let seed = 5;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  for (let i = 0; i < 3000; i++) {
+    const m = Uint8Array.from(der);
+    for (let j = 0; j < 1 + rand(3); j++) m[rand(m.length)] = rand(256);
+    try {
+      parseOcspResponse(rand(8) === 0 ? m.subarray(0, rand(m.length)) : m);
+    } catch (e) {
+      assert.ok(isMitmError(e), `mutant ${i}: ${String(e)}`);
+    }
+  }
+});

@@ -4,7 +4,8 @@
  */
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { MitmError } from '../errors.js';
-import { decodeOid, DerReader, parseOne, TAG, type Tlv } from '../x509/der.js';
+import { parseAlgorithm, type AlgorithmIdentifier } from '../x509/certificate.js';
+import { decodeOid, decodeTime, DerReader, parseOne, TAG, type Tlv } from '../x509/der.js';
 import { bitString, enumerated, explicit, generalizedTime, octets, oid, seq, signatureAlgorithmFor, tlv } from './asn1.js';
 import { REVOCATION_REASONS, type RevocationReason } from './crl.js';
 
@@ -193,4 +194,103 @@ export function encodeOcspRequest(issuerNameDer: Uint8Array, issuerPublicKeyBits
   );
   const nonceExt = seq(oid(OID_NONCE), octets(octets(nonce)));
   return seq(seq(seq(seq(certId)), explicit(2, seq(nonceExt))));
+}
+
+/** A parsed BasicOCSPResponse (RFC 6960 §4.2.1), for relying parties such as the tunnel. */
+export interface ParsedOcspResponse {
+  /** The exact signed ResponseData bytes. */
+  tbs: Uint8Array;
+  signatureAlgorithm: AlgorithmIdentifier;
+  signature: Uint8Array;
+  /** Certificates included by the responder (DER), e.g. the delegated responder's. */
+  certs: Uint8Array[];
+  /** ResponderID: byKey hash, or byName DER. */
+  responder: { keyHash?: Uint8Array; nameDer?: Uint8Array };
+  responses: Array<CertStatus & { serialHex: string; issuerNameHash: Uint8Array; issuerKeyHash: Uint8Array; hashOid: string; thisUpdate: Date; nextUpdate?: Date }>;
+  nonce?: Uint8Array;
+}
+
+const responseMalformed = (why: string): never => {
+  throw new MitmError('MG_ERR_MALFORMED', `OCSP response: ${why}`);
+};
+
+/** Parse an OCSPResponse; a non-successful status is MG_ERR_PROTOCOL with the status in details. */
+export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
+  const outer = new DerReader(parseOne(der, TAG.SEQUENCE, 'OCSPResponse').value, 'OCSPResponse');
+  const status = outer.read(TAG.ENUMERATED, 'responseStatus').value;
+  if (status.length !== 1) responseMalformed('bad responseStatus');
+  if (status[0] !== 0) throw new MitmError('MG_ERR_PROTOCOL', `OCSP responder answered status ${status[0]}`, { details: { responseStatus: status[0] } });
+  const rb = new DerReader(outer.read(0xa0, 'responseBytes').value, 'responseBytes').enter(TAG.SEQUENCE, 'ResponseBytes');
+  outer.end();
+  if (decodeOid(rb.read(TAG.OID, 'responseType').value) !== OID_BASIC) responseMalformed('not id-pkix-ocsp-basic');
+  const basicBytes = rb.read(TAG.OCTET_STRING, 'response').value;
+  rb.end();
+  const basic = new DerReader(parseOne(basicBytes, TAG.SEQUENCE, 'BasicOCSPResponse').value, 'BasicOCSPResponse');
+  const tbsTlv = basic.read(TAG.SEQUENCE, 'tbsResponseData');
+  const signatureAlgorithm = parseAlgorithm(basic.read(TAG.SEQUENCE, 'signatureAlgorithm'), 'OCSP signatureAlgorithm');
+  const sigBits = basic.read(TAG.BIT_STRING, 'signature').value;
+  if (sigBits.length < 2 || sigBits[0] !== 0) responseMalformed('signature BIT STRING');
+  const certs: Uint8Array[] = [];
+  const certsTlv = basic.optional(0xa0, 'certs');
+  if (certsTlv) {
+    const list = new DerReader(certsTlv.value, 'certs').enter(TAG.SEQUENCE, 'certs');
+    while (!list.done) {
+      if (certs.length >= 8) responseMalformed('more than 8 certificates');
+      certs.push(list.read(TAG.SEQUENCE, 'Certificate').raw);
+    }
+  }
+  basic.end();
+  const data = new DerReader(tbsTlv.value, 'ResponseData');
+  data.optional(0xa0, 'version');
+  const rid = data.read(undefined, 'responderID');
+  const responder: ParsedOcspResponse['responder'] = {};
+  if (rid.tag === 0xa2) responder.keyHash = new DerReader(rid.value, 'byKey').read(TAG.OCTET_STRING, 'KeyHash').value;
+  else if (rid.tag === 0xa1) responder.nameDer = new DerReader(rid.value, 'byName').read(TAG.SEQUENCE, 'Name').raw;
+  else responseMalformed('unknown ResponderID');
+  data.read(TAG.GeneralizedTime, 'producedAt');
+  const list = data.enter(TAG.SEQUENCE, 'responses');
+  const responses: ParsedOcspResponse['responses'] = [];
+  while (!list.done) {
+    if (responses.length >= OCSP_LIMITS.maxCertIds) responseMalformed('too many SingleResponses');
+    const single = list.enter(TAG.SEQUENCE, 'SingleResponse');
+    const id = parseCertId(single.read(TAG.SEQUENCE, 'certID'));
+    const st = single.read(undefined, 'certStatus');
+    let cs: CertStatus;
+    if (st.tag === 0x80) cs = { status: 'good' };
+    else if (st.tag === 0x82) cs = { status: 'unknown' };
+    else if (st.tag === 0xa1) {
+      const ri = new DerReader(st.value, 'RevokedInfo');
+      const at = ri.read(TAG.GeneralizedTime, 'revocationTime');
+      const reasonTlv = ri.optional(0xa0, 'revocationReason');
+      const code = reasonTlv ? new DerReader(reasonTlv.value, 'CRLReason').read(TAG.ENUMERATED, 'CRLReason').value[0] ?? 0 : 0;
+      const reason = (Object.entries(REVOCATION_REASONS).find(([, v]) => v === code)?.[0] ?? 'unspecified') as RevocationReason;
+      cs = { status: 'revoked', revokedAt: decodeTime(at, 'revocationTime'), reason };
+    } else return responseMalformed('unknown certStatus');
+    const thisUpdate = decodeTime(single.read(TAG.GeneralizedTime, 'thisUpdate'), 'thisUpdate');
+    const nu = single.optional(0xa0, 'nextUpdate');
+    const nextUpdate = nu ? decodeTime(new DerReader(nu.value, 'nextUpdate').read(TAG.GeneralizedTime, 'nextUpdate'), 'nextUpdate') : undefined;
+    single.optional(0xa1, 'singleExtensions');
+    single.end();
+    responses.push({ ...cs, serialHex: id.serialHex, issuerNameHash: id.issuerNameHash, issuerKeyHash: id.issuerKeyHash, hashOid: id.hashOid, thisUpdate, ...(nextUpdate ? { nextUpdate } : {}) });
+  }
+  let nonce: Uint8Array | undefined;
+  const exts = data.optional(0xa1, 'responseExtensions');
+  data.end();
+  if (exts) {
+    const r = new DerReader(exts.value, 'responseExtensions').enter(TAG.SEQUENCE, 'Extensions');
+    while (!r.done) {
+      const e = r.enter(TAG.SEQUENCE, 'Extension');
+      const oidText = decodeOid(e.read(TAG.OID, 'extnID').value);
+      e.optional(TAG.BOOLEAN, 'critical');
+      const v = e.read(TAG.OCTET_STRING, 'extnValue').value;
+      if (oidText === OID_NONCE) {
+        try {
+          nonce = parseOne(v, TAG.OCTET_STRING, 'nonce').value;
+        } catch {
+          nonce = v;
+        }
+      }
+    }
+  }
+  return { tbs: tbsTlv.raw, signatureAlgorithm, signature: sigBits.subarray(1), certs, responder, responses, ...(nonce ? { nonce } : {}) };
 }

@@ -195,6 +195,12 @@ const rows: CaptureAlertDefinition[] = [
     references: [RFC8996],
   },
   {
+    id: 'capture.tls.weak-suite', pillar: 'encryption', severity: 'high', title: 'A TLS connection negotiated a weak cipher suite',
+    description: 'The suite the server chose gives no confidentiality (NULL, anonymous, export), uses a broken cipher (RC4, DES, 3DES), or has no forward secrecy (static RSA or DH key exchange): whoever records the traffic and later gets the server key reads it all.',
+    remediation: 'Offer only ECDHE/DHE suites with AEAD ciphers (TLS 1.2) and TLS 1.3 on the server.',
+    references: ['https://www.rfc-editor.org/rfc/rfc7525', 'https://www.rfc-editor.org/rfc/rfc9325'],
+  },
+  {
     id: 'capture.tls.downgrade', pillar: 'encryption', severity: 'high', title: 'A server negotiated a version below its baseline',
     description: 'The baseline records a minimum TLS version for this name; a connection negotiated less, which an interceptor that only speaks older TLS would cause.',
     remediation: 'Find out which middlebox or server answered; restore the minimum version.',

@@ -103,6 +103,25 @@ describe('DNS spoofing', () => {
     assert.deepEqual(ids(analyse([query, reply('198.18.0.53', '198.51.100.66'), reply('198.18.0.53', '198.51.100.7')])), ['capture.dns.racing-answers']);
   });
 
+  it('reads DNS over TCP (two-byte length framing, split across segments) like DNS over UDP', () => {
+    const C = '198.18.0.10';
+    const S = '198.18.0.53';
+    const framed = (m: Uint8Array) => cat([m.length >> 8, m.length & 0xff], m);
+    const qm = framed(q);
+    const am = framed(ans('198.51.100.66'));
+    const seg = (src: string, dst: string, sp: number, dp: number, seq: number, flags: number, data?: Uint8Array) => ether(VICTIM, GW, 0x0800, ipv4(src, dst, 6, tcp(sp, dp, seq, flags, data)));
+    const r = analyse([
+      seg(C, S, 50000, 53, 1, SYN),
+      seg(S, C, 53, 50000, 100, SYN | ACK),
+      seg(C, S, 50000, 53, 2, ACK | PSH, qm),
+      seg(S, C, 53, 50000, 101, ACK | PSH, am.subarray(0, 7)),
+      seg(S, C, 53, 50000, 108, ACK | PSH, am.subarray(7)),
+    ], 'dnsAnswers: { intranet.example: [198.51.100.7] }');
+    assert.deepEqual(r.summary.dns.map((d) => [d.name, d.answers, d.server]), [['intranet.example', ['198.51.100.66'], S]]);
+    assert.deepEqual(ids(r), ['capture.dns.answer-mismatch']);
+    assert.equal(r.summary.protocols.dns?.encrypted, false);
+  });
+
   it('an answer from an address that was not asked, and one outside the baseline pins', () => {
     assert.deepEqual(ids(analyse([query, reply('198.18.0.66', '198.51.100.7')])), ['capture.dns.unexpected-source']);
     const r = analyse([query, reply('198.18.0.53', '198.51.100.66')], 'dnsServers: [198.18.0.53]\ndnsAnswers: { intranet.example: [198.51.100.7] }');

@@ -7,13 +7,14 @@ import { toMitmError } from '../errors.js';
 import type { CapturedFrame, Detector, Finding } from '../model/index.js';
 import { sortFindings } from '../model/index.js';
 import { EMPTY_BASELINE, type Baseline } from './baseline.js';
+import { LdapBindDecoder, PostgresPasswordDecoder, TelnetLoginDecoder, type PlainDialogue } from './decode/binary-auth.js';
 import { decodeDhcp, decodeDhcpv6 } from './decode/dhcp.js';
-import { decodeNameMessage, NAME_PORTS } from './decode/names.js';
-import { ENCRYPTED_PORTS, looksLikeHttpRequest, PLAINTEXT_PORTS, PlaintextDecoder, snmpCommunity } from './decode/plaintext.js';
+import { decodeNameMessage, NAME_PORTS, type NameMessage } from './decode/names.js';
+import { ENCRYPTED_PORTS, looksLikeHttpRequest, PLAINTEXT_PORTS, PlaintextDecoder, snmpCommunity, type Credential, type PlaintextCallbacks } from './decode/plaintext.js';
 import { looksLikeTls, TlsHandshakeDecoder } from './decode/tls.js';
 import { DETECTORS, type ChainJudge } from './detectors/index.js';
 import { flowRef, type CaptureEvent, type FlowRef } from './events.js';
-import { FlowTable, type Direction, type Flow, type StreamConsumer } from './flows.js';
+import { FlowTable, type Direction, type Endpoint, type Flow, type StreamConsumer } from './flows.js';
 import { CAPTURE_LIMITS, type CaptureLimits } from './limits.js';
 import { decodeLink, ETHER_TYPE, WIFI_LINK_TYPES } from './link.js';
 import { decodeArp, decodeIcmpRedirect, decodeIpv4, decodeIpv6, decodeNd, decodeTcp, decodeUdp, FragmentReassembler, IP_PROTOCOL, type IpPacket } from './packet.js';
@@ -261,12 +262,7 @@ export class CaptureAnalyser {
     }
     const nameProto = NAME_PORTS[u.srcPort] ?? NAME_PORTS[u.dstPort];
     if (nameProto) {
-      const message = decodeNameMessage(nameProto, u.payload);
-      this.emit({ kind: 'name', ...at, src: ip.src, srcPort: u.srcPort, dst: ip.dst, dstPort: u.dstPort, ethSrc, message });
-      if (nameProto === 'dns' && message.response && this.s.dns.length < this.limits.maxListedSessions) {
-        const q = message.questions[0];
-        this.s.dns.push({ frameNumber: f.frameNumber, id: message.id, server: ip.src, client: ip.dst, name: q?.name ?? '', type: q?.type ?? '', rcode: message.rcode, answers: message.answers.map((a) => a.value) });
-      }
+      this.nameMessage(decodeNameMessage(nameProto, u.payload), { ip: ip.src, port: u.srcPort }, { ip: ip.dst, port: u.dstPort }, at.timestampUs, at.frameNumber, ethSrc);
       return;
     }
     if ((u.srcPort === 67 || u.srcPort === 68) && (u.dstPort === 67 || u.dstPort === 68)) {
@@ -283,6 +279,15 @@ export class CaptureAnalyser {
         this.s.credentials++;
         this.emit({ kind: 'credential', ...at, flow: flowRef(flow), credential: { protocol: `snmpv${c.version === 2 ? '2c' : '1'}`, kind: 'community', user: null, secret: redact(c.community, this.options.salt) } });
       }
+    }
+  }
+
+  /** @internal A DNS-family message (UDP, or DNS over TCP from a flow decoder): to the detectors and the DNS list. */
+  nameMessage(message: NameMessage, src: Endpoint, dst: Endpoint, timestampUs: number, frameNumber: number, ethSrc: string | null): void {
+    this.emit({ kind: 'name', timestampUs, frameNumber, src: src.ip, srcPort: src.port, dst: dst.ip, dstPort: dst.port, ethSrc, message });
+    if (message.protocol === 'dns' && message.response && this.s.dns.length < this.limits.maxListedSessions) {
+      const q = message.questions[0];
+      this.s.dns.push({ frameNumber, id: message.id, server: src.ip, client: dst.ip, name: q?.name ?? '', type: q?.type ?? '', rcode: message.rcode, answers: message.answers.map((a) => a.value) });
     }
   }
 
@@ -368,11 +373,26 @@ export class CaptureAnalyser {
   }
 }
 
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Binary login dialogues by protocol; the rest are read as lines. */
+const BINARY_DIALOGUES: Readonly<Record<string, new (salt: string, on: PlaintextCallbacks) => PlainDialogue>> = {
+  ldap: LdapBindDecoder,
+  postgresql: PostgresPasswordDecoder,
+  telnet: TelnetLoginDecoder,
+};
+
 /** One TCP flow's application decoding: chooses TLS, SSH or a plain-text dialogue from the first bytes and the port. */
 class FlowDecoder implements StreamConsumer {
-  private mode: 'undecided' | 'tls' | 'plain' | 'opaque' = 'undecided';
+  private mode: 'undecided' | 'tls' | 'plain' | 'dns' | 'opaque' = 'undecided';
+  private dns: [Uint8Array, Uint8Array] | null = null;
   private tls: TlsHandshakeDecoder | null = null;
-  private plain: PlaintextDecoder | null = null;
+  private plain: PlainDialogue | null = null;
   private readonly ref: FlowRef;
   private sni: string | null = null;
 
@@ -395,6 +415,26 @@ class FlowDecoder implements StreamConsumer {
       else p.server(bytes);
     }
     if (this.mode === 'tls') this.tls!.push(dir, bytes, frame, ts);
+    if (this.mode === 'dns') this.dnsOverTcp(dir, bytes, frame, ts);
+  }
+
+  /** RFC 1035 §4.2.2: each message preceded by a two-byte length. A message that does not decode stops the flow. */
+  private dnsOverTcp(dir: Direction, bytes: Uint8Array, frame: number, ts: number): void {
+    const bufs = this.dns!;
+    let b = bufs[dir].length ? concat(bufs[dir], bytes) : bytes;
+    while (b.length >= 2) {
+      const len = (b[0]! << 8) | b[1]!;
+      if (b.length < 2 + len) break;
+      const [src, dst] = dir === 0 ? [this.flow.client, this.flow.server] : [this.flow.server, this.flow.client];
+      try {
+        this.a.nameMessage(decodeNameMessage('dns', b.subarray(2, 2 + len)), src, dst, ts, frame, null);
+      } catch {
+        this.mode = 'opaque';
+        return;
+      }
+      b = b.subarray(2 + len);
+    }
+    bufs[dir] = b.slice();
   }
 
   private decide(dir: Direction, bytes: Uint8Array): void {
@@ -411,6 +451,12 @@ class FlowDecoder implements StreamConsumer {
       this.startTls();
       return;
     }
+    if (port === 53) {
+      this.flow.protocol = 'dns';
+      this.mode = 'dns';
+      this.dns = [new Uint8Array(0), new Uint8Array(0)];
+      return;
+    }
     const enc = ENCRYPTED_PORTS[port];
     const named = PLAINTEXT_PORTS[port] ?? (dir === 0 && looksLikeHttpRequest(bytes) ? 'http' : null);
     if (enc && !named) {
@@ -422,16 +468,18 @@ class FlowDecoder implements StreamConsumer {
     }
     this.flow.protocol = named;
     this.mode = 'plain';
-    this.plain = new PlaintextDecoder(named ?? `tcp/${port}`, this.a.salt, {
-      credential: (c, frame, ts) => this.a.emit({ kind: 'credential', timestampUs: ts, frameNumber: frame, flow: this.ref, credential: c }),
-      protocol: (name) => {
+    const callbacks = {
+      credential: (c: Credential, frame: number, ts: number) => this.a.emit({ kind: 'credential', timestampUs: ts, frameNumber: frame, flow: this.ref, credential: c }),
+      protocol: (name: string) => {
         this.flow.protocol = name;
         if (name === 'ssh') {
           this.flow.encrypted = true;
           this.mode = 'opaque';
         }
       },
-    });
+    };
+    const Binary = named ? BINARY_DIALOGUES[named] : undefined;
+    this.plain = Binary ? new Binary(this.a.salt, callbacks) : new PlaintextDecoder(named ?? `tcp/${port}`, this.a.salt, callbacks);
   }
 
   private startTls(): void {

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { isMitmError } from '../errors.js';
 import { CaptureAnalyser } from './analyse.js';
+import { LdapBindDecoder, PostgresPasswordDecoder, TelnetLoginDecoder } from './decode/binary-auth.js';
 import { decodeDhcp, decodeDhcpv6 } from './decode/dhcp.js';
 import { decodeNameMessage } from './decode/names.js';
 import { PlaintextDecoder } from './decode/plaintext.js';
@@ -18,30 +19,11 @@ import { decodeArp, decodeIpv4, decodeIpv6, decodeNd, decodeTcp } from './packet
 import { ACK, arp, cat, ether, ip6, ipv4, ipv6, mac, Pcapng, pcapFile, PSH, SYN, tcp, text, udp } from './testdata/build.js';
 import { dhcpOffer } from './testdata/build.js';
 import { RFC8448_CLIENT_HELLO, RFC8448_SERVER_HELLO } from '../tls/wire/testdata/rfc8448.js';
+import { mutate as mutateWith, prng } from '../../test/fuzz/mutate.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mutate(seed: Uint8Array, r: () => number): Uint8Array {
-  const b = Uint8Array.from(seed);
-  const at = () => Math.floor(r() * Math.max(1, b.length));
-  switch (Math.floor(r() * 6)) {
-    case 0: for (let i = 0; i < 1 + r() * 4; i++) b[at()]! ^= 1 << Math.floor(r() * 8); return b;
-    case 1: b[at()] = [0, 0xff, 0x80, 0x7f][Math.floor(r() * 4)]!; return b;
-    case 2: return b.subarray(0, at());
-    case 3: { const i = at(); return cat(b.subarray(0, i), Array.from({ length: 1 + Math.floor(r() * 8) }, () => Math.floor(r() * 256)), b.subarray(i)); }
-    case 4: { const i = at(); b[i] = 0xff; if (i + 1 < b.length) b[i + 1] = 0xff; return b; }
-    default: { const i = at(); const j = at(); return cat(b.subarray(0, Math.min(i, j)), b.subarray(Math.min(i, j), Math.max(i, j)), b.subarray(Math.min(i, j))); }
-  }
-}
+/** The shared mutation engine of every robustness test and the fuzzer (test/fuzz/mutate.ts). */
+const rng = prng;
+const mutate = (seed: Uint8Array, r: () => number): Uint8Array => mutateWith(seed, r, seed);
 
 const MUTANTS = 2500;
 const A = '02:00:00:00:00:0a';
@@ -145,7 +127,15 @@ describe('capture parsers under mutation', () => {
       const t = new TlsHandshakeDecoder(noop);
       t.push(0, mutate(ch, r), 1, 1);
       t.push(1, mutate(sh, r), 2, 2);
-      const p = new PlaintextDecoder('imap', 's', { credential: () => {}, protocol: () => {} });
+      const cb = { credential: () => {}, protocol: () => {} };
+      new LdapBindDecoder('s', cb).client(mutate(Uint8Array.from([0x30, 0x27, 0x02, 0x01, 0x01, 0x60, 0x22, 0x02, 0x01, 0x03, 0x04, 0x14, ...Buffer.from('cn=admin,dc=example.'), 0x80, 0x07, ...Buffer.from('Secret1')]), r), 1, 1);
+      const pg = new PostgresPasswordDecoder('s', cb);
+      pg.client(mutate(Uint8Array.from([0, 0, 0, 23, 0, 3, 0, 0, ...Buffer.from('user\0app\0'), 0, 0x70, 0, 0, 0, 8, 0x61, 0x62, 0x63, 0]), r), 1, 1);
+      pg.server(mutate(Uint8Array.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3]), r));
+      const tn = new TelnetLoginDecoder('s', cb);
+      tn.server(mutate(Uint8Array.from([255, 253, 24, ...Buffer.from('login: ')]), r));
+      tn.client(mutate(Uint8Array.from([255, 250, 24, 0, 65, 255, 240, ...Buffer.from('root\r\n')]), r), 1, 1);
+      const p = new PlaintextDecoder('imap', 's', cb);
       p.client(mutate(text('a1 LOGIN "x" "y"\r\nAUTHENTICATE PLAIN\r\nAGEAYg==\r\nGET / HTTP/1.1\r\nAuthorization: Basic YTpi\r\nContent-Length: 99999\r\n\r\npassword=1'), r), 1, 1);
     }
   });

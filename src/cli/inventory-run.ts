@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { checkOutputPath, checkPdfOutput, contractExitCode, emitPdf, EXIT, finishRun, numberOption, parseSeverity } from './output.js';
 import { MitmError } from '../errors.js';
 import type { Severity } from '../model/index.js';
-import { REPORT_FORMATS, isReportFormat, type ReportFormat } from '../report/formats.js';
+import { OUTPUT_FORMATS, type ReportFormat } from '../report/formats.js';
 import type { InventoryEntry } from '../inventory/file.js';
 import type { ScanTargetFn } from '../inventory/scan-one.js';
 
@@ -31,8 +31,8 @@ export interface InventoryCliOptions {
   json?: string;
 }
 
-/** What `scan` with an inventory or a policy can print: the report formats, and pdf (the HTML printed by Chromium). */
-const RUN_FORMATS: readonly string[] = [...REPORT_FORMATS, 'pdf'];
+/** What `scan` with an inventory or a policy can print. */
+const RUN_FORMATS: readonly string[] = OUTPUT_FORMATS;
 
 /** Add --inventory, --resume, --policy, --output, --journal, --html, --json and --parallel. */
 export function addInventoryOptions(cmd: Command): Command {

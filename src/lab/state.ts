@@ -117,11 +117,11 @@ export function readLabState(path: string): LabState | null {
   if (text.length > MAX_STATE_BYTES) throw new MitmError('MG_ERR_TOO_LARGE', `${path}: not a lab state file (too large)`);
   try {
     const s = JSON.parse(text) as LabState;
-    if (!Number.isInteger(s.pid) || !Array.isArray(s.endpoints)) throw new Error('missing pid or endpoints');
+    if (!Number.isInteger(s.pid) || !Array.isArray(s.endpoints)) throw new MitmError('MG_ERR_MALFORMED', 'missing pid or endpoints');
     // kill(2): 0 signals the caller's process group, -1 every process we may signal, 1 is init.
-    if (s.pid <= 1) throw new Error(`pid ${s.pid} cannot be a lab process`);
-    if (s.process !== undefined && (typeof s.process?.startTime !== 'string' || typeof s.process?.commandLine !== 'string')) throw new Error('process identity malformed');
-    if (s.audit !== undefined && (typeof s.audit !== 'object' || s.audit === null || !Array.isArray(s.audit.scenarios))) throw new Error('audit without scenarios');
+    if (s.pid <= 1) throw new MitmError('MG_ERR_MALFORMED', `pid ${s.pid} cannot be a lab process`);
+    if (s.process !== undefined && (typeof s.process?.startTime !== 'string' || typeof s.process?.commandLine !== 'string')) throw new MitmError('MG_ERR_MALFORMED', 'process identity malformed');
+    if (s.audit !== undefined && (typeof s.audit !== 'object' || s.audit === null || !Array.isArray(s.audit.scenarios))) throw new MitmError('MG_ERR_MALFORMED', 'audit without scenarios');
     return s;
   } catch (err) {
     throw new MitmError('MG_ERR_MALFORMED', `${path}: not a lab state file (${(err as Error).message})`, { cause: err });

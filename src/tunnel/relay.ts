@@ -7,7 +7,7 @@ import type { FailureReason } from './metrics.js';
 
 export interface AccessLogEntry {
   time: string;
-  event: 'connection' | 'refused' | 'reload' | 'reload-failed' | 'listening' | 'closing';
+  event: 'connection' | 'refused' | 'reload' | 'reload-failed' | 'renewed' | 'renew-failed' | 'listening' | 'closing';
   mode: 'server' | 'client';
   remote?: string;
   /** The verified peer: SPIFFE ID, DNS SAN, CN or serial (never key material). */

@@ -12,9 +12,12 @@
  */
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer, Server as TlsServer, type TLSSocket } from 'node:tls';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { MitmError, toMitmError } from '../errors.js';
-import { parseCertificate } from '../x509/certificate.js';
+import { parseCertificate, parseCertificates, type Certificate } from '../x509/certificate.js';
+import { OcspChecker, type OcspCheckerOptions } from './ocsp-check.js';
+import { renewCertificate } from '../ca/renew.js';
+import type { CertificateAuthority } from '../ca/store.js';
 import { checkIdentity, describePeer, peerIdentity, type IdentityPolicy, type PeerIdentity } from './identity.js';
 import { loadMaterial, watchMaterial, type LoadedMaterial, type MaterialFiles, type TlsPreset } from './material.js';
 import { renderPrometheus, TunnelMetrics } from './metrics.js';
@@ -39,6 +42,13 @@ export interface TunnelOptions {
   targetTls?: { ca?: string; servername?: string };
   /** Client mode: the server name to send and check; default the target host. */
   serverName?: string;
+  /**
+   * Renew our own certificate from this CA (same names, fresh key) once less than a third of its lifetime is left,
+   * checked at start and every `checkEveryMs` (default 60 s); the files are replaced atomically and reloaded.
+   */
+  renew?: { ca: CertificateAuthority; checkEveryMs?: number };
+  /** Check the peer's certificate with OCSP — each client's in server mode, the server's in client mode (fail closed unless softFail). */
+  ocsp?: OcspCheckerOptions;
   /** Server mode: send a PROXY protocol v2 header with the client's address and identity to the backend. */
   proxyProtocol?: boolean;
   status?: Endpoint;
@@ -75,7 +85,7 @@ function dialBackend(target: Endpoint, timeoutMs: number, tlsOptions?: { ca?: Bu
   return new Promise((resolve, reject) => {
     const sock = tlsOptions
       ? tlsConnect({ host: target.host, port: target.port, ...(tlsOptions.ca ? { ca: tlsOptions.ca } : {}), ...(tlsOptions.servername ? { servername: tlsOptions.servername } : {}) })
-      : netConnect({ host: target.host, port: target.port });
+      : netConnect({ host: target.host, port: target.port, noDelay: true });
     const timer = setTimeout(() => {
       sock.destroy();
       reject(new MitmError('MG_ERR_TIMEOUT', `backend ${target.host}:${target.port} did not answer in ${timeoutMs} ms`));
@@ -106,6 +116,7 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
     ? { ...(options.targetTls.ca ? { ca: loadCa(options.targetTls.ca) } : {}), ...(options.targetTls.servername ? { servername: options.targetTls.servername } : {}) }
     : undefined;
   const open = new Set<Socket>();
+  const ocsp = options.ocsp ? new OcspChecker(options.ocsp) : undefined;
 
   const track = (s: Socket) => {
     open.add(s);
@@ -150,7 +161,8 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
 
   let listener: TlsServer | NetServer;
   if (options.mode === 'server') {
-    const server = createTlsServer({ ...material.options, requestCert: true, rejectUnauthorized: true, handshakeTimeout });
+    // noDelay: the handshake is a few small flights each way; Nagle plus delayed ACKs would stall each by ~40 ms.
+    const server = createTlsServer({ ...material.options, requestCert: true, rejectUnauthorized: true, handshakeTimeout, noDelay: true });
     server.on('connection', (s: Socket) => {
       // Read the peer address now: net.Socket caches it on first read, and a refused handshake destroys the handle.
       void s.remoteAddress;
@@ -168,11 +180,16 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
     });
     server.on('secureConnection', (s: TLSSocket) => {
       metrics.handshakesTotal++;
-      const raw = s.getPeerX509Certificate()?.raw;
+      // getPeerCertificate(true) first: after getPeerX509Certificate() node:tls no longer links the issuer (Node 20).
+      const detailed = s.getPeerCertificate(true);
+      const raw = detailed?.raw;
+      const issuerRaw = detailed?.issuerCertificate?.raw;
       let peer: PeerIdentity;
+      let leaf: Certificate;
       try {
         if (!raw) throw new MitmError('MG_ERR_HANDSHAKE', 'no peer certificate after a verified handshake');
-        peer = peerIdentity(parseCertificate(new Uint8Array(raw)));
+        leaf = parseCertificate(new Uint8Array(raw));
+        peer = peerIdentity(leaf);
       } catch (err) {
         metrics.fail('bad-certificate');
         log({ event: 'refused', remote: remoteOf(s), reason: 'bad-certificate', detail: toMitmError(err).message });
@@ -186,7 +203,32 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
         s.destroy();
         return;
       }
+      const matched = verdict.matched;
       s.pause();
+      if (ocsp) {
+        let issuer: Certificate | undefined;
+        try {
+          issuer = issuerRaw ? parseCertificate(new Uint8Array(issuerRaw)) : undefined;
+        } catch {
+          issuer = undefined;
+        }
+        if (!issuer || issuer.fingerprint === leaf.fingerprint) {
+          metrics.fail('bad-certificate');
+          log({ event: 'refused', remote: remoteOf(s), peer: describePeer(peer), serial: peer.serial, reason: 'bad-certificate', detail: 'no issuer certificate to check OCSP against' });
+          s.destroy();
+          return;
+        }
+        void ocsp.check(leaf, issuer).then((outcome) => {
+          if (outcome.ok) return forward();
+          const reason = outcome.status === 'revoked' ? 'revoked' : 'bad-certificate';
+          metrics.fail(reason);
+          log({ event: 'refused', remote: remoteOf(s), peer: describePeer(peer), serial: peer.serial, reason, detail: outcome.detail });
+          s.destroy();
+        });
+        return;
+      }
+      forward();
+      function forward(): void {
       void relayTo(s, async () => {
         const b = await dialBackend(options.target, connectTimeout, backendTls);
         if (options.proxyProtocol) {
@@ -197,13 +239,14 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
             identity: describePeer(peer),
           }));
         }
-        return { socket: b, peer, matched: verdict.matched, ...(s.getProtocol() ? { protocol: s.getProtocol()! } : {}) };
+        return { socket: b, peer, matched, ...(s.getProtocol() ? { protocol: s.getProtocol()! } : {}) };
       });
+      }
     });
     listener = server;
   } else {
     const serverName = options.serverName ?? options.target.host;
-    listener = createNetServer((client) => {
+    listener = createNetServer({ noDelay: true }, (client) => {
       metrics.connectionsTotal++;
       track(client);
       client.pause();
@@ -227,10 +270,14 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
           sock.once('secureConnect', () => {
             clearTimeout(timer);
             metrics.handshakesTotal++;
-            const raw = sock.getPeerX509Certificate()?.raw;
+            const detailed = sock.getPeerCertificate(true);
             let peer: PeerIdentity | undefined;
+            let leaf: Certificate | undefined;
+            let issuer: Certificate | undefined;
             try {
-              if (raw) peer = peerIdentity(parseCertificate(new Uint8Array(raw)));
+              if (detailed?.raw) leaf = parseCertificate(new Uint8Array(detailed.raw));
+              if (leaf) peer = peerIdentity(leaf);
+              if (detailed?.issuerCertificate?.raw) issuer = parseCertificate(new Uint8Array(detailed.issuerCertificate.raw));
             } catch {
               peer = undefined;
             }
@@ -241,7 +288,21 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
               reject(new MitmError('MG_ERR_FORBIDDEN', verdict.reason));
               return;
             }
-            resolve({ socket: sock, peer: peer!, matched: verdict.matched, ...(sock.getProtocol() ? { protocol: sock.getProtocol()! } : {}) });
+            const accept = () => resolve({ socket: sock, peer: peer!, matched: verdict.matched, ...(sock.getProtocol() ? { protocol: sock.getProtocol()! } : {}) });
+            if (!ocsp) return accept();
+            // Client mode with --ocsp: the server's certificate is checked the same way as clients' are in server mode.
+            if (!issuer || issuer.fingerprint === leaf!.fingerprint) {
+              metrics.fail('bad-certificate');
+              sock.destroy();
+              reject(new MitmError('MG_ERR_HANDSHAKE', 'bad certificate: no issuer certificate to check OCSP against'));
+              return;
+            }
+            void ocsp.check(leaf!, issuer).then((outcome) => {
+              if (outcome.ok) return accept();
+              metrics.fail(outcome.status === 'revoked' ? 'revoked' : 'bad-certificate');
+              sock.destroy();
+              reject(new MitmError('MG_ERR_HANDSHAKE', `${outcome.status === 'revoked' ? 'certificate revoked' : 'bad certificate'}: ${outcome.detail}`));
+            });
           });
           sock.once('error', (err) => {
             clearTimeout(timer);
@@ -280,6 +341,34 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
   }
   const unwatch = options.watch === false ? () => undefined : watchMaterial(options.files, () => void reload());
 
+  /** Renew from the CA when less than a third of our certificate's lifetime is left (see TunnelOptions.renew). */
+  function renewIfDue(): void {
+    if (!options.renew) return;
+    try {
+      const pem = readFileSync(options.files.cert, 'utf8');
+      const [leaf] = parseCertificates(pem);
+      if (!leaf) throw new MitmError('MG_ERR_PEM', `${options.files.cert} holds no certificate`);
+      const life = leaf.notAfter.getTime() - leaf.notBefore.getTime();
+      if (leaf.notAfter.getTime() - Date.now() > life / 3) return;
+      const next = renewCertificate(options.renew.ca, pem, { rekey: true });
+      // Key first, then certificate, each written aside and renamed over: the watcher never sees a mismatched pair
+      // for long, and a failed reload keeps the old material anyway.
+      writeFileSync(`${options.files.key}.next`, next.keyPem!, { mode: 0o600 });
+      chmodSync(`${options.files.key}.next`, 0o600);
+      writeFileSync(`${options.files.cert}.next`, next.chainPem);
+      renameSync(`${options.files.key}.next`, options.files.key);
+      renameSync(`${options.files.cert}.next`, options.files.cert);
+      log({ event: 'renewed', serial: next.serial, detail: `${leaf.serialHex} → ${next.serial} until ${next.record.notAfter}` });
+      reload();
+    } catch (err) {
+      const e = toMitmError(err);
+      log({ event: 'renew-failed', detail: `${e.code}: ${e.message}` });
+    }
+  }
+  renewIfDue();
+  const renewTimer = options.renew ? setInterval(renewIfDue, options.renew.checkEveryMs ?? 60_000) : undefined;
+  renewTimer?.unref();
+
   const status = options.status
     ? await serveStatus(options.status.host, options.status.port, () => ({
         mode: options.mode, listen: address, target: options.target, preset,
@@ -291,6 +380,7 @@ export async function startTunnel(options: TunnelOptions): Promise<RunningTunnel
 
   async function close(): Promise<void> {
     unwatch();
+    if (renewTimer) clearInterval(renewTimer);
     log({ event: 'closing', detail: `${open.size} connection(s) open` });
     const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
     const deadline = Date.now() + (options.drainMs ?? TUNNEL_DEFAULTS.drainMs);

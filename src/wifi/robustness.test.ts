@@ -10,48 +10,13 @@ import { decodeDot11 } from './frame.js';
 import { SEED_FRAMES, SEED_PCAP } from './testdata/frames.js';
 import { WifiIntrusionDetector } from './detect.js';
 import { CaptureFileDecoder } from '../capture/file-format.js';
+import { mutate as mutateWith, prng } from '../../test/fuzz/mutate.js';
 
 const ROUNDS = 3000;
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
-}
-
-function mutate(b: Uint8Array, rnd: () => number): Uint8Array {
-  const pick = (n: number) => Math.floor(rnd() * n);
-  const c = Uint8Array.from(b);
-  switch (pick(6)) {
-    case 0:
-      if (c.length) c[pick(c.length)]! ^= 1 << pick(8);
-      return c;
-    case 1:
-      if (c.length) c[pick(c.length)] = [0x00, 0xff, 0x80, 0x7f, 0x01][pick(5)]!;
-      return c;
-    case 2:
-      return c.subarray(0, pick(c.length + 1));
-    case 3: {
-      const at = pick(c.length + 1);
-      return new Uint8Array([...c.subarray(0, at), ...Array.from({ length: 1 + pick(8) }, () => pick(256)), ...c.subarray(at)]);
-    }
-    case 4: {
-      const at = pick(c.length + 1);
-      const n = pick(40);
-      return new Uint8Array([...c.subarray(0, at), ...c.subarray(at, at + n), ...c.subarray(at)]);
-    }
-    default:
-      for (let i = 0; i < 4 && c.length; i++) c[pick(c.length)] = pick(256);
-      return c;
-  }
-}
+/** The shared mutation engine of every robustness test and the fuzzer (test/fuzz/mutate.ts). */
+const mutate = (b: Uint8Array, rnd: () => number): Uint8Array => mutateWith(b, rnd, b);
 
 const SEEDS = SEED_FRAMES.map(([lt, h]) => [lt, h] as const);
 

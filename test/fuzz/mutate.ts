@@ -3,6 +3,8 @@
  * flipped, bytes set to 0x00/0xff/0x80, cut short, bytes inserted, slices repeated, length fields inflated, DER lengths
  * turned into gigabyte long forms, two inputs spliced. Seeded, so a failure names an input that reproduces.
  */
+import { MitmError } from '../../src/errors.js';
+
 export function prng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
@@ -72,3 +74,27 @@ export function mutate(seed: Uint8Array, rnd: () => number, other: Uint8Array): 
 }
 
 export const hex = (b: Uint8Array) => Buffer.from(b.subarray(0, 96)).toString('hex') + (b.length > 96 ? `… (${b.length} bytes)` : '');
+
+/**
+ * Feed `rounds` mutants of the seeds to `parse`. Every seed must parse; every mutant must parse or throw a MitmError.
+ * Returns the counts, and the first foreign exception with its input (hex) when one occurred — the one mutation loop
+ * of every wing's robustness test.
+ */
+export function hammer(seeds: readonly Uint8Array[], parse: (input: Uint8Array) => unknown, rounds: number, salt = 1): { ok: number; refused: number; crash?: string } {
+  for (const s of seeds) parse(s);
+  const rnd = prng(0x9e3779b9 ^ Math.imul(salt, 2654435761));
+  let ok = 0;
+  let refused = 0;
+  for (let i = 0; i < rounds; i++) {
+    const seed = seeds[pick(rnd, seeds.length)]!;
+    const input = mutate(seed, rnd, seeds[pick(rnd, seeds.length)]!);
+    try {
+      parse(input);
+      ok++;
+    } catch (err) {
+      if (!(err instanceof MitmError)) return { ok, refused, crash: `${(err as Error).stack ?? String(err)}\ninput: ${Buffer.from(input).toString('hex').slice(0, 400)}` };
+      refused++;
+    }
+  }
+  return { ok, refused };
+}

@@ -20,6 +20,13 @@ import { dhParamsPem, startNodeTlsServer, type TestServer } from '../helpers/tls
 import { DOWNGRD, record, serverHello } from '../helpers/hostile-tls-server.js';
 import { HRR_RANDOM } from '../../src/tls/wire/server-hello.js';
 import { SEED_FRAMES, SEED_PCAP } from '../../src/wifi/testdata/frames.js';
+import { generateKeyPairSync as caKeyPair, sign as caSign } from 'node:crypto';
+import { buildOcspResponse, encodeOcspRequest, parseOcspRequest } from '../../src/ca/ocsp.js';
+import { chainRecord, type AuditRecord } from '../../src/ca/audit-log.js';
+import { encodeName } from '../../src/ca/leaf-der.js';
+import { encodeKeepalive, encodeNotification, encodeOpen, encodeRouteRefresh, encodeUpdate } from '../../src/bgp/message.js';
+import { encodeBgp4mpMessage, encodeBgp4mpStateChange, encodePeerIndexTable, encodeRibRecord } from '../../src/bgp/mrt-writer.js';
+import { parsePrefix } from '../../src/bgp/prefix.js';
 
 /** The Wi-Fi and VPN seeds: the decoder's seed frames and the sample configurations the integration tests run. */
 export function wifiVpnSeeds(): Record<string, Uint8Array[]> {
@@ -207,5 +214,73 @@ export async function makeSeeds(): Promise<Record<string, Uint8Array[]>> {
     'scan-document': [utf8(JSON.stringify({ tool: 'mitmguard', version: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', targets: [{ target: 'a.test:443', host: 'a.test', port: 443, ok: false, error: { code: 'MG_ERR_CONNECT', message: 'refused' }, tls: null, findings: [], durationMs: 3 }] }))],
     target: ['https://a.test:8443', 'smtp://[2001:db8::1]:25', 'b.test', 'postgres://db.test:5432'].map(utf8),
     ...wifiVpnSeeds(),
+    ...caSeeds(),
+    ...bgpSeeds(),
   };
+}
+
+/** The private CA's parsers (src/ca): an OCSP request and response as OpenSSL and our responder write them, an ACME
+ * JWS (ES256) and a three-line audit log. Made in process, deterministic in shape. */
+export function caSeeds(): Record<string, Uint8Array[]> {
+  const issuerName = encodeName([['CN', 'Fuzz Issuer'], ['O', 'mitmguard']]);
+  const issuerBits = new Uint8Array(65).fill(4);
+  const request = encodeOcspRequest(issuerName, issuerBits, Uint8Array.of(0x12, 0x34), new Uint8Array(16).fill(7));
+  const { privateKey } = caKeyPair('ec', { namedCurve: 'prime256v1' });
+  const response = buildOcspResponse(parseOcspRequest(request), {
+    issuerNameDer: issuerName, issuerPublicKeyBits: issuerBits, responderCertDer: Uint8Array.of(0x30, 0x00), responderKey: privateKey,
+    responderKeyHash: new Uint8Array(20).fill(9), validityMs: 3_600_000,
+  }, () => ({ status: 'revoked', revokedAt: new Date('2026-01-01T00:00:00Z'), reason: 'keyCompromise' }), new Date('2026-01-01T01:00:00Z'));
+  const jwk = caKeyPair('ec', { namedCurve: 'prime256v1' });
+  const pub = jwk.publicKey.export({ format: 'jwk' });
+  const protectedB64 = Buffer.from(JSON.stringify({ alg: 'ES256', nonce: 'bm9uY2U', url: 'http://127.0.0.1/new-account', jwk: pub })).toString('base64url');
+  const payloadB64 = Buffer.from(JSON.stringify({ termsOfServiceAgreed: true, contact: ['mailto:ops@example.test'] })).toString('base64url');
+  const signature = caSign('sha256', Buffer.from(`${protectedB64}.${payloadB64}`), { key: jwk.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  const t = new Date('2026-01-01T00:00:00Z');
+  const records: AuditRecord[] = [];
+  for (const e of [
+    { type: 'init' as const, root: 'r', intermediate: 'i', responder: 'o' },
+    { type: 'issue' as const, serial: '01', profile: 'client' as const, subject: '', names: ['spiffe://td/a'], notBefore: t.toISOString(), notAfter: t.toISOString(), fingerprint: 'f', keyAlgorithm: 'ec-prime256v1' },
+    { type: 'revoke' as const, serial: '01', reason: 'keyCompromise' as const },
+  ]) records.push(chainRecord(records.at(-1), e, t, 'fuzz'));
+  return {
+    'ocsp-request': [request],
+    'ocsp-response': [response],
+    'acme-jws': [utf8(JSON.stringify({ protected: protectedB64, payload: payloadB64, signature }))],
+    'ca-audit-log': [utf8(records.map((r) => JSON.stringify(r)).join('\n') + '\n')],
+  };
+}
+
+/** Seeds of the BGP wing's parsers, built by its own encoders (src/bgp/message.ts, mrt-writer.ts) and by hand (BMP, VRPs). */
+export function bgpSeeds(): Record<string, Uint8Array[]> {
+  const update = encodeUpdate(
+    { attributes: { origin: 'IGP', asPath: [{ type: 'sequence', asns: [65001, 4200000001] }, { type: 'set', asns: [65010] }], nextHop: '192.0.2.1', med: 5, localPref: 100, communities: [(65001 << 16) | 7], largeCommunities: [[4200000001, 1, 2]], atomicAggregate: true, aggregator: { asn: 65002, address: '192.0.2.9' } }, nlri: [{ prefix: parsePrefix('198.51.100.0/24') }], withdrawn: [{ prefix: parsePrefix('203.0.113.0/25') }] },
+    { as4: true },
+  );
+  const mp = encodeUpdate({ attributes: { origin: 'EGP', asPath: [{ type: 'sequence', asns: [65001] }], mpReach: { afi: 2, safi: 1, nextHops: ['2001:db8::1'], nlri: [{ prefix: parsePrefix('2001:db8::/32') }] } } }, { as4: true });
+  const peer = { timestamp: 1700000101, peerAs: 65001, localAs: 65000, peerAddress: '192.0.2.1', localAddress: '192.0.2.254' };
+  const mrt = Uint8Array.from(Buffer.concat([
+    encodePeerIndexTable(1700000000, '192.0.2.254', 'v', [{ bgpId: '192.0.2.1', address: '192.0.2.1', asn: 65001 }, { bgpId: '192.0.2.2', address: '2001:db8::2', asn: 4200000001 }]),
+    encodeRibRecord(1700000000, 0, parsePrefix('198.51.100.0/24'), [{ peerIndex: 0, originatedTime: 1699999000, attributes: { origin: 'IGP', asPath: [{ type: 'sequence', asns: [65001] }], nextHop: '192.0.2.1' } }]),
+    encodeRibRecord(1700000000, 1, parsePrefix('203.0.113.0/25'), [{ peerIndex: 1, originatedTime: 1699999001, pathId: 7, attributes: { origin: 'IGP', asPath: [{ type: 'sequence', asns: [4200000001] }], nextHop: '192.0.2.2' } }], true),
+    encodeBgp4mpStateChange(peer, 1, 6),
+    encodeBgp4mpMessage({ ...peer, microseconds: 12 }, update),
+  ]));
+  // RFC 7854 §4.1 common header (version 3, length, type) and §4.3 Initiation TLVs (sysDescr, sysName).
+  const bmpMessage = (type: number, body: number[]) => [3, ...u32(6 + body.length), type, ...body];
+  const tlv = (t: number, s: string) => [0, t, ...u16(s.length), ...Buffer.from(s)];
+  const bmp = Uint8Array.from([...bmpMessage(4, [...tlv(1, 'fuzz router'), ...tlv(2, 'r1')]), ...bmpMessage(5, tlv(0, 'bye'))]);
+  const vrpJson = JSON.stringify({ metadata: { generated: 1700000000 }, roas: [{ asn: 'AS65001', prefix: '192.0.2.0/24', maxLength: 24, ta: 'test', expires: 1800000000 }, { asn: 4200000001, prefix: '2001:db8::/32', maxLength: 48, ta: 'test' }] });
+  return {
+    'bgp-message': [encodeKeepalive(), encodeNotification(6, 4), encodeRouteRefresh(1, 1), encodeOpen({ asn: 4200000001, holdTime: 90, bgpId: '192.0.2.1' }), update, mp],
+    'bgp-mrt': [mrt],
+    'bgp-bmp': [bmp],
+    'bgp-vrp': [Buffer.from(vrpJson), Buffer.from('ASN,IP Prefix,Max Length,Trust Anchor,Expires\nAS65001,192.0.2.0/24,24,test,1800000000\n')].map((b) => Uint8Array.from(b)),
+  };
+}
+
+function u16(n: number): number[] {
+  return [(n >> 8) & 255, n & 255];
+}
+function u32(n: number): number[] {
+  return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
 }

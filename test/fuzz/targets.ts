@@ -34,6 +34,15 @@ import { CaptureFileDecoder } from '../../src/capture/file-format.js';
 import { parseWifiConfig } from '../../src/wifi/config/detect-format.js';
 import { parseAirBaseline } from '../../src/wifi/baseline.js';
 import { auditVpnText } from '../../src/vpn/read.js';
+import { parseOcspRequest, parseOcspResponse } from '../../src/ca/ocsp.js';
+import { keyFromJwk, parseJws, verifyJws } from '../../src/ca/acme/jws.js';
+import { verifyChain } from '../../src/ca/audit-log.js';
+import { decodeMessage as decodeBgpMessage } from '../../src/bgp/message.js';
+import { decodeMrtRecord, MrtSplitter, type MrtContext } from '../../src/bgp/mrt.js';
+import { parseVrps } from '../../src/bgp/vrp.js';
+import { DIALOGUES } from '../../src/starttls/dialogues.js';
+import type { StartTlsProtocol } from '../../src/starttls/types.js';
+import { BmpSplitter, decodeBmpMessage } from '../../src/bgp/bmp.js';
 
 export interface FuzzTarget {
   /** What the target reads, for the report. */
@@ -57,6 +66,35 @@ function readPcap(b: Uint8Array): unknown {
   return frames;
 }
 
+/**
+ * A STARTTLS dialogue (the client side, sans-IO) driven by a server's whole transcript, in two pieces as TCP may
+ * deliver it: greeting, capabilities, the go-ahead, whatever follows it.
+ */
+const dialogue = (protocol: StartTlsProtocol) => (b: Uint8Array): unknown => {
+  const d = DIALOGUES[protocol]({ host: 'mx.example.test' });
+  d.start();
+  const cut = b.length >> 1;
+  d.receive(b.subarray(0, cut));
+  d.receive(b.subarray(cut));
+  return d.observation();
+};
+
+/** An MRT file as the reader streams it: records split off the bytes in two pieces, each decoded with the file's peer index. */
+function readMrt(b: Uint8Array): unknown {
+  const s = new MrtSplitter();
+  const ctx: MrtContext = {};
+  const cut = b.length >> 1;
+  const out = [...s.push(b.subarray(0, cut)), ...s.push(b.subarray(cut))].map((r) => decodeMrtRecord(r, ctx));
+  s.end();
+  return out;
+}
+
+/** A BMP stream (RFC 7854) from a router: messages split off the bytes, each decoded. */
+function readBmp(b: Uint8Array): unknown {
+  const s = new BmpSplitter();
+  return s.push(b).map(decodeBmpMessage);
+}
+
 /** The flight reader, fed in two pieces as TCP may deliver it: reassembly is part of what is tested. */
 export function readFlight(b: Uint8Array, options: FlightReaderOptions = {}): unknown {
   const r = new ServerFlightReader(64 * 1024, options);
@@ -73,6 +111,17 @@ export function readFlight(b: Uint8Array, options: FlightReaderOptions = {}): un
 export const LIVE = { tls13ClientHello: null as Uint8Array | null };
 
 export const TARGETS: Record<string, FuzzTarget> = {
+  'ocsp-request': { what: 'OCSP request (RFC 6960 §4.1), what the CA\'s responder reads', run: parseOcspRequest },
+  'ocsp-response': { what: 'OCSP response (RFC 6960 §4.2), what the tunnel reads', run: parseOcspResponse },
+  'acme-jws': {
+    what: 'ACME request body: flattened JWS, header and ES256/RS256 signature (RFC 8555 §6.2)',
+    run: (b) => {
+      const jws = parseJws(Buffer.from(b));
+      if (jws.header.jwk) verifyJws(jws, keyFromJwk(jws.header.jwk));
+      return jws;
+    },
+  },
+  'ca-audit-log': { what: 'CA audit log (hash-chained JSON lines): a verdict, never a throw', total: true, run: (b) => verifyChain(text(b)) },
   'tls-flight': { what: 'TLS server flight reader (records, handshake reassembly, HRR retry)', run: (b) => readFlight(b) },
   'tls13-flight-decrypt': { what: 'TLS 1.3 decrypted server flight (EncryptedExtensions … Finished)', live: true, run: (b) => readFlight(b, { tls13ClientHello: LIVE.tls13ClientHello! }) },
   'tls-server-hello': { what: 'ServerHello / HelloRetryRequest', run: parseServerHello },
@@ -89,6 +138,10 @@ export const TARGETS: Record<string, FuzzTarget> = {
   'dns-message': { what: 'DNS message with DNSSEC records (RRSIG, DNSKEY, DS, NSEC, NSEC3…)', run: decodeMessage },
   'dnssec-anchors': { what: 'trust-anchor file (DS / DNSKEY, zone-file form)', run: (b) => parseAnchors(text(b), 'anchor') },
   'mta-sts-policy': { what: 'MTA-STS policy file', run: (b) => parseMtaStsPolicy(text(b)) },
+  'starttls-smtp': { what: 'SMTP server transcript before STARTTLS (RFC 5321, RFC 3207)', run: dialogue('smtp') },
+  'starttls-imap': { what: 'IMAP server transcript before STARTTLS (RFC 9051)', run: dialogue('imap') },
+  'starttls-pop3': { what: 'POP3 server transcript before STLS (RFC 2595)', run: dialogue('pop3') },
+  'starttls-ftp': { what: 'FTP server transcript before AUTH TLS (RFC 4217)', run: dialogue('ftp') },
   'starttls-mysql': { what: 'MySQL greeting (STARTTLS)', run: parseMysqlGreeting },
   'starttls-ldap': { what: 'LDAP ExtendedResponse (StartTLS)', run: parseExtendedResponse },
   'posture-postgres': { what: 'PostgreSQL first answer', run: parseFirstAnswer },
@@ -108,5 +161,9 @@ export const TARGETS: Record<string, FuzzTarget> = {
   'wifi-config': { what: 'wpa_supplicant.conf, NetworkManager keyfile, hostapd.conf', run: (b) => parseWifiConfig(text(b), 'wifi.conf') },
   'wifi-iwd': { what: 'iwd network profile', run: (b) => parseWifiConfig(text(b), 'Net.8021x') },
   'wifi-baseline': { what: 'air baseline (YAML)', run: (b) => parseAirBaseline(text(b), 'air.yaml') },
+  'bgp-message': { what: 'BGP-4 message (OPEN, UPDATE with every attribute, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH), 4-byte AS', run: (b) => decodeBgpMessage(b, { as4: true }) },
+  'bgp-mrt': { what: 'MRT file (TABLE_DUMP_V2 with ADD-PATH, BGP4MP/_ET messages and state changes)', run: readMrt },
+  'bgp-bmp': { what: 'BMP stream (RFC 7854 route monitoring, peer up/down, statistics)', run: readBmp },
+  'bgp-vrp': { what: 'VRP file (rpki-client JSON/CSV, Routinator JSON)', run: (b) => parseVrps(text(b)) },
   'vpn-config': { what: 'OpenVPN, WireGuard (wg-quick) and strongSwan configurations', run: (b) => auditVpnText(text(b), 'vpn.conf') },
 };

@@ -110,6 +110,23 @@ export const BEHAVIOURS = {
     if (suite === undefined) return protocolVersionAlert();
     return { bytes: record(22, hello.version, serverHello({ version: hello.version, suite, extensions: ext(0xff01, [0]) })), end: true };
   },
+  /**
+   * TLS 1.3 that answers a hello carrying an X25519 share with a ServerHello, asks a share-less hello (the group probe)
+   * for secp256r1 by HRR, and answers the retried hello with internal_error: a group list that ends for a reason other
+   * than "nothing more in common".
+   */
+  failOnRetry: (hello) => {
+    const suite = hello.cipherSuites.find((c) => suiteByCode(c)?.tls13);
+    if (!hello.supportedVersions.includes(0x0304) || suite === undefined) return protocolVersionAlert();
+    const session = [...hello.sessionId];
+    if (hello.keyShareGroups.includes(0x001d)) {
+      return { bytes: record(22, 0x0303, serverHello({ sessionId: session, suite, extensions: [...ext(43, u16(0x0304)), ...ext(51, [...u16(0x001d), ...u16(32), ...randomBytes(32)])] })), end: true };
+    }
+    if (hello.keyShareGroups.length === 0 && hello.groups.includes(0x0017)) {
+      return { bytes: record(22, 0x0303, serverHello({ random: [...HRR_RANDOM], sessionId: session, suite, extensions: [...ext(43, u16(0x0304)), ...ext(51, u16(0x0017))] })) };
+    }
+    return { bytes: record(21, 0x0303, [2, 80]), end: true };
+  },
 } satisfies Record<string, Behaviour>;
 
 export type BehaviourName = keyof typeof BEHAVIOURS;

@@ -150,3 +150,22 @@ export function udpPoke(lan: Lan, from: string, to: string, port = 9): void {
 export function waitForTcp(lan: Lan, host: string, address: string, port: number, timeoutMs = 15_000): void {
   lan.run(host, [PYTHON, '-c', `import socket,time\nend=time.time()+${timeoutMs / 1000}\nwhile True:\n  try:\n    socket.create_connection(('${address}',${port}),1).close(); break\n  except OSError:\n    if time.time()>end: raise\n    time.sleep(0.1)`], { timeoutMs: timeoutMs + 5000 });
 }
+
+/** Wait (bounded) until a test script prints "ready" (its sniffer is running): scapy takes seconds to load on a busy machine. */
+export async function ready(child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    let text = '';
+    const t = setTimeout(() => reject(new Error(`script did not get ready: ${text}`)), timeoutMs);
+    child.stdout!.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (/ready/.test(text)) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    child.once('close', (code) => {
+      clearTimeout(t);
+      reject(new Error(`script exited (${code}) before it was ready: ${text}`));
+    });
+  });
+}

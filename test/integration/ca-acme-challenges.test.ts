@@ -63,12 +63,21 @@ before(async () => {
   assert.equal(acct.status, 201);
   c.kid = acct.location!;
 });
+/** SIGTERM, then wait for the exit (SIGKILL after 10 s), so no daemon outlives the test. */
+const stop = (c: ChildProcess | undefined) =>
+  new Promise<void>((resolve) => {
+    if (!c || c.exitCode !== null || c.signalCode !== null) return resolve();
+    const t = setTimeout(() => c.kill('SIGKILL'), 10_000);
+    c.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    c.kill('SIGTERM');
+  });
 after(async () => {
-  acme?.kill();
-  knot?.kill();
+  await Promise.all([stop(acme), stop(knot)]);
   alpnServer?.close();
   cli?.dispose();
-  await new Promise((r) => setTimeout(r, 200));
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { captureOnBridge, canCreateNamespaces, createLan, PYTHON, sleep, udpPoke, type Lan } from '../helpers/netns-lan.js';
+import { captureOnBridge, canCreateNamespaces, createLan, PYTHON, ready, sleep, udpPoke, type Lan } from '../helpers/netns-lan.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const scripts = join(root, 'test/data/capture');
@@ -42,7 +42,6 @@ describe('real attacks on a namespace LAN, seen in the capture', { skip: !canCre
   let lan: Lan;
   let dir: string;
   before(() => {
-    execFileSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
     dir = mkdtempSync(join(tmpdir(), 'mg-capture-'));
     lan = createLan('cap', [{ name: 'gw', last: 1 }, { name: 'victim', last: 10 }, { name: 'attacker', last: 66 }]);
     // Link-local multicast and broadcast out of eth0 (the namespaces have no default route).
@@ -130,13 +129,32 @@ describe('real attacks on a namespace LAN, seen in the capture', { skip: !canCre
     assert.equal(code, 1, stderr);
   });
 
+  it('802.1Q and QinQ tagged frames on the bridge (scapy) are decoded: the same frames, UDP flows and VLANs as tshark', async () => {
+    // The kernel here has no 8021q module, so the tagged frames are crafted by scapy and captured as any others.
+    const file = join(dir, 'vlan.pcap');
+    const cap = await captureOnBridge(lan, file);
+    lan.run('attacker', [PYTHON, join(scripts, 'vlan_frames.py'), 'eth0'], { timeoutMs: 30_000 });
+    await cap.stop();
+    const r = capture(file);
+    const s = r.doc.captures[0]!.summary as { frames: number; flows: { udp: number }; packets: { arp: number }; skipped: Record<string, number> };
+    const tsharkLines = (filter: string | null, field: string) =>
+      execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', field, ...(filter ? ['-Y', filter] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n').filter(Boolean);
+    assert.equal(s.frames, tsharkLines(null, 'frame.number').length);
+    assert.equal(s.flows.udp, new Set(tsharkLines('udp', 'udp.stream')).size);
+    assert.deepEqual([...new Set(tsharkLines('vlan', 'vlan.id'))].sort(), ['100', '300']);
+    assert.deepEqual([...new Set(tsharkLines('ieee8021ad', 'ieee8021ad.id'))], ['200']);
+    assert.equal(s.packets.arp, tsharkLines('arp', 'frame.number').length);
+    assert.ok(s.packets.arp >= 2 && s.flows.udp >= 2);
+    assert.deepEqual(s.skipped, {});
+  });
+
   it('a rogue DHCP server (scapy) answering the victim\'s DISCOVER is rogue against the baseline; the legitimate one is not', async () => {
     const baseline = join(dir, 'dhcp-baseline.yaml');
     writeFileSync(baseline, 'dhcpServers: [198.18.0.1]\ngateways: [{ ip: 198.18.0.1, mac: "02:00:00:00:00:01" }]\n');
     const run = async (server: string, file: string) => {
       const cap = await captureOnBridge(lan, file);
-      const rogue = lan.start(server, [PYTHON, join(scripts, 'rogue_dhcp.py'), 'eth0', lan.hosts[server]!.ip, '198.18.0.50', '6']);
-      await sleep(2500);
+      const rogue = lan.start(server, [PYTHON, join(scripts, 'rogue_dhcp.py'), 'eth0', lan.hosts[server]!.ip, '198.18.0.50', '8']);
+      await ready(rogue);
       lan.run('victim', [PYTHON, join(scripts, 'dhcp_client.py'), 'eth0', '2'], { timeoutMs: 30_000 });
       await finished(rogue);
       await cap.stop();
@@ -157,7 +175,7 @@ describe('real attacks on a namespace LAN, seen in the capture', { skip: !canCre
     const file = join(dir, 'mitm6.pcap');
     const cap = await captureOnBridge(lan, file);
     const attack = lan.start('attacker', [PYTHON, join(scripts, 'mitm6.py'), 'eth0', '6']);
-    await sleep(2500);
+    await ready(attack);
     lan.run('victim', [PYTHON, join(scripts, 'dhcp6_client.py'), 'eth0', '2'], { timeoutMs: 30_000 });
     await finished(attack);
     await cap.stop();
@@ -194,8 +212,8 @@ describe('real attacks on a namespace LAN, seen in the capture', { skip: !canCre
 
     const file = join(dir, 'responder.pcap');
     cap = await captureOnBridge(lan, file);
-    const poisoner = lan.start('attacker', [PYTHON, join(scripts, 'responder.py'), 'eth0', lan.hosts.attacker!.ip, '8']);
-    await sleep(2500);
+    const poisoner = lan.start('attacker', [PYTHON, join(scripts, 'responder.py'), 'eth0', lan.hosts.attacker!.ip, '20']);
+    await ready(poisoner);
     lan.run('victim', [PYTHON, join(scripts, 'name_queries.py'), '198.18.0.255', ...names], { timeoutMs: 30_000 });
     poisoner.kill('SIGINT');
     await finished(poisoner);

@@ -20,7 +20,6 @@ describe('mitmguard capture', () => {
   let dir: string;
   let ftp: string;
   before(() => {
-    execFileSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
     dir = mkdtempSync(join(tmpdir(), 'mg-capcli-'));
     const C = '198.18.0.10';
     const S = '198.18.0.21';

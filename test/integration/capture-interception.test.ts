@@ -41,7 +41,6 @@ describe('interception on the path, seen in the capture', { skip: !canCreateName
   let lan: Lan;
   let dir: string;
   before(() => {
-    execFileSync('node', [join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
     dir = mkdtempSync(join(tmpdir(), 'mg-capint-'));
     lan = createLan('int', [{ name: 'gw', last: 1 }, { name: 'victim', last: 10 }, { name: 'attacker', last: 66 }]);
   });

@@ -5,6 +5,7 @@
  * `confirmed: false`, and an SSLv2-only server raises no TLS 1.x finding.
  */
 import assert from 'node:assert/strict';
+import { createServer as createNetServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createAuthority, issueLeaf } from '../../src/pki/index.js';
 import { scanTarget } from '../../src/scan/index.js';
@@ -113,6 +114,26 @@ describe('scan of servers that lie in their answers', () => {
     const r = await scanTarget(server.target, OPTIONS);
     assert.deepEqual(r.tls!.groups, ['secp521r1', 'ffdhe2048', 'x448']);
     assert.deepEqual(r.tls!.probeErrors, []);
+  });
+
+  it('records why a TLS 1.3 group list ended when the server fails the retried hello (internal_error)', async () => {
+    const r = await scan('failOnRetry');
+    assert.equal(r.tls?.protocols['TLSv1.3'], true);
+    assert.deepEqual(r.tls!.groups, [], 'the HRR for secp256r1 alone does not count');
+    assert.ok(r.tls!.probeErrors!.some((e) => e.probe === 'groups TLSv1.3' && e.code === 'MG_ERR_TLS_ALERT' && /alert 80 after 0 group/.test(e.message)), JSON.stringify(r.tls!.probeErrors));
+  });
+
+  it('reports MG_ERR_CONNECTION_RESET for a server that resets every connection after the ClientHello', async (t) => {
+    const server = createNetServer((sock) => {
+      sock.on('error', () => {});
+      sock.once('data', () => sock.resetAndDestroy());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    t.after(() => server.close());
+    const r = await scanTarget(`127.0.0.1:${(server.address() as { port: number }).port}`, OPTIONS);
+    assert.equal(r.ok, false);
+    assert.equal(r.error?.code, 'MG_ERR_CONNECTION_RESET', r.error?.message);
+    assert.match(r.error!.message, /reset the connection after every ClientHello/);
   });
 
   it('raises no TLS 1.x finding on an SSLv2-only server', async () => {

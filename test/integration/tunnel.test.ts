@@ -8,7 +8,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { connect as netConnect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -167,6 +167,107 @@ test('hot reload: a renewed certificate is served to new handshakes while an ope
   await waitFor('failed reload', () => logLines().find((l) => l.event === 'reload-failed'));
   const still = await through('frontend');
   assert.equal(still.code, 0, still.stderr);
+});
+
+test('--ocsp-url: the CA\'s OCSP responder decides; revoked is refused, a dead responder fails closed', async () => {
+  const serve = cli.spawn(['ca', 'serve', '--dir', ca.dir, '--listen', '127.0.0.1:0']);
+  children.push(serve);
+  const ocspUrl = await waitForJsonLine(serve, (d) => (typeof d.listening === 'string' ? `${d.listening}/ocsp` : undefined));
+  const log2 = f('access-ocsp.jsonl');
+  issue('tunnel-ocsp', 'peer', ['tunnel.svc.test', '127.0.0.1']);
+  // No --crl: revocation comes from OCSP alone.
+  const t = cli.spawn(['tunnel', 'server', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${backendPort}`, '--target-ca', join(ca.dir, 'chain.pem'),
+    '--cert', f('tunnel-ocsp.crt'), '--key', f('tunnel-ocsp.key'), '--ca', f('ca-bundle.pem'), '--ocsp-url', ocspUrl, '--access-log', log2]);
+  children.push(t);
+  const port = await waitForJsonLine(t, (d) => (typeof d.listening === 'string' ? Number(String(d.listening).split(':').pop()) : undefined));
+  const via = (cert: string) => curl(['--cert', f(`${cert}.crt`), '--key', f(`${cert}.key`), `https://127.0.0.1:${port}/ocsp`]);
+  const lines = () => readFileSync(log2, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const good = await via('frontend');
+  assert.equal(good.code, 0, good.stderr + readFileSync(log2, 'utf8'));
+  assert.equal(good.stdout, 'hello from backend /ocsp\n');
+  const stolen = await via('stolen');
+  assert.notEqual(stolen.code, 0);
+  const refused = await waitFor('OCSP refusal', () => lines().find((l) => l.event === 'refused' && l.reason === 'revoked'));
+  assert.match(String(refused.detail), /^OCSP: revoked .*\(keyCompromise\)/);
+  // Client mode checks the server's certificate the same way: good through the OCSP tunnel, refused for a revoked one.
+  issue('srv-revoked', 'peer', ['tunnel.svc.test', '127.0.0.1']);
+  ca.revoke([...ca.state().issued.values()].at(-1)!.serial, 'keyCompromise');
+  const badSrv = cli.spawn(['tunnel', 'server', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${backendPort}`, '--target-ca', join(ca.dir, 'chain.pem'),
+    '--cert', f('srv-revoked.crt'), '--key', f('srv-revoked.key'), '--ca', f('ca-bundle.pem'), '--access-log', '/dev/null']);
+  children.push(badSrv);
+  const badPort = await waitForJsonLine(badSrv, (d) => (typeof d.listening === 'string' ? Number(String(d.listening).split(':').pop()) : undefined));
+  const log5 = f('access-client-ocsp.jsonl');
+  const clientVia = async (target: number) => {
+    const c = cli.spawn(['tunnel', 'client', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${target}`, '--cert', f('frontend.crt'), '--key', f('frontend.key'), '--ca', f('ca-bundle.pem'), '--allow-dns', 'tunnel.svc.test', '--ocsp-url', ocspUrl, '--access-log', log5]);
+    children.push(c);
+    const p = await waitForJsonLine(c, (d) => (typeof d.listening === 'string' ? Number(String(d.listening).split(':').pop()) : undefined));
+    return run('curl', ['-sS', '--max-time', '15', `http://127.0.0.1:${p}/client-ocsp`]);
+  };
+  const okClient = await clientVia(port);
+  assert.equal(okClient.stdout, 'hello from backend /client-ocsp\n', okClient.stderr);
+  const badClient = await clientVia(badPort);
+  assert.notEqual(badClient.code, 0);
+  await waitFor('client-mode OCSP refusal', () => readFileSync(log5, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'refused' && l.reason === 'revoked' && /OCSP: revoked/.test(String(l.detail))));
+  // The responder goes away: a certificate not seen before cannot be checked and is refused.
+  serve.kill('SIGTERM');
+  await new Promise((r) => serve.once('exit', r));
+  issue('newcomer', 'client', ['spiffe://svc.test/ns/web/sa/newcomer']);
+  const dead = await via('newcomer');
+  assert.notEqual(dead.code, 0);
+  await waitFor('fail-closed refusal', () => lines().find((l) => l.event === 'refused' && /OCSP: /.test(String(l.detail)) && l.reason === 'bad-certificate'));
+  // The frontend's good answer is cached (at most 5 minutes), so it still gets through.
+  const cached = await via('frontend');
+  assert.equal(cached.code, 0, cached.stderr);
+});
+
+test('--renew-ca: a certificate in the last third of its life is renewed from the CA and served without a restart', async () => {
+  issue('aging', 'peer', ['tunnel.svc.test', '127.0.0.1'], new Date(Date.now() - 20 * 3_600_000), 24);
+  const oldSerial = (await run('openssl', ['x509', '-in', f('aging.crt'), '-noout', '-serial'])).stdout.trim();
+  const log3 = f('access-renew.jsonl');
+  const t = cli.spawn(['tunnel', 'server', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${backendPort}`, '--target-ca', join(ca.dir, 'chain.pem'),
+    '--cert', f('aging.crt'), '--key', f('aging.key'), '--ca', f('ca-bundle.pem'), '--renew-ca', ca.dir, '--access-log', log3]);
+  children.push(t);
+  const port = await waitForJsonLine(t, (d) => (typeof d.listening === 'string' ? Number(String(d.listening).split(':').pop()) : undefined));
+  const renewed = await waitFor('renewed', () => readFileSync(log3, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'renewed'));
+  const newSerial = (await run('openssl', ['x509', '-in', f('aging.crt'), '-noout', '-serial'])).stdout.trim();
+  assert.notEqual(newSerial, oldSerial);
+  assert.equal(`serial=${String(renewed.serial).toUpperCase()}`, newSerial);
+  assert.equal(statSync(f('aging.key')).mode & 0o777, 0o600);
+  const served = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-CAfile', join(ca.dir, 'chain.pem'), '-cert', f('frontend.crt'), '-key', f('frontend.key')], { input: '', timeoutMs: 20_000 });
+  const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(served.stdout)?.[0] ?? '';
+  assert.equal((await run('openssl', ['x509', '-noout', '-serial'], { input: pem })).stdout.trim(), newSerial);
+  const r = await curl(['--cert', f('frontend.crt'), '--key', f('frontend.key'), `https://127.0.0.1:${port}/renewed`]);
+  assert.equal(r.stdout, 'hello from backend /renewed\n', r.stderr);
+  // The renewal is in the CA's audit log as the successor of the old certificate.
+  assert.ok([...ca.state().issued.values()].some((c) => c.serial === String(renewed.serial) && `serial=${c.renewedFrom?.toUpperCase()}` === oldSerial));
+});
+
+test('certificate rotation under a running wrk load loses no request', async () => {
+  issue('rot', 'peer', ['tunnel.svc.test', '127.0.0.1']);
+  const log4 = f('access-rot.jsonl');
+  const srv = cli.spawn(['tunnel', 'server', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${backendPort}`, '--target-ca', join(ca.dir, 'chain.pem'),
+    '--cert', f('rot.crt'), '--key', f('rot.key'), '--ca', f('ca-bundle.pem'), '--access-log', log4]);
+  children.push(srv);
+  const sport = await waitForJsonLine(srv, (d) => (typeof d.listening === 'string' ? Number(String(d.listening).split(':').pop()) : undefined));
+  const cl = cli.spawn(['tunnel', 'client', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${sport}`, '--cert', f('frontend.crt'), '--key', f('frontend.key'), '--ca', f('ca-bundle.pem'), '--allow-dns', 'tunnel.svc.test', '--access-log', '/dev/null']);
+  children.push(cl);
+  const cport = await waitForJsonLine(cl, (d) => (typeof d.listening === 'string' ? Number(String(d.listening).split(':').pop()) : undefined));
+  // 5 s of load (bounded), with two rotations in the middle; wrk -H Connection: close forces a new mTLS handshake
+  // per request, so requests after each rotation meet the new certificate.
+  const load = run('wrk', ['-t1', '-c8', '-d5s', '--timeout', '10s', '-H', 'Connection: close', `http://127.0.0.1:${cport}/load`], { timeoutMs: 60_000 });
+  for (let i = 0; i < 2; i++) {
+    await new Promise((r) => setTimeout(r, 1500));
+    issue(`rot-${i}`, 'peer', ['tunnel.svc.test', '127.0.0.1']);
+    renameSync(f(`rot-${i}.key`), f('rot.key'));
+    renameSync(f(`rot-${i}.crt`), f('rot.crt'));
+  }
+  const r = await load;
+  assert.equal(r.code, 0, r.stderr);
+  const total = Number(/(\d+) requests in/.exec(r.stdout)?.[1] ?? 0);
+  assert.ok(total > 20, r.stdout);
+  assert.doesNotMatch(r.stdout, /Socket errors|Non-2xx/, r.stdout);
+  const reloads = readFileSync(log4, 'utf8').split('\n').filter((l) => l.includes('"event":"reload"')).length;
+  assert.ok(reloads >= 2, `reloads: ${reloads}`);
 });
 
 test('/status and /metrics report connections, failures by reason and certificate expiry', async () => {

@@ -10,7 +10,7 @@
 import { CAPTURE_LIMITS } from '../limits.js';
 import { redact, type RedactedSecret } from '../redact.js';
 
-export type CredentialKind = 'password' | 'http-basic' | 'http-bearer' | 'http-digest' | 'session-cookie' | 'form-password' | 'sasl-plain' | 'sasl-login' | 'apop' | 'community';
+export type CredentialKind = 'password' | 'password-md5' | 'http-basic' | 'http-bearer' | 'http-digest' | 'session-cookie' | 'form-password' | 'sasl-plain' | 'sasl-login' | 'apop' | 'community';
 
 export interface Credential {
   protocol: string;

@@ -25,7 +25,7 @@ export function createPlaintextDetector(limits = PLAINTEXT_LIMITS): Detector<Cap
         const where = at(e.frameNumber, e.timestampUs);
         const id = c.kind === 'session-cookie' ? 'capture.plaintext.session-cookie' : 'capture.plaintext.credentials';
         const secret = c.secret ? ` ${describeRedacted(c.secret)}` : '';
-        raiser.raise(out, id, `${target}|${c.protocol}|${c.kind}|${c.user}|${c.secret?.saltedSha256Prefix}`, target, `${c.protocol} ${c.kind} from ${e.flow.client} to ${target}${c.user !== null ? `, user ${JSON.stringify(c.user)}` : ''}${secret}, ${where}`, c.kind === 'http-digest' || c.kind === 'apop' ? 'medium' : undefined);
+        raiser.raise(out, id, `${target}|${c.protocol}|${c.kind}|${c.user}|${c.secret?.saltedSha256Prefix}`, target, `${c.protocol} ${c.kind} from ${e.flow.client} to ${target}${c.user !== null ? `, user ${JSON.stringify(c.user)}` : ''}${secret}, ${where}`, c.kind === 'http-digest' || c.kind === 'apop' || c.kind === 'password-md5' ? 'medium' : undefined);
         return out;
       }
       if (e.kind === 'flow-end' && !e.encrypted && e.protocol && REPORTED_PLAINTEXT.has(e.protocol) && e.bytes > 0) {

@@ -4,7 +4,8 @@
  * one name presenting different keys or issuers within the capture, deprecated versions, and versions below the
  * baseline's minimum. TLS 1.3 certificates are encrypted: for them only versions are judged.
  */
-import type { Detector, Finding } from '../../model/index.js';
+import type { Detector, Finding, Severity } from '../../model/index.js';
+import { suiteByName } from '../../tls/wire/suites.js';
 import type { Baseline } from '../baseline.js';
 import type { CaptureEvent } from '../events.js';
 import { at, BoundedMap, Raiser } from './state.js';
@@ -27,6 +28,16 @@ export const TLS_DETECTOR_LIMITS = { maxNames: 16_384, maxFlows: 65_536 } as con
 const VERSION_RANK: Record<string, number> = { SSLv2: 0, SSLv3: 1, 'TLSv1.0': 2, 'TLSv1.1': 3, 'TLSv1.2': 4, 'TLSv1.3': 5 };
 const WEAK = new Set(['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1']);
 
+/** Why a negotiated suite is weak (RFC 9325 §4.1), with the severity of the worst reason; null when it is not. */
+export function suiteWeakness(name: string): { reasons: string[]; severity: Severity } | null {
+  const s = suiteByName(name);
+  if (!s || s.tls13) return null;
+  const broken = [s.cipher === 'NULL' && 'no encryption (NULL)', s.anonymous && 'anonymous key exchange', s.export && 'export-grade', /RC4|^DES|DES40|IDEA/.test(s.cipher) && `broken cipher ${s.cipher}`].filter((x): x is string => !!x);
+  const weak = [/3DES/.test(s.cipher) && '64-bit block cipher 3DES (Sweet32)', !s.forwardSecret && !s.anonymous && `no forward secrecy (${s.kx} key exchange)`].filter((x): x is string => !!x);
+  if (!broken.length && !weak.length) return null;
+  return { reasons: [...broken, ...weak], severity: broken.length ? 'high' : 'medium' };
+}
+
 export function createTlsDetector(baseline: Baseline, judge: ChainJudge | null, limits = TLS_DETECTOR_LIMITS): Detector<CaptureEvent> {
   const sniByFlow = new BoundedMap<number, string | null>(limits.maxFlows);
   const seen = new BoundedMap<string, { pin: string | null; issuer: string | null; frame: number }>(limits.maxNames);
@@ -46,6 +57,8 @@ export function createTlsDetector(baseline: Baseline, judge: ChainJudge | null, 
         const target = `${name}:${e.flow.serverPort}`;
         const v = e.hello.version;
         if (WEAK.has(v)) raiser.raise(out, 'capture.tls.weak-version', `${target}|${v}`, target, `${e.flow.server}:${e.flow.serverPort}${sni ? ` (SNI ${sni})` : ''} negotiated ${v} with ${e.hello.cipherSuite}, ${where}`);
+        const weakSuite = suiteWeakness(e.hello.cipherSuite);
+        if (weakSuite) raiser.raise(out, 'capture.tls.weak-suite', `${target}|${e.hello.cipherSuite}`, target, `${e.flow.server}:${e.flow.serverPort}${sni ? ` (SNI ${sni})` : ''} negotiated ${e.hello.cipherSuite}: ${weakSuite.reasons.join(', ')}, ${where}`, weakSuite.severity);
         const min = sni ? baseline.tls[sni]?.minVersion : undefined;
         if (min && (VERSION_RANK[v] ?? 0) < VERSION_RANK[min]!) raiser.raise(out, 'capture.tls.downgrade', `${target}|${v}`, target, `${sni} negotiated ${v}; the baseline requires at least ${min}, ${where}`);
         return out;

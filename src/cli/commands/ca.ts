@@ -262,9 +262,10 @@ export function register(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      forceExitLater();
     });
 
-  common(ca.command('acme').description('Serve ACME (RFC 8555: accounts, orders, http-01, finalize, download, revoke) for internal automation until interrupted'))
+  common(ca.command('acme').description('Serve ACME (RFC 8555: accounts, orders, http-01 / tls-alpn-01 / dns-01, finalize, download, revoke) for internal automation until interrupted'))
     .option('--listen <host:port>', 'address to bind', '127.0.0.1:8443')
     .option('--http-port <port>', 'port http-01 validation connects to', '80')
     .option('--tls-alpn-port <port>', 'port tls-alpn-01 validation connects to', '443')
@@ -322,5 +323,12 @@ export function register(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      forceExitLater();
     });
+}
+
+/** After a graceful stop, a socket still open elsewhere (an outbound validation, a slow peer) must not keep the
+ * process alive: exit after 5 s. Unref'd, so a clean stop exits at once. */
+function forceExitLater(): void {
+  setTimeout(() => process.exit(process.exitCode ?? 0), 5000).unref();
 }

@@ -12,7 +12,7 @@ import { MitmError } from '../../errors.js';
 import { atLeast } from '../../model/index.js';
 import { checkOutputPath, checkPdfOutput, colors, DEFAULT_TIMEOUT_MS, emitPdf, EXIT, loadPrevious, numberOption, parseFormat, parsePositiveInt, parseSeverity, printJson } from '../output.js';
 import { withInterrupt, writeReportFile } from '../inventory-run.js';
-import { REPORT_FORMATS } from '../../report/formats.js';
+import { OUTPUT_FORMATS } from '../../report/formats.js';
 
 interface UpOptions {
   basePort?: string;
@@ -229,8 +229,7 @@ function registerScan(lab: Command): void {
     .addOption(numberOption('-t, --timeout <ms>', 'per-connection timeout in milliseconds', DEFAULT_TIMEOUT_MS))
     .option('--base-port <port>', 'listen on base, base+1, … instead of ephemeral ports')
     .action(async (opts: ScanOptions) => {
-      const formats = [...REPORT_FORMATS, 'pdf'];
-      if (!formats.includes(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${formats.join(', ')}`);
+      if (!(OUTPUT_FORMATS as readonly string[]).includes(opts.format)) throw new MitmError('MG_ERR_USAGE', `--format must be one of ${OUTPUT_FORMATS.join(', ')}`);
       const timeoutMs = parsePositiveInt('--timeout', opts.timeout, 600_000);
       const basePort = opts.basePort ? parsePositiveInt('--base-port', opts.basePort, 65_000) : 0;
       const failOn = opts.failOn === undefined ? undefined : parseSeverity(opts.failOn);

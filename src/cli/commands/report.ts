@@ -8,6 +8,7 @@ import { SEVERITIES } from '../../model/index.js';
 import { MitmError } from '../../errors.js';
 import { fileError } from '../../input-file.js';
 import { ALLOW_UNREACHABLE, checkOutputPath, checkPdfOutput, colors, emitPdf, finishRun, loadPrevious, parseSeverity } from '../output.js';
+import { OUTPUT_FORMATS } from '../../report/formats.js';
 
 interface ReportCommandOptions {
   format: string;
@@ -20,7 +21,7 @@ interface ReportCommandOptions {
 }
 
 /** The renderers' formats, and pdf: the HTML page printed by headless Chromium. */
-const FORMATS = ['text', 'json', 'sarif', 'junit', 'html', 'pdf'] as const;
+const FORMATS = OUTPUT_FORMATS;
 
 export function register(program: Command): void {
   program

@@ -3,7 +3,7 @@
  * itself (docs/tunnel.md). Thin: parse, start src/tunnel, print one JSON line with the addresses, write access-log
  * lines (JSON) to stderr or --access-log, reload on SIGHUP, drain on SIGINT/SIGTERM.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MitmError } from '../../errors.js';
 import { collect, parsePositiveInt } from '../output.js';
@@ -28,7 +28,13 @@ interface TunnelCliOptions {
   targetName?: string;
   serverName?: string;
   proxyProtocol?: boolean;
+  ocsp?: boolean;
+  ocspUrl?: string;
+  ocspSoftFail?: boolean;
   status?: string;
+  renewCa?: string;
+  passphraseFile?: string;
+  passphraseEnv?: string;
   accessLog?: string;
   watch: boolean;
   drainMs: string;
@@ -57,9 +63,15 @@ function common(c: Command): Command {
     .option('--allow-ou <ou>', 'allowed peer subject OU; repeatable', collect)
     .option('--allow-issuer <subject>', 'the peer must be issued by this CA subject (as cert show prints it); repeatable', collect)
     .option('--pin <sha256//base64>', 'the peer key must be one of these SPKI pins; repeatable', collect)
+    .option('--ocsp', 'also check the peer certificate with OCSP (its AIA responder, or --ocsp-url); fail closed')
+    .option('--ocsp-url <url>', 'OCSP responder to ask instead of the certificate\'s AIA URL (implies --ocsp)')
+    .option('--ocsp-soft-fail', 'let a peer through when the OCSP responder cannot be asked (revoked is still refused)')
     .option('--tls12', 'also allow TLS 1.2 (ECDHE + AEAD suites only); default TLS 1.3 only')
     .option('--status <host:port>', 'serve /status (JSON) and /metrics (Prometheus) here, e.g. 127.0.0.1:9901')
     .option('--access-log <file>', 'append access-log JSON lines here instead of stderr')
+    .option('--renew-ca <dir>', 'renew our certificate from this mitmguard CA (fresh key) when a third of its lifetime is left')
+    .option('--passphrase-file <file>', 'passphrase of the --renew-ca keys (first line)')
+    .option('--passphrase-env <name>', 'environment variable holding the --renew-ca passphrase')
     .option('--no-watch', 'do not reload on file changes (SIGHUP still reloads)')
     .option('--drain-ms <ms>', 'on SIGINT/SIGTERM, wait this long for open connections', '10000');
 }
@@ -72,6 +84,14 @@ async function run(mode: 'server' | 'client', opts: TunnelCliOptions): Promise<v
     ...(opts.allowIssuer ? { issuers: opts.allowIssuer } : {}), ...(opts.pin ? { spkiPins: opts.pin } : {}),
   };
   for (const p of opts.pin ?? []) if (!/^sha256\/\/[A-Za-z0-9+/]{43}=$/.test(p)) throw new MitmError('MG_ERR_USAGE', `--pin ${JSON.stringify(p)} is not sha256//<base64 of 32 bytes>`);
+  let renew;
+  if (opts.renewCa) {
+    const { openCa } = await import('../../ca/store.js');
+    let pass: string | undefined;
+    if (opts.passphraseFile) pass = readFileSync(opts.passphraseFile, 'utf8').split(/\r?\n/)[0]!;
+    else if (opts.passphraseEnv) pass = process.env[opts.passphraseEnv];
+    renew = { ca: openCa(opts.renewCa, pass) };
+  }
   const write = opts.accessLog ? (line: string) => appendFileSync(opts.accessLog!, line) : (line: string) => process.stderr.write(line);
   const tunnel = await startTunnel({
     mode,
@@ -83,6 +103,8 @@ async function run(mode: 'server' | 'client', opts: TunnelCliOptions): Promise<v
     ...(mode === 'server' && (opts.targetTls || opts.targetCa) ? { targetTls: { ...(opts.targetCa ? { ca: opts.targetCa } : {}), ...(opts.targetName ? { servername: opts.targetName } : {}) } } : {}),
     ...(opts.serverName ? { serverName: opts.serverName } : {}),
     ...(opts.proxyProtocol ? { proxyProtocol: true } : {}),
+    ...(renew ? { renew } : {}),
+    ...(opts.ocsp || opts.ocspUrl ? { ocsp: { ...(opts.ocspUrl ? { url: opts.ocspUrl } : {}), ...(opts.ocspSoftFail ? { softFail: true } : {}) } } : {}),
     ...(opts.status ? { status: endpoint('--status', opts.status) } : {}),
     watch: opts.watch,
     drainMs: parsePositiveInt('--drain-ms', opts.drainMs, 3_600_000),
@@ -95,6 +117,7 @@ async function run(mode: 'server' | 'client', opts: TunnelCliOptions): Promise<v
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  forceExitLater();
 }
 
 export function register(program: Command): void {
@@ -108,4 +131,10 @@ export function register(program: Command): void {
   common(tunnel.command('client').description('Plain TCP in, mutual TLS out with our certificate; the server identity checked by the policy or host name'))
     .option('--server-name <name>', 'server name to send (SNI) and check when no --allow-* is given; default the target host')
     .action((opts: TunnelCliOptions) => run('client', opts));
+}
+
+/** After a graceful stop, a socket still open elsewhere (an outbound validation, a slow peer) must not keep the
+ * process alive: exit after 5 s. Unref'd, so a clean stop exits at once. */
+function forceExitLater(): void {
+  setTimeout(() => process.exit(process.exitCode ?? 0), 5000).unref();
 }

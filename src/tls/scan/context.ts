@@ -35,6 +35,8 @@ export class ProbeContext {
   /** Connections opened so far. */
   probes = 0;
   readonly errors: ProbeError[] = [];
+  /** Refusals by kind: a TCP reset, or anything else (an alert, a close). */
+  readonly refusals = { reset: 0, other: 0 };
   /** Downgrade sentinels seen (RFC 8446 §4.1.3), one per probe that met one. */
   readonly downgrades: Array<DowngradeSignal & { probe: VersionName }> = [];
 
@@ -60,6 +62,7 @@ export class ProbeContext {
       const share = decryptTls13 ? keyShareFor : probeKeyShareFor;
       const answer = await exchangeHello(socket, bytes, stop, s.timeoutMs, s.signal, decryptTls13, { options, share });
       if (answer.kind === 'hello' && answer.downgrade) this.downgrades.push({ probe: version, ...answer.downgrade });
+      if (answer.kind === 'refused') this.refusals[answer.reset ? 'reset' : 'other']++;
       return answer;
     });
   }

@@ -47,6 +47,8 @@ export interface HelloOffer {
 export interface Refusal {
   kind: 'refused';
   alert: Alert | null;
+  /** The refusal was a TCP reset rather than an alert or an orderly close. */
+  reset?: boolean;
 }
 
 export type ProbeAnswer = HelloAnswer | Refusal;
@@ -59,8 +61,8 @@ export const STOP_AT_DONE: StopRule = () => false;
 
 interface Waiter<T> {
   onData(chunk: Buffer): T | undefined;
-  /** Called when the peer closes; returns the answer, or throws. */
-  onClose(): T;
+  /** Called when the peer closes (`reset`: with a TCP reset); returns the answer, or throws. */
+  onClose(reset: boolean): T;
 }
 
 /** Drive `socket` with `waiter` until it yields a value, the peer closes, the deadline passes or the signal aborts. */
@@ -88,9 +90,10 @@ function converse<T>(socket: Socket, payload: Uint8Array, waiter: Waiter<T>, tim
         finish(err);
       }
     });
+    let reset = false;
     const onEnd = () => {
       try {
-        finish(null, waiter.onClose());
+        finish(null, waiter.onClose(reset));
       } catch (err) {
         finish(err);
       }
@@ -99,7 +102,10 @@ function converse<T>(socket: Socket, payload: Uint8Array, waiter: Waiter<T>, tim
     socket.once('close', onEnd);
     socket.on('error', (err: NodeJS.ErrnoException) => {
       // A reset right after our hello is how many servers say no; treat it like a close.
-      if (err.code === 'ECONNRESET' || err.code === 'EPIPE') onEnd();
+      if (err.code === 'ECONNRESET' || err.code === 'EPIPE') {
+        reset = true;
+        onEnd();
+      }
       else finish(err);
     });
     socket.write(payload);
@@ -187,10 +193,10 @@ export function exchangeHello(
         }
         return reader.finished && answer ? answer : undefined;
       },
-      onClose() {
+      onClose(wasReset) {
         if (answer) return answer;
-        if (bytes > 0) throw new MitmError('MG_ERR_TRUNCATED', `connection closed after ${bytes} bytes, before a complete ServerHello`);
-        return { kind: 'refused', alert: null };
+        if (bytes > 0) throw new MitmError('MG_ERR_TRUNCATED', `connection closed after ${bytes} bytes, before a complete ${retried ? 'answer to the retried ClientHello' : 'ServerHello'}`);
+        return wasReset ? { kind: 'refused', alert: null, reset: true } : { kind: 'refused', alert: null };
       },
     },
     timeoutMs,

@@ -69,6 +69,10 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
     // The newest version's failure says most about the server (an HRR loop, a bogus TLS 1.3 answer), then the rest.
     const first = PREFERRED_ERRORS.map((p) => ctx.errors.find((e) => e.probe === p)).find((e) => e !== undefined) ?? ctx.errors[0];
     if (first) throw new MitmError(first.code, first.message, { details: { probe: first.probe } });
+    // Every TLS hello met a TCP reset and nothing else: say so, rather than "no version accepted".
+    if (ctx.refusals.reset > 0 && ctx.refusals.other === 0) {
+      throw new MitmError('MG_ERR_CONNECTION_RESET', `the server reset the connection after every ClientHello (${ctx.refusals.reset} probes)`);
+    }
     throw new MitmError('MG_ERR_HANDSHAKE', 'the server accepted none of the SSL/TLS versions offered');
   }
 

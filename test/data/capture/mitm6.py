@@ -26,6 +26,7 @@ def answer(p):
 
 sniffer = AsyncSniffer(iface=iface, filter='udp and port 547', prn=answer)
 sniffer.start()
+print('ready', flush=True)
 ra = (Ether(src=mac, dst='33:33:00:00:00:01') / IPv6(src=ll, dst='ff02::1') / ICMPv6ND_RA(routerlifetime=1800)
       / ICMPv6NDOptSrcLLAddr(lladdr=mac) / ICMPv6NDOptPrefixInfo(prefix='2001:db8:66::', prefixlen=64) / ICMPv6NDOptRDNSS(dns=[ll], lifetime=600))
 end = time.time() + seconds

@@ -34,4 +34,4 @@ def answer(p):
         return
     sendp(Ether(src=mac, dst=p[Ether].src) / IP(src=me, dst=p[IP].src) / UDP(sport=sport, dport=p[UDP].sport) / Raw(body), iface=iface)
 
-sniff(iface=iface, filter='udp and (port 5355 or port 137)', prn=answer, timeout=seconds)
+sniff(iface=iface, filter='udp and (port 5355 or port 137)', prn=answer, timeout=seconds, started_callback=lambda: print('ready', flush=True))

@@ -14,4 +14,4 @@ def answer(p):
                  / DHCP(options=[('message-type', 'offer'), ('server_id', server), ('router', server), ('name_server', server), ('lease_time', 600), 'end']))
         sendp(offer, iface=iface)
 
-sniff(iface=iface, filter='udp and port 67', prn=answer, timeout=seconds)
+sniff(iface=iface, filter='udp and port 67', prn=answer, timeout=seconds, started_callback=lambda: print('ready', flush=True))
