@@ -27,3 +27,19 @@ test('the lab covers each flaw the issue lists', () => {
     assert.ok(names.includes(n), n);
   }
 });
+
+test('a tunnelled twin fronts an endpoint earlier in the table, and what it must not show is catalogued and not also expected', () => {
+  const twins = LAB_ENDPOINTS.filter((e) => e.kind === 'mtls-tunnel');
+  assert.ok(twins.length > 0);
+  for (const e of twins) {
+    const backend = LAB_ENDPOINTS.findIndex((b) => b.name === e.tunnelOf);
+    assert.ok(backend >= 0 && backend < LAB_ENDPOINTS.indexOf(e), `${e.name}: ${e.tunnelOf} starts before it`);
+    for (const id of e.expected.absent ?? []) {
+      assert.ok(catalogue.get(id), `${e.name}: ${id} is not a catalogued check`);
+      assert.ok(!e.expected.findings.includes(id), `${e.name}: ${id} both expected and absent`);
+    }
+    // The twin's absent ids are the flaw its backend shows: a before and an after.
+    const before = LAB_ENDPOINTS[backend]!;
+    assert.ok((e.expected.absent ?? []).some((id) => before.expected.findings.includes(id)), `${e.name}: removes a flaw of ${before.name}`);
+  }
+});

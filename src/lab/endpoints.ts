@@ -7,7 +7,7 @@ import type { Grade } from '../policy/grade.js';
 import { LAB_DNS_NAMES } from './dns-names.js';
 import type { LeafKind } from './pki.js';
 
-export type LabEndpointKind = 'https' | 'http' | 'http-redirect' | 'smtp';
+export type LabEndpointKind = 'https' | 'http' | 'http-redirect' | 'smtp' | 'mtls-tunnel';
 
 export interface LabTlsSettings {
   leaf: LeafKind;
@@ -35,6 +35,11 @@ export interface LabEndpoint {
    * 127.0.0.1, with the lab's DNS server and trust anchor given to the scan's DNS step.
    */
   dnsName?: string;
+  /**
+   * `mtls-tunnel` endpoints: src/tunnel's server (the library call `mitmguard tunnel server` makes) in front of the
+   * named lab endpoint, requiring a client certificate from the lab client CA and speaking TLS to the backend.
+   */
+  tunnelOf?: string;
   /** Inventory tags and expectations for the scan of the lab. */
   tags: string[];
   expect?: { mtls?: boolean; starttls?: boolean };
@@ -45,6 +50,8 @@ export interface LabEndpoint {
     grades: Partial<Record<Pillar, Grade>>;
     /** The scan is expected to end with this error code (a plaintext service that refuses STARTTLS). */
     scanError?: string;
+    /** Finding ids the report must not show for this endpoint (the flaw a fix removes: the tunnelled twin). */
+    absent?: string[];
   };
 }
 
@@ -233,6 +240,21 @@ export const LAB_ENDPOINTS: LabEndpoint[] = [
     dnsName: LAB_DNS_NAMES.dane,
     tags: ['web', 'dns'],
     expected: { findings: ['dns.tlsa.mismatch'], grades: { certificates: 'F', encryption: 'A+' } },
+  },
+  {
+    name: 'mtls-tunnelled',
+    title: 'The mtls-requested endpoint behind the mTLS tunnel (src/tunnel): a client certificate from the lab client CA is required',
+    kind: 'mtls-tunnel',
+    pillar: null,
+    tunnelOf: 'mtls-requested',
+    tags: ['api', 'mtls-zone', 'tunnel'],
+    expect: { mtls: true },
+    // The after of mtls-requested's before: required, so no optional-mTLS finding. The tunnel serves TLS 1.3 only.
+    expected: {
+      findings: ['mtls.client-certificate-required'],
+      absent: ['policy.mtls.not-required', 'mtls.client-certificate-optional', 'mtls.untrusted-client-certificate-accepted'],
+      grades: { 'mutual-auth': 'A+', certificates: 'A' },
+    },
   },
 ];
 

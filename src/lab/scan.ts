@@ -19,6 +19,8 @@ import { LAB_CA_IDS } from './dns-names.js';
 import { LAB_HOST, startLab, type Lab, type RunningEndpoint, type StartLabOptions } from './server.js';
 import type { ExpectationMiss } from './endpoints.js';
 import { auditLabClients, checkLabClientExpectations, labClientTarget, type LabClientAudit } from './audit.js';
+import { checkLabWingExpectations, LAB_WING_TARGETS, type LabWingTarget } from './wing-targets.js';
+import { analyseLabWingTargets } from './wings.js';
 
 export interface LabScanOptions extends StartLabOptions {
   scanTarget: ScanTargetFn;
@@ -28,6 +30,8 @@ export interface LabScanOptions extends StartLabOptions {
   signal?: AbortSignal;
   /** Audit the lab clients (LAB_CLIENTS) against the client-audit catalogue too (default true). */
   clients?: boolean;
+  /** Analyse the lab's wing samples (LAB_WING_TARGETS: 802.11 capture, Wi-Fi and VPN profiles) as targets too (default true). */
+  wings?: boolean;
 }
 
 /** The lab as an inventory: names, tags and expectations from LAB_ENDPOINTS. */
@@ -62,6 +66,9 @@ export function checkLabExpectations(report: ReportDocument, endpoints: readonly
     for (const id of e.spec.expected.findings) {
       if (!t.findings.some((f) => f.id === id || f.relatedTo?.includes(id))) misses.push({ endpoint: e.spec.name, what: `missing finding ${id}` });
     }
+    for (const id of e.spec.expected.absent ?? []) {
+      if (t.findings.some((f) => f.id === id || f.relatedTo?.includes(id))) misses.push({ endpoint: e.spec.name, what: `unexpected finding ${id}` });
+    }
     for (const [pillar, grade] of Object.entries(e.spec.expected.grades)) {
       const got = t.grades.pillars[pillar as Pillar].grade;
       if (got !== grade) misses.push({ endpoint: e.spec.name, what: `${pillar} grade ${got ?? 'n/a'}, expected ${grade}` });
@@ -79,11 +86,18 @@ export function checkLabExpectations(report: ReportDocument, endpoints: readonly
  */
 export type { ExpectationMiss } from './endpoints.js';
 
-export async function scanLab(opts: LabScanOptions): Promise<{ report: ReportDocument; endpoints: RunningEndpoint[]; clients: LabClientAudit[]; misses: ExpectationMiss[]; interrupted: boolean }> {
+export async function scanLab(opts: LabScanOptions): Promise<{ report: ReportDocument; endpoints: RunningEndpoint[]; clients: LabClientAudit[]; wings: LabWingTarget[]; misses: ExpectationMiss[]; interrupted: boolean }> {
   // The lab clients are audited while the servers are scanned: each against its own hostile endpoint (src/lab/audit.ts).
   const clientAudits = opts.clients === false ? Promise.resolve([]) : auditLabClients();
   clientAudits.catch(() => undefined);
+  // The wing samples are analysed meanwhile too (milliseconds: a few KB of frames and profiles).
+  // (The recording of the lab's own traffic needs the lab running: it starts below.)
+  const early = LAB_WING_TARGETS.filter((w) => w.kind !== 'capture-lab');
+  const wingTargets = opts.wings === false ? Promise.resolve([]) : analyseLabWingTargets({ specs: early, ...(opts.signal ? { signal: opts.signal } : {}) });
+  wingTargets.catch(() => undefined);
   const lab = await startLab(opts);
+  const recorded = opts.wings === false ? Promise.resolve([]) : analyseLabWingTargets({ specs: LAB_WING_TARGETS.filter((w) => w.kind === 'capture-lab'), lab, ...(opts.signal ? { signal: opts.signal } : {}) });
+  recorded.catch(() => undefined);
   try {
     const entries = labInventory(lab.endpoints);
     // The lab's own root is the trust anchor its endpoints chain to, as an organisation's private CA is (`--ca`).
@@ -96,13 +110,20 @@ export async function scanLab(opts: LabScanOptions): Promise<{ report: ReportDoc
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       // Each audited client is a target of its own (`client:node-insecure`), its accepted forgeries its findings.
-      extraTargets: async () => (await clientAudits).map((a) => ({ report: labClientTarget(a), name: a.client.name, owner: 'mitmguard lab', tags: ['client'] })),
+      // Each wing sample is one too (`wifi:lab-air`), its findings the wing's.
+      extraTargets: async () => [
+        ...(await clientAudits).map((a) => ({ report: labClientTarget(a), name: a.client.name, owner: 'mitmguard lab', tags: ['client'] })),
+        ...[...(await wingTargets), ...(await recorded)].map((w) => ({ report: w.report, name: w.spec.name, owner: 'mitmguard lab', tags: [w.spec.kind.split('-')[0]!] })),
+      ],
     });
     const { report } = run;
     const clients = await clientAudits;
-    const misses = run.interrupted ? [] : [...checkLabExpectations(report, lab.endpoints), ...checkLabClientExpectations(report, clients)];
-    return { report, endpoints: lab.endpoints, clients, misses, interrupted: run.interrupted };
+    const wings = [...(await wingTargets), ...(await recorded)].map((w) => w.spec);
+    const misses = run.interrupted ? [] : [...checkLabExpectations(report, lab.endpoints), ...checkLabClientExpectations(report, clients), ...checkLabWingExpectations(report, wings)];
+    return { report, endpoints: lab.endpoints, clients, wings, misses, interrupted: run.interrupted };
   } finally {
+    // The recording talks to the lab's endpoints: it ends before they stop.
+    await recorded.catch(() => undefined);
     await lab.stop();
   }
 }

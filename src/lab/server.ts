@@ -10,6 +10,7 @@ import { LAB_ENDPOINTS, type LabEndpoint } from './endpoints.js';
 import { createLabPki, type LabPki } from './pki.js';
 import { createLabSmtpServer } from './smtp.js';
 import { startLabDns, type LabDnsInfo } from './dns.js';
+import { startLabTunnel, type LabTunnel } from './tunnel.js';
 
 /** Loopback only: the lab must never be reachable from another machine. */
 export const LAB_HOST = '127.0.0.1';
@@ -95,9 +96,11 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   const servers: Server[] = [];
   const running: RunningEndpoint[] = [];
   let dns: Awaited<ReturnType<typeof startLabDns>> = null;
+  const tunnels: LabTunnel[] = [];
   const modern = () => running.find((r) => r.spec.name === 'modern')?.target ?? running.find((r) => r.spec.kind === 'https')?.target ?? null;
   const stop = async () => {
     await dns?.stop();
+    await Promise.all(tunnels.map((t) => t.stop()));
     await Promise.all(
       servers.map(
         (s) =>
@@ -111,6 +114,15 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   try {
     for (const spec of specs) {
       const index = LAB_ENDPOINTS.indexOf(spec);
+      if (spec.kind === 'mtls-tunnel') {
+        // In front of an endpoint started earlier in the table (src/lab/tunnel.ts).
+        const backend = running.find((r) => r.spec.name === spec.tunnelOf);
+        if (!backend) throw new MitmError('MG_ERR_USAGE', `${spec.name} tunnels ${spec.tunnelOf ?? '?'}, which is not started`);
+        const t = await startLabTunnel(pki, LAB_HOST, options.basePort ? options.basePort + index : 0, backend.port);
+        tunnels.push(t);
+        running.push({ spec, port: t.port, target: `https://${LAB_HOST}:${t.port}` });
+        continue;
+      }
       const h = handler(spec, modern);
       const server: Server =
         spec.kind === 'https'

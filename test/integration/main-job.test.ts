@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Pillar } from '../../src/model/index.js';
 import { LAB_ENDPOINTS } from '../../src/lab/endpoints.js';
 import { LAB_CLIENTS } from '../../src/lab/audit.js';
+import { LAB_WING_TARGETS } from '../../src/lab/wing-targets.js';
 import { findingsToSarif, type ReportDocument } from '../../src/report/index.js';
 import { CLI_TIMEOUT_MS, ROOT } from '../e2e/helpers.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
@@ -37,16 +38,18 @@ test('the main job starts the lab, finds every lab flaw under its pillar, prints
   assert.match(r.stderr, /lab: every expected flaw was found under its pillar/);
 
   // The terminal report: summary first, then details.
-  // The lab endpoints and the audited lab clients (each a target; every client accepts the baseline, so is reachable).
-  const reachable = LAB_ENDPOINTS.filter((e) => !e.expected.scanError).length + LAB_CLIENTS.length;
-  assert.match(r.stdout, new RegExp(`policy intermediate — ${LAB_ENDPOINTS.length + LAB_CLIENTS.length} target\\(s\\), ${reachable} reachable`));
+  // The lab endpoints, the audited lab clients and the wing samples (each a target; every client accepts the baseline
+  // and every sample is analysed, so they are reachable).
+  const targets = LAB_ENDPOINTS.length + LAB_CLIENTS.length + LAB_WING_TARGETS.length;
+  const reachable = LAB_ENDPOINTS.filter((e) => !e.expected.scanError).length + LAB_CLIENTS.length + LAB_WING_TARGETS.length;
+  assert.match(r.stdout, new RegExp(`policy intermediate — ${targets} target\\(s\\), ${reachable} reachable`));
   assert.match(r.stdout, /Overall grade {2}T/);
   for (const title of ['Encryption everywhere', 'Certificate validation', 'Network security', 'Mutual authentication']) assert.match(r.stdout, new RegExp(title));
   assert.ok(r.stdout.indexOf('Overall grade') < r.stdout.indexOf('Details ('));
 
   // The JSON report: every expectation of every lab endpoint, checked here independently of the CLI's own check.
   const report = JSON.parse(readFileSync(join(cwd, 'mitmguard-report.json'), 'utf8')) as ReportDocument;
-  assert.equal(report.report.targets.length, LAB_ENDPOINTS.length + LAB_CLIENTS.length);
+  assert.equal(report.report.targets.length, targets);
   for (const e of LAB_ENDPOINTS) {
     const t = report.report.targets.find((x) => x.name === e.name);
     assert.ok(t, `${e.name} is in the report`);
@@ -57,11 +60,19 @@ test('the main job starts the lab, finds every lab flaw under its pillar, prints
       assert.ok(f, `${e.name}: ${id} found (got ${t.findings.map((x) => x.id).join(', ') || 'none'})`);
     }
     for (const [pillar, grade] of Object.entries(e.expected.grades)) assert.equal(t.grades.pillars[pillar as Pillar].grade, grade, `${e.name}: ${pillar} grade`);
+    // What a fix removes must be gone (the tunnelled twin of mtls-requested).
+    for (const id of e.expected.absent ?? []) assert.ok(!t.findings.some((x) => x.id === id || x.relatedTo?.includes(id)), `${e.name}: ${id} absent`);
     if (e.pillar && e.expected.findings.length) {
       assert.ok(t.findings.some((f) => f.pillar === e.pillar && e.expected.findings.includes(f.id)), `${e.name}: the flaw shows under ${e.pillar}`);
     }
     if (!e.pillar) assert.ok(!t.findings.some((f) => f.severity === 'critical' || f.severity === 'high'), `${e.name}: a good endpoint has no high finding`);
   }
+
+  // Issue 15, before and after: the mTLS-optional endpoint and its twin behind src/tunnel.
+  const byName = (n: string) => report.report.targets.find((x) => x.name === n)!;
+  assert.ok(byName('mtls-requested').findings.some((x) => x.id === 'policy.mtls.not-required'), 'before: not required');
+  assert.ok(byName('mtls-tunnelled').findings.some((x) => x.id === 'mtls.client-certificate-required'), 'after: required');
+  assert.equal(byName('mtls-tunnelled').grades.pillars['mutual-auth'].grade, 'A+');
 
   // The audited lab clients: the careless one's accepted forgeries are its findings under certificates, graded there;
   // the careful one has none.
@@ -85,6 +96,36 @@ test('the main job starts the lab, finds every lab flaw under its pillar, prints
   assert.ok(report.report.findings.some((f) => f.target === 'client:node-insecure' && f.id === 'audit.client.self-signed'), 'the estate findings carry the client');
   assert.match(r.stdout, /^ {2}node-insecure client:node-insecure +F /m);
   assert.match(r.stdout, /\[CRITICAL\] audit\.client\.self-signed {2}client:node-insecure {2}\(certificates\)/);
+
+  // The wing targets (802.11 capture, Wi-Fi and VPN profiles, BGP, the lab's recorded traffic): every known flaw under
+  // its pillar, graded there.
+  for (const w of LAB_WING_TARGETS) {
+    const t = report.report.targets.find((x) => x.target === w.target);
+    assert.ok(t, `${w.target} is a target of the report`);
+    assert.equal(t.ok, true, `${w.target}: ${JSON.stringify(t.error)}`);
+    for (const id of w.expected.findings) {
+      const f: { pillar: string } | undefined = t.findings.find((x) => x.id === id || x.relatedTo?.includes(id));
+      assert.ok(f, `${w.target}: ${id} found (got ${t.findings.map((x) => x.id).join(', ') || 'none'})`);
+      assert.equal(f.pillar, w.pillar, id);
+    }
+    assert.equal(t.grades.pillars[w.pillar].grade, 'F', `${w.target}: critical findings grade it F under ${w.pillar}`);
+    assert.match(r.stderr, new RegExp(`lab ${w.target}: [1-9]\\d* finding\\(s\\)`));
+  }
+  assert.match(r.stdout, /\[CRITICAL\] wifi\.ids\.evil-twin-weaker {2}wifi:lab-air {2}\(network\)/);
+  // The BGP lab: the hijacker's routes as hijack alerts, each announcement with its RPKI verdict.
+  const bgp = report.targets.find((x) => x.target === 'bgp:lab');
+  assert.ok(bgp?.labBgp, 'the BGP lab observation is in the scan document');
+  assert.deepEqual(bgp.labBgp.rpki, LAB_WING_TARGETS.find((w) => w.target === 'bgp:lab')!.expected.rpki);
+  assert.deepEqual(bgp.labBgp.speakers.map((s) => [s.name, s.established, s.announced]), [['origin', true, 2], ['hijacker', true, 2]]);
+  assert.match(r.stderr, /lab bgp:lab: \d+ finding\(s\); 4 route\(s\) from 2 speaker\(s\), RPKI valid 1, invalid 2, not-found 1/);
+  assert.match(r.stdout, /\[CRITICAL\] bgp\.hijack\.exact-prefix {2}bgp:lab {2}\(network\)/);
+  // The lab's own traffic, recorded without root: the careless client's plain-text logins.
+  const cap = report.targets.find((x) => x.target === 'capture:lab-loopback');
+  assert.ok(cap?.labCapture, 'the recording is described in the scan document');
+  assert.ok(cap.labCapture.exchanges.every((x) => x.ok), JSON.stringify(cap.labCapture.exchanges));
+  assert.match(cap.labCapture.comment, /IPv4\/TCP headers written by mitmguard/);
+  assert.equal(cap.findings.filter((x) => x.id === 'capture.plaintext.credentials').length, 2, 'the HTTP Basic and the SMTP AUTH PLAIN login');
+  assert.match(r.stderr, /lab capture:lab-loopback: \d+ finding\(s\); recorded \d+ frame\(s\) of 3 lab exchange\(s\) at the socket level \(no root\)/);
 
   // The same findings as SARIF validate against the official SARIF 2.1.0 schema and ours.
   assert.deepEqual(sarifErrors(findingsToSarif(report.report.findings)), []);

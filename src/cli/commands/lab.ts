@@ -246,7 +246,7 @@ function registerScan(lab: Command): void {
       const started = Date.now();
       const progress = createProgress(process.stderr);
       try {
-        const { report, misses, interrupted, clients } = await withInterrupt(process.stderr, (signal) => scanLab({
+        const { report, misses, interrupted, clients, wings } = await withInterrupt(process.stderr, (signal) => scanLab({
           scanTarget: (t, o) => scanTarget(t, { ...o, timeoutMs }),
           policy: loadPolicy(opts.policy),
           basePort,
@@ -266,6 +266,14 @@ function registerScan(lab: Command): void {
         const wrote = [opts.output, opts.html, opts.json].filter(Boolean);
         if (wrote.length) process.stderr.write(`wrote ${wrote.join(', ')}\n`);
         for (const c of clients) process.stderr.write(`lab client ${c.client.name}: baseline ${c.report.results.find((r) => r.scenario === 'baseline')?.verdict ?? 'missing'}, ${c.report.summary.forgedAccepted} forged scenario(s) accepted of ${c.report.results.filter((r) => r.scenario !== 'baseline' && (r.verdict === 'accepted' || r.verdict === 'accepted-plaintext' || r.verdict === 'rejected')).length} judged\n`);
+        for (const w of wings) {
+          const t = report.report.targets.find((x) => x.target === w.target);
+          const bgp = report.targets.find((x) => x.target === w.target)?.labBgp;
+          const cap = report.targets.find((x) => x.target === w.target)?.labCapture;
+          const recorded = cap ? `; recorded ${cap.frames} frame(s) of ${cap.exchanges.filter((x) => x.ok).length} lab exchange(s) at the socket level (no root)` : '';
+          const rpki = bgp ? `; ${bgp.announcements} route(s) from ${bgp.speakers.filter((x) => x.established).length} speaker(s), RPKI valid ${bgp.rpki.valid}, invalid ${bgp.rpki.invalid}, not-found ${bgp.rpki['not-found']}` : '';
+          process.stderr.write(`lab ${w.target}: ${t?.ok ? `${t.findings.length} finding(s)${rpki}${recorded}` : `failed: ${t?.error?.message ?? 'not in the report'}`}\n`);
+        }
         if (interrupted) throw new MitmError('MG_ERR_ABORTED', 'the lab scan was interrupted');
         if (misses.length) {
           process.stderr.write(colors.red(`lab: ${misses.length} expectation(s) not met:\n`) + misses.map((m) => `  ${m.endpoint}: ${m.what}\n`).join(''));
