@@ -36,9 +36,17 @@ export function auditVpnText(text: string, file: string, readableByOthers: boole
     const config = { kind: 'wireguard' as const, ...parseWireGuard(text, file), readableByOthers };
     return { config, findings: registry.run('vpn-wireguard', config, file) };
   }
+  // What is neither strongSwan nor WireGuard must at least look like OpenVPN: a file of anything else is not a config
+  // with no findings, it is the wrong file.
+  if (!OPENVPN_DIRECTIVE.test(text)) {
+    throw new MitmError('MG_ERR_CONFIG', `${file}: not an OpenVPN, WireGuard or strongSwan configuration (no directive of any of them)`, { details: { file } });
+  }
   const config = { kind: 'openvpn' as const, ...parseOpenVpn(text, file), readableByOthers };
   return { config, findings: registry.run('vpn-openvpn', config, file) };
 }
+
+/** Directives every OpenVPN configuration has at least one of (openvpn(8)); inline blocks such as <ca> count too. */
+const OPENVPN_DIRECTIVE = /^\s*(client|server|mode|remote|dev|dev-type|proto|port|tls-client|tls-server|ca|cert|key|secret|ifconfig|pkcs12|<ca>|<cert>|<key>|<secret>)(\s|$)/m;
 
 export function auditVpnConfigs(files: readonly string[]): VpnConfigAudit {
   const out: VpnConfigAudit = { configs: [], errors: [], findings: [] };

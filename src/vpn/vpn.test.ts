@@ -150,3 +150,12 @@ describe('strongSwan configurations', () => {
     }
   });
 });
+
+describe('vpn config on the wrong file', () => {
+  it('a file that is no VPN configuration at all is refused with MG_ERR_CONFIG, not audited as an empty OpenVPN file', () => {
+    for (const text of ['not a capture\n', '{"json": true}\n', '']) {
+      assert.throws(() => auditVpnText(text, 'x.conf'), (e: unknown) => isMitmError(e, 'MG_ERR_CONFIG') && /not an OpenVPN, WireGuard or strongSwan configuration/.test((e as Error).message));
+    }
+    assert.equal(auditVpnText('client\nremote vpn.example.test 1194\n', 'c.ovpn').config.kind, 'openvpn');
+  });
+});
