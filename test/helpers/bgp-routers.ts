@@ -163,7 +163,7 @@ export interface GoBgp extends Router {
 }
 
 /** Start gobgpd (AS `asn`) with one eBGP neighbour; routes are added through its gRPC API with the `gobgp` CLI. */
-export async function startGoBgp(opts: { asn: number; routerId: string; localAddress: string; localPort: number; neighborAddress?: string; neighborPort?: number; neighborAs?: number; bmp?: { port: number; policy: 'pre-policy' | 'post-policy' | 'local-rib' | 'all' }; mrtUpdates?: string }): Promise<GoBgp> {
+export async function startGoBgp(opts: { asn: number; routerId: string; localAddress: string; localPort: number; neighborAddress?: string; neighborPort?: number; neighborAs?: number; bmp?: { port: number; policy: 'pre-policy' | 'post-policy' | 'local-rib' | 'all' }; mrtUpdates?: string; passive?: boolean }): Promise<GoBgp> {
   const dir = mkdtempSync(join(tmpdir(), 'mitmguard-gobgp-'));
   const api = await freePort('127.0.0.1');
   const conf = join(dir, 'gobgpd.toml');
@@ -172,6 +172,7 @@ export async function startGoBgp(opts: { asn: number; routerId: string; localAdd
     ...(opts.neighborAddress ? [
       '[[neighbors]]', '  [neighbors.config]', `    neighbor-address = "${opts.neighborAddress}"`, `    peer-as = ${opts.neighborAs}`,
       '  [neighbors.transport.config]', `    remote-port = ${opts.neighborPort}`, `    local-address = "${opts.localAddress}"`,
+      ...(opts.passive ? ['    passive-mode = true'] : []),
       '  [neighbors.ebgp-multihop.config]', '    enabled = true', '    multihop-ttl = 2',
     ] : []),
     ...(opts.mrtUpdates ? ['[[mrt-dump]]', '  [mrt-dump.config]', '    dump-type = "updates"', `    file-name = "${opts.mrtUpdates}"`] : []),
